@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { type AgentTerminalAuth, type BrowserTerminalAuth, MAX_INPUT_CHUNK, type TerminalSize } from "./terminal";
+
+/** Validation of everything that arrives over a terminal socket: none of it is trusted. */
+export const terminalSizeSchema: z.ZodType<TerminalSize> = z.object({
+  cols: z.number().int().min(2).max(1000),
+  rows: z.number().int().min(1).max(500),
+});
+
+export const agentTerminalAuthSchema: z.ZodType<AgentTerminalAuth> = z.object({
+  token: z.string().min(1),
+  sandboxId: z.string().min(1),
+  size: terminalSizeSchema.optional(),
+});
+
+export const browserTerminalAuthSchema: z.ZodType<BrowserTerminalAuth> = z.object({
+  sessionId: z.string().min(1).max(100),
+  size: terminalSizeSchema.optional(),
+});
+
+export const terminalInputSchema = z.string().max(MAX_INPUT_CHUNK);

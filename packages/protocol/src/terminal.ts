@@ -1,0 +1,45 @@
+/**
+ * The terminal stream, the same on both hops: browser ↔ web gateway and
+ * web gateway ↔ agent. Output is bytes, because a UTF-8 character may be split
+ * across two reads of the TTY; input is text typed by a person.
+ *
+ * This file is loaded by the browser too: types and constants only, no
+ * validation library (the schemas are in terminal-schemas.ts).
+ */
+export const TERMINAL_NAMESPACE = "/terminal";
+
+/** Input larger than a paste of a big file is refused rather than buffered. */
+export const MAX_INPUT_CHUNK = 64 * 1024;
+
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** What the gateway presents to the agent when it opens a terminal. */
+export interface AgentTerminalAuth {
+  token: string;
+  sandboxId: string;
+  size?: TerminalSize;
+}
+
+/** What the browser presents to the web gateway; the visitor cookie rides along. */
+export interface BrowserTerminalAuth {
+  sessionId: string;
+  size?: TerminalSize;
+}
+
+export interface TerminalClosed {
+  reason: string;
+  exitCode?: number;
+}
+
+export interface TerminalServerEvents {
+  "terminal:output": (data: Uint8Array) => void;
+  "terminal:closed": (closed: TerminalClosed) => void;
+}
+
+export interface TerminalClientEvents {
+  "terminal:input": (data: string) => void;
+  "terminal:resize": (size: TerminalSize) => void;
+}
