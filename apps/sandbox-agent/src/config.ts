@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+const schema = z.object({
+  AGENT_HOST: z.string().default("127.0.0.1"),
+  AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  DRYDOCK_AGENT_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .drydock/agent-secret)"),
+  SANDBOX_IMAGE: z.string().default("drydock/sandbox:latest"),
+  SANDBOX_NETWORK: z.string().default("drydock"),
+  SANDBOX_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
+  SANDBOX_CPUS: z.coerce.number().min(0.1).default(1),
+  SANDBOX_PIDS: z.coerce.number().int().min(64).default(1024),
+  SANDBOX_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(4 * 60 * 60),
+  REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+});
+
+export type AgentConfig = z.infer<typeof schema>;
+
+/** Reads the environment once, at start-up; a bad value stops the agent naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new Error(`The sandbox agent's configuration is invalid:\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,36 @@
+import { DockerInDockerDriver } from "@drydock/engine";
+import { createLogger } from "@drydock/protocol";
+import { startAgent } from "./agent";
+import { loadConfig } from "./config";
+
+const log = createLogger("sandbox-agent");
+
+try {
+  const config = loadConfig();
+  const driver = new DockerInDockerDriver({
+    image: config.SANDBOX_IMAGE,
+    network: config.SANDBOX_NETWORK,
+    memoryBytes: config.SANDBOX_MEMORY_MIB * 1024 * 1024,
+    nanoCpus: Math.round(config.SANDBOX_CPUS * 1e9),
+    pidsLimit: config.SANDBOX_PIDS,
+  });
+  const agent = await startAgent({
+    driver,
+    secret: config.DRYDOCK_AGENT_SECRET,
+    host: config.AGENT_HOST,
+    port: config.AGENT_PORT,
+    lifetimeSeconds: config.SANDBOX_LIFETIME_SECONDS,
+    reaperIntervalSeconds: config.REAPER_INTERVAL_SECONDS,
+    log,
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log.info("agent.stopping", { signal });
+      // Sandboxes keep running: a restarted agent serves them again.
+      void agent.close().then(() => process.exit(0));
+    });
+  }
+} catch (error) {
+  log.error("agent.start_failed", { error });
+  process.exit(1);
+}
