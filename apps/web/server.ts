@@ -1,0 +1,59 @@
+import { createServer } from "node:http";
+import { createLogger } from "@drydock/protocol";
+import next from "next";
+import { Server } from "socket.io";
+import { webConfig } from "./src/server/config";
+import { type GatewayServer, serveTerminalGateway } from "./src/server/terminal-gateway";
+
+const log = createLogger("web");
+const dev = process.env.NODE_ENV !== "production";
+
+/** Only pages served by this origin may open sockets here (no cross-site WebSocket hijacking). */
+function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+try {
+  const config = webConfig();
+  const app = next({ dev, dir: import.meta.dirname, hostname: config.WEB_HOST, port: config.WEB_PORT });
+  const http = createServer();
+  // Socket handlers are registered before any await, so no early event is lost.
+  const io: GatewayServer = new Server(http, {
+    serveClient: false,
+    // Next's own dev socket (HMR) shares the port; leave upgrades that are not ours alone.
+    destroyUpgrade: false,
+    allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host)),
+  });
+  serveTerminalGateway(io, log);
+
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  http.on("request", (req, res) => {
+    if (req.url?.startsWith("/socket.io/")) return;
+    void handle(req, res);
+  });
+  if (dev) {
+    const upgrade = app.getUpgradeHandler();
+    http.on("upgrade", (req, socket, head) => {
+      if (!req.url?.startsWith("/socket.io/")) void upgrade(req, socket, head);
+    });
+  }
+  http.listen(config.WEB_PORT, config.WEB_HOST, () => {
+    const shown = config.WEB_HOST === "0.0.0.0" ? "localhost" : config.WEB_HOST;
+    log.info("web.listening", { url: `http://${shown}:${config.WEB_PORT}`, dev });
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log.info("web.stopping", { signal });
+      void io.close().then(() => process.exit(0));
+    });
+  }
+} catch (error) {
+  log.error("web.start_failed", { error });
+  process.exit(1);
+}

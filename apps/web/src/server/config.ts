@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+const schema = z.object({
+  WEB_HOST: z.string().default("0.0.0.0"),
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  AGENT_URL: z.url().default("http://127.0.0.1:4100"),
+  DRYDOCK_AGENT_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .drydock/agent-secret)"),
+  DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL like file:/abs/path/drydock.db (npm start sets it)"),
+});
+
+export type WebConfig = z.infer<typeof schema>;
+
+let cached: WebConfig | undefined;
+
+/** The web app's environment, validated once; a bad value names the variable and the fix. */
+export function webConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
+  if (cached) return cached;
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new Error(`The web app's configuration is invalid:\n${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

@@ -1,0 +1,25 @@
+import { randomBytes } from "node:crypto";
+
+/** An anonymous learner is known by this cookie: httpOnly, so page scripts never see it. */
+export const VISITOR_COOKIE = "drydock_visitor";
+const VISITOR_ID = /^vis_[0-9a-f]{32}$/;
+
+export function newVisitorId(): string {
+  return `vis_${randomBytes(16).toString("hex")}`;
+}
+
+export function isVisitorId(value: unknown): value is string {
+  return typeof value === "string" && VISITOR_ID.test(value);
+}
+
+/** Reads the visitor id from a raw Cookie header (the socket.io handshake has no cookie parser). */
+export function visitorFromCookieHeader(header: string | undefined): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === VISITOR_COOKIE) {
+      const value = decodeURIComponent(rest.join("="));
+      return isVisitorId(value) ? value : undefined;
+    }
+  }
+  return undefined;
+}
