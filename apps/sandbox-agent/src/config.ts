@@ -9,7 +9,11 @@ const schema = z.object({
   SANDBOX_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
   SANDBOX_CPUS: z.coerce.number().min(0.1).default(1),
   SANDBOX_PIDS: z.coerce.number().int().min(64).default(1024),
-  SANDBOX_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(4 * 60 * 60),
+  SANDBOX_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(4 * 60 * 60),
   REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
 });
 

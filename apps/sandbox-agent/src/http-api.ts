@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Sandbox } from "@drydock/engine";
 import { EngineError, type SandboxDriver } from "@drydock/engine";
 import { AGENT_API, type ApiError, createSandboxRequestSchema, type Logger, type SandboxInfo, verifyToken } from "@drydock/protocol";
-import type { Sandbox } from "@drydock/engine";
 
 const MAX_BODY_BYTES = 16 * 1024;
 

@@ -54,7 +54,10 @@ export class DockerInDockerDriver implements SandboxDriver {
           NetworkMode: network,
           CapAdd: ["ALL"],
           CapDrop: ["SYS_RESOURCE"],
-          SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+          SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+          // The API form of `--security-opt systempaths=unconfined`.
+          MaskedPaths: [],
+          ReadonlyPaths: [],
           Binds: ["/sys/fs/cgroup:/sys/fs/cgroup:rw"],
           Tmpfs: { "/run": "rw,nosuid,nodev" },
           // The inner engine's data must not sit on the container's own overlay:

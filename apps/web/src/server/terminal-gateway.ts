@@ -6,7 +6,7 @@ import {
   type TerminalServerEvents,
 } from "@drydock/protocol";
 import type { Server } from "socket.io";
-import { io as connectToAgent, type Socket as AgentSocket } from "socket.io-client";
+import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
 import { agentAt, ownedSession, SessionError } from "./sessions";
 import { visitorFromCookieHeader } from "./visitor";
 

@@ -1,0 +1,44 @@
+import { defineConfig } from "@playwright/test";
+
+const webPort = Number(process.env.E2E_WEB_PORT ?? 3100);
+const agentPort = Number(process.env.E2E_AGENT_PORT ?? 4200);
+
+/**
+ * Real Chromium (Debian's), the real web app and agent (built and started by
+ * scripts/serve.sh), real sandboxes on the local Docker engine.
+ */
+export default defineConfig({
+  testDir: ".",
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"], ["json", { outputFile: "../test-results/e2e.json" }]],
+  outputDir: "../test-results/e2e",
+  use: {
+    baseURL: `http://127.0.0.1:${webPort}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: "bash scripts/serve.sh",
+    cwd: "..",
+    url: `http://127.0.0.1:${webPort}/`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    env: { WEB_PORT: String(webPort), WEB_HOST: "127.0.0.1", AGENT_PORT: String(agentPort) },
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `npm test`: every test, against real parts. Provisions what the tests need
+# (dockerd, images, registry, Chromium), then runs, in order: lint, type
+# check, unit tests, integration tests (real Docker engine and sandboxes, real
+# socket.io), browser tests (Debian's Chromium against the built app).
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+source "$(dirname "$0")/lib/prepare.sh"
+cd "$DRYDOCK_ROOT"
+results="$DRYDOCK_ROOT/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+set -e
+bash scripts/provision.sh --for-tests
+prepare_dependencies
+export DATABASE_URL="file:$DRYDOCK_STATE/test.db"
+rm -f "$DRYDOCK_STATE/test.db"
+prepare_environment
+prepare_database
+prepare_web_build
+set +e
+
+failed_stages=()
+stage() {
+  local name=$1
+  shift
+  say "── $name"
+  "$@" || failed_stages+=("$name")
+}
+
+stage lint npx biome check .
+stage typecheck npm run typecheck --silent
+stage unit npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
+stage integration npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json"
+stage e2e npx playwright test -c e2e/playwright.config.ts
+
+node scripts/test-summary.mjs "$results" "${failed_stages[@]}"
