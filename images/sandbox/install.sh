@@ -1,0 +1,16 @@
+#!/bin/bash
+# Adds Drydock's files to the sandbox rootfs. Called by scripts/provision.sh
+# on the host after debootstrap: install.sh ROOTFS
+set -euo pipefail
+root=$1
+src=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+install -D -m 0644 "$src/daemon.json" "$root/etc/docker/daemon.json"
+install -D -m 0755 "$src/entrypoint.sh" "$root/usr/local/bin/drydock-sandbox-init"
+install -D -m 0644 "$src/bashrc" "$root/root/.bashrc"
+install -d -m 0755 "$root/root/lab" "$root/var/lib/docker"
+: >"$root/var/log/dockerd.log"
+
+# vim-tiny provides `vi`; learners type `vim` too (an alternative, so a
+# later `apt-get install vim` takes over cleanly).
+chroot "$root" update-alternatives --quiet --install /usr/bin/vim vim /usr/bin/vim.tiny 10
