@@ -29,7 +29,12 @@ async function waitForServer(server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`serve.sh exited with ${server.exitCode}`);
-    if (await fetch(base).then((r) => r.ok).catch(() => false)) return;
+    if (
+      await fetch(base)
+        .then((r) => r.ok)
+        .catch(() => false)
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`The web app did not answer on ${base} within 120 s`);
@@ -40,7 +45,7 @@ async function startSession(cookie?: string): Promise<{ id: string; cookie: stri
   if (response.status !== 201) throw new Error(`POST /api/sessions answered ${response.status}: ${await response.text()}`);
   const setCookie = response.headers.get("set-cookie");
   const { id } = (await response.json()) as { id: string };
-  return { id, cookie: cookie ?? (setCookie?.split(";")[0] ?? "") };
+  return { id, cookie: cookie ?? setCookie?.split(";")[0] ?? "" };
 }
 
 function openTerminal(sessionId: string, cookie: string): Terminal {

@@ -133,11 +133,11 @@ describe("agent terminals", () => {
     const socket = connect({ sandboxId, token: mintToken(secret, { sub: sandboxId, rights: "write" }, 30), size: { cols: 91, rows: 27 } });
     try {
       const sized = outputUntil(socket, "SIZE-OK");
-      socket.emit("terminal:input", "stty size; echo SIZE\"-\"OK\n");
+      socket.emit("terminal:input", 'stty size; echo SIZE"-"OK\n');
       expect(await sized).toContain("27 91");
       socket.emit("terminal:resize", { cols: 132, rows: 43 });
       const resized = outputUntil(socket, "RESIZE-OK");
-      socket.emit("terminal:input", "sleep 0.2; stty size; echo RESIZE\"-\"OK\n");
+      socket.emit("terminal:input", 'sleep 0.2; stty size; echo RESIZE"-"OK\n');
       expect(await resized).toContain("43 132");
       const engine = outputUntil(socket, "ENGINE-OK");
       socket.emit("terminal:input", "docker info --format 'driver={{.Driver}}'; echo ENGINE\"-\"OK\n");
@@ -153,10 +153,10 @@ describe("agent terminals", () => {
     try {
       const seen = outputUntil(reader, "READER-DONE", 2_000);
       reader.emit("terminal:input", "touch /tmp/read-only-wrote\n");
-      reader.emit("terminal:input", "echo READER\"-\"DONE\n");
+      reader.emit("terminal:input", 'echo READER"-"DONE\n');
       await expect(seen).rejects.toThrow(/not seen/);
       const checked = outputUntil(writer, "CHECKED");
-      writer.emit("terminal:input", "ls /tmp/read-only-wrote 2>&1; echo CHEC\"\"KED\n");
+      writer.emit("terminal:input", 'ls /tmp/read-only-wrote 2>&1; echo CHEC""KED\n');
       expect(await checked).toContain("No such file");
     } finally {
       writer.close();
