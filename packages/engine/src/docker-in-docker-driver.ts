@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
+import { type CheckOptions, type CheckResult, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
 import type { CreateSandboxOptions, ProgressListener, Sandbox, SandboxDriver, TtySession, TtySize } from "./driver";
 import { EngineError, explainDockerError, isNotFound } from "./errors";
-import { execCollect } from "./exec";
+import { type ExecOptions, type ExecResult, execCollect } from "./exec";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { waitUntil } from "./wait";
 
@@ -49,6 +50,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         Hostname: "sandbox",
         Labels: labels,
         WorkingDir: WORKSPACE,
+        Env: Object.entries(request.env ?? {}).map(([name, value]) => `${name}=${value}`),
         HostConfig: {
           Init: true,
           NetworkMode: network,
@@ -128,6 +130,17 @@ export class DockerInDockerDriver implements SandboxDriver {
         stream.destroy();
       },
     };
+  }
+
+  async exec(sandboxId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return execCollect(await this.runningContainer(sandboxId), command, { workingDir: WORKSPACE, ...options });
+  }
+
+  async runCheck(sandboxId: string, script: string, options: Partial<CheckOptions> = {}): Promise<CheckResult> {
+    const limits = { ...DEFAULT_CHECK_OPTIONS, ...options };
+    const started = performance.now();
+    const run = await this.exec(sandboxId, checkCommand(limits.timeoutMs), { stdin: script, maxOutputBytes: limits.maxOutputBytes });
+    return interpretCheck(run, limits, Math.round(performance.now() - started));
   }
 
   async destroy(sandboxId: string): Promise<void> {

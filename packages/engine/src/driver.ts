@@ -1,4 +1,6 @@
 import type { Duplex } from "node:stream";
+import type { CheckOptions, CheckResult } from "./checks";
+import type { ExecOptions, ExecResult } from "./exec";
 
 /**
  * How a sandbox is made is hidden behind this small interface: Docker-in-Docker
@@ -8,6 +10,10 @@ import type { Duplex } from "node:stream";
 export interface SandboxDriver {
   create(request: CreateSandboxOptions, onProgress?: ProgressListener): Promise<Sandbox>;
   openShell(sandboxId: string, size: TtySize): Promise<TtySession>;
+  /** Runs a command to completion (no TTY) and collects its output. */
+  exec(sandboxId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a lesson check script with a time limit and an output cap. */
+  runCheck(sandboxId: string, script: string, options?: Partial<CheckOptions>): Promise<CheckResult>;
   destroy(sandboxId: string): Promise<void>;
   list(): Promise<Sandbox[]>;
 }
@@ -16,6 +22,8 @@ export interface CreateSandboxOptions {
   owner: string;
   /** How long the sandbox may live before the reaper removes it. */
   lifetimeSeconds: number;
+  /** Environment of every process in the sandbox (its shells, execs and checks). */
+  env?: Record<string, string>;
 }
 
 export interface Sandbox {

@@ -1,29 +1,74 @@
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 
+export interface ExecOptions {
+  env?: string[];
+  workingDir?: string;
+  /** Written to the command's stdin, which is then closed. */
+  stdin?: string | Buffer;
+  /** Output beyond this many bytes per stream is dropped and `truncated` is set. */
+  maxOutputBytes?: number;
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  truncated: boolean;
+}
+
+const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+
+/** Collects a stream's bytes up to a cap, remembering whether it overflowed. */
+class CappedBuffer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  overflowed = false;
+
+  constructor(private readonly cap: number) {}
+
+  push(chunk: Buffer): void {
+    const room = this.cap - this.size;
+    if (chunk.length > room) this.overflowed = true;
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(kept);
+    this.size += kept.length;
+  }
+
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
 }
 
 /** Runs a command to completion inside a container and collects its output. */
-export async function execCollect(container: Docker.Container, cmd: string[], options: { env?: string[] } = {}): Promise<ExecResult> {
-  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Env: options.env });
-  const stream = await exec.start({ hijack: true, stdin: false });
+export async function execCollect(container: Docker.Container, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const hasStdin = options.stdin !== undefined;
+  const exec = await container.exec({
+    Cmd: cmd,
+    AttachStdin: hasStdin,
+    AttachStdout: true,
+    AttachStderr: true,
+    Env: options.env,
+    WorkingDir: options.workingDir,
+  });
+  const stream = await exec.start({ hijack: true, stdin: hasStdin });
+  const cap = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+  const out = new CappedBuffer(cap);
+  const err = new CappedBuffer(cap);
   const stdout = new PassThrough();
   const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
   stdout.on("data", (chunk: Buffer) => out.push(chunk));
   stderr.on("data", (chunk: Buffer) => err.push(chunk));
   container.modem.demuxStream(stream, stdout, stderr);
-  await new Promise<void>((resolve, reject) => {
+  const finished = new Promise<void>((resolve, reject) => {
     // demuxStream never ends its outputs: the source's end is the signal.
     stream.on("end", resolve);
     stream.on("close", resolve);
     stream.on("error", reject);
   });
+  if (hasStdin) stream.end(options.stdin);
+  await finished;
   const { ExitCode } = await exec.inspect();
-  return { exitCode: ExitCode ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+  return { exitCode: ExitCode ?? -1, stdout: out.text(), stderr: err.text(), truncated: out.overflowed || err.overflowed };
 }
