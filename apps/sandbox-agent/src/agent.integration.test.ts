@@ -1,46 +1,12 @@
-import { DockerInDockerDriver } from "@drydock/engine";
-import {
-  AGENT_API,
-  createLogger,
-  mintToken,
-  TERMINAL_NAMESPACE,
-  type TerminalClientEvents,
-  type TerminalServerEvents,
-} from "@drydock/protocol";
-import { io, type Socket } from "socket.io-client";
+import { AGENT_API, SANDBOX_NAMESPACE, TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningAgent, startAgent } from "./agent";
-
-const secret = "integration-secret-".padEnd(48, "x");
-const log = createLogger("agent-test", () => {});
-const driver = new DockerInDockerDriver({
-  image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
-  network: process.env.SANDBOX_NETWORK ?? "drydock",
-  memoryBytes: 1024 * 1024 * 1024,
-  nanoCpus: 1e9,
-  pidsLimit: 1024,
-});
+import { type AgentHarness, refusal, request, startAgentHarness } from "./testing/agent-harness";
 
 type TerminalClient = Socket<TerminalServerEvents, TerminalClientEvents>;
 
-let agent: RunningAgent;
+let harness: AgentHarness;
 let sandboxId: string;
-
-function manageHeaders(token = mintToken(secret, { sub: "*", rights: "manage" }, 30)) {
-  return { authorization: `Bearer ${token}`, "content-type": "application/json" };
-}
-
-function connect(auth: Record<string, unknown>, headers: Record<string, string> = {}): TerminalClient {
-  return io(`${agent.url}${TERMINAL_NAMESPACE}`, { auth, transports: ["websocket"], reconnection: false, extraHeaders: headers });
-}
-
-/** Resolves with the refusal message, or fails if the connection is accepted. */
-function refusal(socket: TerminalClient): Promise<string> {
-  return new Promise((resolve, reject) => {
-    socket.on("connect", () => reject(new Error("the connection was accepted")));
-    socket.on("connect_error", (error) => resolve(error.message));
-  });
-}
 
 /** Output until `marker`; commands print their markers with quotes inside, so the echo of the typed line never matches. */
 function outputUntil(socket: TerminalClient, marker: string, timeoutMs = 30_000): Promise<string> {
@@ -57,110 +23,124 @@ function outputUntil(socket: TerminalClient, marker: string, timeoutMs = 30_000)
   });
 }
 
+const terminal = (auth: Record<string, unknown>, headers?: Record<string, string>) =>
+  harness.connect<TerminalClient>(TERMINAL_NAMESPACE, auth, headers);
+
 beforeAll(async () => {
-  agent = await startAgent({ driver, secret, host: "127.0.0.1", port: 0, lifetimeSeconds: 600, reaperIntervalSeconds: 3600, log });
-  const response = await fetch(`${agent.url}${AGENT_API.sandboxes}`, {
-    method: "POST",
-    headers: manageHeaders(),
-    body: JSON.stringify({ owner: "agent-test" }),
-  });
-  expect(response.status).toBe(201);
-  sandboxId = ((await response.json()) as { id: string }).id;
+  harness = await startAgentHarness();
+  sandboxId = await harness.createSandbox();
 });
 
 afterAll(async () => {
-  const response = await fetch(`${agent.url}${AGENT_API.sandbox(sandboxId)}`, { method: "DELETE", headers: manageHeaders() });
+  const response = await fetch(`${harness.agent.url}${AGENT_API.sandbox(sandboxId)}`, {
+    method: "DELETE",
+    headers: harness.manageHeaders(),
+  });
   expect(response.status).toBe(204);
-  await agent.close();
+  await harness.close();
 });
 
 describe("agent control API", () => {
   it("refuses calls without a manage token, with a reason", async () => {
-    const anonymous = await fetch(`${agent.url}${AGENT_API.sandboxes}`, { method: "POST", body: "{}" });
+    const { url } = harness.agent;
+    const anonymous = await fetch(`${url}${AGENT_API.sandboxes}`, { method: "POST", body: "{}" });
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: expect.stringContaining("No token") });
-    const terminalToken = mintToken(secret, { sub: sandboxId, rights: "write" }, 30);
-    const wrongKind = await fetch(`${agent.url}${AGENT_API.sandboxes}`, {
+    const wrongKind = await fetch(`${url}${AGENT_API.sandboxes}`, {
       method: "POST",
-      headers: manageHeaders(terminalToken),
+      headers: harness.manageHeaders(harness.token(sandboxId, "write")),
       body: "{}",
     });
     expect(wrongKind.status).toBe(401);
   });
 
   it("answers bad input with 400 and a hint, and keeps serving", async () => {
-    const notJson = await fetch(`${agent.url}${AGENT_API.sandboxes}`, { method: "POST", headers: manageHeaders(), body: "{not json" });
+    const { url } = harness.agent;
+    const notJson = await fetch(`${url}${AGENT_API.sandboxes}`, { method: "POST", headers: harness.manageHeaders(), body: "{not json" });
     expect(notJson.status).toBe(400);
-    const noOwner = await fetch(`${agent.url}${AGENT_API.sandboxes}`, { method: "POST", headers: manageHeaders(), body: "{}" });
+    const noOwner = await fetch(`${url}${AGENT_API.sandboxes}`, { method: "POST", headers: harness.manageHeaders(), body: "{}" });
     expect(noOwner.status).toBe(400);
     expect(await noOwner.json()).toMatchObject({ error: "Invalid sandbox request." });
-    expect((await fetch(`${agent.url}${AGENT_API.health}`)).status).toBe(200);
+    expect((await fetch(`${url}${AGENT_API.health}`)).status).toBe(200);
+  });
+});
+
+describe.each([TERMINAL_NAMESPACE, SANDBOX_NAMESPACE])("agent sockets on %s", (namespace) => {
+  it.each([
+    ["a missing token", () => ({ sandboxId }), /needs a token/],
+    ["a forged token", () => ({ sandboxId, token: `${harness.token(sandboxId, "write").split(".")[0]}.AAAA` }), /signature/],
+    ["an expired token", () => ({ sandboxId, token: harness.token(sandboxId, "write", -1) }), /expired/],
+    ["a token for another sandbox", () => ({ sandboxId, token: harness.token("sbx_other", "write") }), /another sandbox/],
+  ])("refuses %s", async (_name, auth, reason) => {
+    expect(await refusal(harness.connect(namespace, auth()))).toMatch(reason);
+  });
+
+  it("refuses browsers (any request with an Origin)", async () => {
+    const socket = harness.connect(namespace, { sandboxId, token: harness.token(sandboxId, "write") }, { origin: "http://evil.example" });
+    expect(await refusal(socket)).toBeTruthy();
   });
 });
 
 describe("agent terminals", () => {
-  it.each([
-    ["a missing token", () => ({ sandboxId }), /needs a token/],
-    ["a forged token", () => ({ sandboxId, token: mintToken("f".repeat(48), { sub: sandboxId, rights: "write" }, 30) }), /signature/],
-    ["an expired token", () => ({ sandboxId, token: mintToken(secret, { sub: sandboxId, rights: "write" }, -1) }), /expired/],
-    [
-      "a token for another sandbox",
-      () => ({ sandboxId, token: mintToken(secret, { sub: "sbx_other", rights: "write" }, 30) }),
-      /another sandbox/,
-    ],
-  ])("refuses %s", async (_name, auth, reason) => {
-    const socket = connect(auth());
-    try {
-      expect(await refusal(socket)).toMatch(reason);
-    } finally {
-      socket.close();
-    }
-  });
-
-  it("refuses browsers (any request with an Origin)", async () => {
-    const socket = connect(
-      { sandboxId, token: mintToken(secret, { sub: sandboxId, rights: "write" }, 30) },
-      { origin: "http://evil.example" },
-    );
-    try {
-      await refusal(socket);
-    } finally {
-      socket.close();
-    }
-  });
-
   it("streams a shell: typed input runs, output returns, resize applies", async () => {
-    const socket = connect({ sandboxId, token: mintToken(secret, { sub: sandboxId, rights: "write" }, 30), size: { cols: 91, rows: 27 } });
-    try {
-      const sized = outputUntil(socket, "SIZE-OK");
-      socket.emit("terminal:input", 'stty size; echo SIZE"-"OK\n');
-      expect(await sized).toContain("27 91");
-      socket.emit("terminal:resize", { cols: 132, rows: 43 });
-      const resized = outputUntil(socket, "RESIZE-OK");
-      socket.emit("terminal:input", 'sleep 0.2; stty size; echo RESIZE"-"OK\n');
-      expect(await resized).toContain("43 132");
-      const engine = outputUntil(socket, "ENGINE-OK");
-      socket.emit("terminal:input", "docker info --format 'driver={{.Driver}}'; echo ENGINE\"-\"OK\n");
-      expect(await engine).toContain("driver=overlay2");
-    } finally {
-      socket.close();
-    }
+    const socket = terminal({ sandboxId, token: harness.token(sandboxId, "write"), size: { cols: 91, rows: 27 } });
+    const sized = outputUntil(socket, "SIZE-OK");
+    socket.emit("terminal:input", 'stty size; echo SIZE"-"OK\n');
+    expect(await sized).toContain("27 91");
+    socket.emit("terminal:resize", { cols: 132, rows: 43 });
+    const resized = outputUntil(socket, "RESIZE-OK");
+    socket.emit("terminal:input", 'sleep 0.2; stty size; echo RESIZE"-"OK\n');
+    expect(await resized).toContain("43 132");
+    const engine = outputUntil(socket, "ENGINE-OK");
+    socket.emit("terminal:input", "docker info --format 'driver={{.Driver}}'; echo ENGINE\"-\"OK\n");
+    expect(await engine).toContain("driver=overlay2");
   });
 
   it("ignores keystrokes from a read-only viewer", async () => {
-    const writer = connect({ sandboxId, token: mintToken(secret, { sub: sandboxId, rights: "write" }, 30) });
-    const reader = connect({ sandboxId, token: mintToken(secret, { sub: sandboxId, rights: "read" }, 30) });
-    try {
-      const seen = outputUntil(reader, "READER-DONE", 2_000);
-      reader.emit("terminal:input", "touch /tmp/read-only-wrote\n");
-      reader.emit("terminal:input", 'echo READER"-"DONE\n');
-      await expect(seen).rejects.toThrow(/not seen/);
-      const checked = outputUntil(writer, "CHECKED");
-      writer.emit("terminal:input", 'ls /tmp/read-only-wrote 2>&1; echo CHEC""KED\n');
-      expect(await checked).toContain("No such file");
-    } finally {
-      writer.close();
-      reader.close();
-    }
-  }, 60_000);
+    const writer = terminal({ sandboxId, token: harness.token(sandboxId, "write") });
+    const reader = terminal({ sandboxId, token: harness.token(sandboxId, "read") });
+    const seen = outputUntil(reader, "READER-DONE", 2_000);
+    reader.emit("terminal:input", "touch /tmp/read-only-wrote\n");
+    reader.emit("terminal:input", 'echo READER"-"DONE\n');
+    await expect(seen).rejects.toThrow(/not seen/);
+    const checked = outputUntil(writer, "CHECKED");
+    writer.emit("terminal:input", 'ls /tmp/read-only-wrote 2>&1; echo CHEC""KED\n');
+    expect(await checked).toContain("No such file");
+  });
+});
+
+describe("checks on the sandbox channel", () => {
+  const channel = (rights: "write" | "read") => harness.connect(SANDBOX_NAMESPACE, { sandboxId, token: harness.token(sandboxId, rights) });
+
+  it("passes on exit 0 and reports FAIL: lines as the reason", async () => {
+    const socket = channel("write");
+    expect(await request(socket, "check:run", { script: "docker info >/dev/null && echo engine up" })).toMatchObject({
+      ok: true,
+      value: { passed: true, output: "engine up\n" },
+    });
+    const failing = await request(socket, "check:run", {
+      script: "docker image inspect ourfiglet >/dev/null 2>&1 || { echo 'FAIL: no image named ourfiglet'; exit 1; }",
+    });
+    expect(failing).toMatchObject({ ok: true, value: { passed: false, message: "no image named ourfiglet" } });
+  });
+
+  it("stops a check that runs too long", async () => {
+    const reply = await request<{ passed: boolean; message: string; durationMs: number }>(channel("write"), "check:run", {
+      script: "sleep 30",
+      timeoutMs: 1000,
+    });
+    expect(reply).toMatchObject({ ok: true, value: { passed: false, message: "The check did not finish within 1 s." } });
+    expect(reply.ok && reply.value.durationMs).toBeLessThan(5000);
+  });
+
+  it("refuses invalid requests and watchers with a reason, and keeps serving", async () => {
+    const socket = channel("write");
+    expect(await request(socket, "check:run", { script: "" })).toMatchObject({ ok: false, error: "Invalid check request." });
+    expect(await request(socket, "check:run", "not an object")).toMatchObject({ ok: false });
+    expect(await request(channel("read"), "check:run", { script: "true" })).toMatchObject({
+      ok: false,
+      error: "Watchers cannot run checks.",
+    });
+    expect(await request(socket, "check:run", { script: "true" })).toMatchObject({ ok: true, value: { passed: true } });
+  });
 });

@@ -3,9 +3,11 @@ import type { AddressInfo } from "node:net";
 import type { SandboxDriver } from "@drydock/engine";
 import type { Logger } from "@drydock/protocol";
 import { Server } from "socket.io";
+import { checks } from "./features/checks";
 import { createHttpApi } from "./http-api";
 import { startReaper } from "./reaper";
-import { serveTerminals, type TerminalServer } from "./terminal-server";
+import { serveSandboxChannel } from "./sandbox-channel";
+import { serveTerminals } from "./terminal-server";
 
 export interface AgentOptions {
   driver: SandboxDriver;
@@ -26,12 +28,13 @@ export interface RunningAgent {
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { driver, secret, log } = options;
   const http: HttpServer = createServer(createHttpApi({ driver, secret, lifetimeSeconds: options.lifetimeSeconds, log }));
-  const io: TerminalServer = new Server(http, {
+  const io = new Server(http, {
     serveClient: false,
     // Only the web gateway talks to agents; a browser (which always sends an Origin) never may.
     allowRequest: (req, callback) => callback(null, req.headers.origin === undefined),
   });
   serveTerminals(io, { driver, secret, log });
+  serveSandboxChannel(io, { driver, secret, log }, [checks]);
   const stopReaper = startReaper(driver, log, options.reaperIntervalSeconds);
 
   await new Promise<void>((resolve, reject) => {

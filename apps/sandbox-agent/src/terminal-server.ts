@@ -7,17 +7,12 @@ import {
   type TerminalServerEvents,
   terminalInputSchema,
   terminalSizeSchema,
-  verifyToken,
 } from "@drydock/protocol";
-import type { Server, Socket } from "socket.io";
+import type { Namespace, Server, Socket } from "socket.io";
+import { requireSandboxToken, type SandboxAccess } from "./socket-auth";
 
-export interface TerminalSocketData {
-  sandboxId: string;
-  canWrite: boolean;
-}
-
-export type TerminalServer = Server<TerminalClientEvents, TerminalServerEvents, Record<string, never>, TerminalSocketData>;
-type TerminalSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<string, never>, TerminalSocketData>;
+type TerminalNamespace = Namespace<TerminalClientEvents, TerminalServerEvents, Record<string, never>, SandboxAccess>;
+type TerminalSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<string, never>, SandboxAccess>;
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
@@ -25,21 +20,9 @@ const DEFAULT_SIZE = { cols: 80, rows: 24 };
  * One terminal stream per connection. A connection is refused, with the reason
  * in the error's message, unless it carries a valid token for its sandbox.
  */
-export function serveTerminals(io: TerminalServer, deps: { driver: SandboxDriver; secret: string; log: Logger }): void {
-  const namespace = io.of(TERMINAL_NAMESPACE);
-
-  namespace.use((socket, next) => {
-    const auth = agentTerminalAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(new Error("Refused: the handshake needs a token and a sandboxId."));
-    const check = verifyToken(deps.secret, auth.data.token, { sandboxId: auth.data.sandboxId, needs: "read" });
-    if (!check.ok) {
-      deps.log.warn("terminal.refused", { sandboxId: auth.data.sandboxId, reason: check.reason });
-      return next(new Error(`Refused: ${check.message}`));
-    }
-    socket.data.sandboxId = auth.data.sandboxId;
-    socket.data.canWrite = check.claims.rights !== "read";
-    next();
-  });
+export function serveTerminals(io: Server, deps: { driver: SandboxDriver; secret: string; log: Logger }): void {
+  const namespace = io.of(TERMINAL_NAMESPACE) as unknown as TerminalNamespace;
+  namespace.use(requireSandboxToken(deps.secret, deps.log));
 
   namespace.on("connection", (socket) => {
     const auth = agentTerminalAuthSchema.parse(socket.handshake.auth);

@@ -1,0 +1,33 @@
+import type { SandboxDriver } from "@drydock/engine";
+import { type Logger, SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
+import type { Namespace, Server, Socket } from "socket.io";
+import type { SandboxAccess } from "./socket-auth";
+import { requireSandboxToken } from "./socket-auth";
+
+export type SandboxSocket = Socket<SandboxClientEvents, SandboxServerEvents, Record<string, never>, SandboxAccess>;
+
+export interface SandboxFeatureDeps {
+  driver: SandboxDriver;
+  log: Logger;
+}
+
+/** A capability offered on the sandbox channel; returns what to release when the socket goes. */
+export type SandboxFeature = (socket: SandboxSocket, deps: SandboxFeatureDeps) => (() => void) | undefined | void;
+
+/** The /sandbox namespace: token-checked, then each feature registers its handlers on the socket. */
+export function serveSandboxChannel(io: Server, deps: SandboxFeatureDeps & { secret: string }, features: SandboxFeature[]): Namespace {
+  const namespace = io.of(SANDBOX_NAMESPACE) as unknown as Namespace<
+    SandboxClientEvents,
+    SandboxServerEvents,
+    Record<string, never>,
+    SandboxAccess
+  >;
+  namespace.use(requireSandboxToken(deps.secret, deps.log));
+  namespace.on("connection", (socket) => {
+    const releases = features.map((feature) => feature(socket, deps)).filter((release) => typeof release === "function");
+    socket.on("disconnect", () => {
+      for (const release of releases) release();
+    });
+  });
+  return namespace as unknown as Namespace;
+}
