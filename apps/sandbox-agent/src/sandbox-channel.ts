@@ -12,7 +12,7 @@ export interface SandboxFeatureDeps {
 }
 
 /** A capability offered on the sandbox channel; returns what to release when the socket goes. */
-export type SandboxFeature = (socket: SandboxSocket, deps: SandboxFeatureDeps) => (() => void) | undefined | void;
+export type SandboxFeature = (socket: SandboxSocket, deps: SandboxFeatureDeps) => (() => void) | undefined;
 
 /** The /sandbox namespace: token-checked, then each feature registers its handlers on the socket. */
 export function serveSandboxChannel(io: Server, deps: SandboxFeatureDeps & { secret: string }, features: SandboxFeature[]): Namespace {

@@ -13,4 +13,5 @@ export const checks: SandboxFeature = (socket, { driver, log }) => {
       return driver.runCheck(socket.data.sandboxId, script, timeoutMs ? { timeoutMs } : {});
     }),
   );
+  return undefined;
 };
