@@ -1,0 +1,17 @@
+export * from "./model";
+export { BLOCK_KINDS, type BlockKind, type PagePlace } from "./parser/block-kinds";
+export { type FrontMatter, frontMatterSchema } from "./parser/front-matter";
+export { type LessonLibrary, loadLesson, loadLessons, readLessonSources } from "./parser/lesson-loader";
+export {
+  FILES_FOLDER,
+  FINISH_FILE,
+  LESSON_FILE,
+  type LessonParseResult,
+  type LessonSources,
+  type ParseOptions,
+  parseLesson,
+  STEPS_FOLDER,
+} from "./parser/lesson-parser";
+export { type ParsedPage, parsePage } from "./parser/page-parser";
+export { formatProblem, type LessonProblem, sortProblems } from "./parser/problems";
+export { bashSyntaxChecker, type ShellSyntaxChecker } from "./parser/shell-syntax";
