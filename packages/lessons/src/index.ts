@@ -15,3 +15,21 @@ export {
 export { type ParsedPage, parsePage } from "./parser/page-parser";
 export { formatProblem, type LessonProblem, sortProblems } from "./parser/problems";
 export { bashSyntaxChecker, type ShellSyntaxChecker } from "./parser/shell-syntax";
+export {
+  DEFAULT_TERMINAL_OPTIONS,
+  LearnerTerminal,
+  type LearnerTerminalOptions,
+  type TerminalIO,
+  TerminalTimeoutError,
+} from "./runner/learner-terminal";
+export {
+  inWorkspace,
+  type LessonRunResult,
+  type RunLessonOptions,
+  runLesson,
+  type StepRunResult,
+  type StepVerdict,
+} from "./runner/lesson-runner";
+export type { CheckOutcome, LessonSandbox } from "./runner/lesson-sandbox";
+export { formatRunTable } from "./runner/run-table";
+export { renderText } from "./runner/terminal-text";

@@ -1,0 +1,24 @@
+import type { TerminalIO } from "./learner-terminal";
+
+/**
+ * What the runner needs of a sandbox. Deliberately small and free of Drydock's
+ * engine: the command line wires it to `@drydock/engine`, tests to a fake, and
+ * any other host (an agent, a CI service) can provide it.
+ */
+export interface LessonSandbox extends TerminalIO {
+  /**
+   * Writes a file as the editor would (absolute path inside the sandbox),
+   * creating its folders. `append` adds to the end instead of replacing.
+   */
+  writeFile(path: string, content: Uint8Array, options: { append: boolean; mode?: number }): Promise<void>;
+  /** Runs a bash script inside the sandbox (a check or a setup script) with a time limit. */
+  runCheck(script: string, options: { timeoutMs: number }): Promise<CheckOutcome>;
+}
+
+/** The result of a script: exit 0 passes; `message` is the FAIL: lines (or a generic reason). */
+export interface CheckOutcome {
+  passed: boolean;
+  message: string;
+  output: string;
+  durationMs: number;
+}
