@@ -2,6 +2,8 @@ import { defineConfig } from "@playwright/test";
 
 const webPort = Number(process.env.E2E_WEB_PORT ?? 3100);
 const agentPort = Number(process.env.E2E_AGENT_PORT ?? 4200);
+/** The e2e agent's sandboxes carry this fleet label, so teardown removes exactly them. */
+export const E2E_FLEET = "e2e";
 
 /**
  * Real Chromium (Debian's), the real web app and agent (built and started by
@@ -13,6 +15,7 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: 1,
+  globalTeardown: "./global-teardown.ts",
   reporter: [["list"], ["json", { outputFile: "../test-results/e2e.json" }]],
   outputDir: "../test-results/e2e",
   use: {
@@ -37,7 +40,7 @@ export default defineConfig({
     url: `http://127.0.0.1:${webPort}/`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { WEB_PORT: String(webPort), WEB_HOST: "127.0.0.1", AGENT_PORT: String(agentPort) },
+    env: { WEB_PORT: String(webPort), WEB_HOST: "127.0.0.1", AGENT_PORT: String(agentPort), AGENT_FLEET: E2E_FLEET, POOL_SIZE: "1" },
     stdout: "pipe",
     stderr: "pipe",
   },

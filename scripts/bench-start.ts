@@ -6,6 +6,7 @@
  * Last line: {"startToPromptMs":{"p50","p95"},"echoMs":{"p50","p99"}}.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { removeFleet } from "@drydock/engine";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 import { percentile } from "./lib/stats";
@@ -14,6 +15,7 @@ const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 10);
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 const webPort = Number(process.env.BENCH_WEB_PORT ?? 3200);
 const base = `http://127.0.0.1:${webPort}`;
+const BENCH_FLEET = "bench-start";
 
 type Terminal = Socket<TerminalServerEvents, TerminalClientEvents>;
 
@@ -112,7 +114,14 @@ async function measureEcho(): Promise<number[]> {
 }
 
 const server = spawn("bash", ["scripts/serve.sh"], {
-  env: { ...process.env, WEB_PORT: String(webPort), WEB_HOST: "127.0.0.1", AGENT_PORT: String(webPort + 1100) },
+  env: {
+    ...process.env,
+    WEB_PORT: String(webPort),
+    WEB_HOST: "127.0.0.1",
+    AGENT_PORT: String(webPort + 1100),
+    AGENT_FLEET: BENCH_FLEET,
+    POOL_SIZE: "0",
+  },
   stdio: ["ignore", "ignore", "inherit"],
   detached: true,
 });
@@ -137,4 +146,5 @@ try {
   );
 } finally {
   if (server.pid) process.kill(-server.pid, "SIGTERM");
+  await removeFleet(BENCH_FLEET);
 }

@@ -4,8 +4,12 @@ import type { SandboxDriver } from "@drydock/engine";
 import type { Logger } from "@drydock/protocol";
 import { Server } from "socket.io";
 import { checks } from "./features/checks";
+import { ports } from "./features/ports";
+import { lifecycle } from "./features/lifecycle";
+import { type FleetPolicy, SandboxFleet } from "./fleet";
 import { createHttpApi } from "./http-api";
-import { startReaper } from "./reaper";
+import { createMetrics } from "./metrics";
+import { servePreviews } from "./preview-proxy";
 import { serveSandboxChannel } from "./sandbox-channel";
 import { serveTerminals } from "./terminal-server";
 
@@ -14,28 +18,40 @@ export interface AgentOptions {
   secret: string;
   host: string;
   port: number;
-  lifetimeSeconds: number;
-  reaperIntervalSeconds: number;
+  policy: FleetPolicy;
+  sweepIntervalSeconds: number;
   log: Logger;
 }
 
 export interface RunningAgent {
   url: string;
+  fleet: SandboxFleet;
   close(): Promise<void>;
 }
 
-/** The agent's one server: the control HTTP API and the socket.io terminals on one port. */
+/** The agent's one server: the control HTTP API and the socket.io channels on one port. */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { driver, secret, log } = options;
-  const http: HttpServer = createServer(createHttpApi({ driver, secret, lifetimeSeconds: options.lifetimeSeconds, log }));
+  const metrics = createMetrics();
+  const fleet = new SandboxFleet(driver, options.policy, log, metrics);
+  const http: HttpServer = createServer(createHttpApi({ fleet, metrics, secret, log }));
   const io = new Server(http, {
     serveClient: false,
     // Only the web gateway talks to agents; a browser (which always sends an Origin) never may.
     allowRequest: (req, callback) => callback(null, req.headers.origin === undefined),
   });
-  serveTerminals(io, { driver, secret, log });
-  serveSandboxChannel(io, { driver, secret, log }, [checks]);
-  const stopReaper = startReaper(driver, log, options.reaperIntervalSeconds);
+  // Last of the server's listeners: it takes preview traffic ahead of the API and socket.io.
+  servePreviews(http, { driver, secret, log });
+  serveTerminals(io, { driver, fleet, metrics, secret, log });
+  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports]);
+
+  // Adopt before listening: a restarted agent serves its running sandboxes again at once.
+  await fleet.adopt();
+  fleet.refill();
+  const sweeper = setInterval(() => {
+    fleet.sweep().catch((error: unknown) => log.error("fleet.sweep_failed", { error }));
+  }, options.sweepIntervalSeconds * 1000);
+  sweeper.unref();
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -46,8 +62,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   log.info("agent.listening", { url });
   return {
     url,
+    fleet,
     close: async () => {
-      stopReaper();
+      clearInterval(sweeper);
+      fleet.stop();
       await io.close();
     },
   };

@@ -3,6 +3,11 @@ import { z } from "zod";
 const schema = z.object({
   AGENT_HOST: z.string().default("127.0.0.1"),
   AGENT_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
+  /** Several agents may share one Docker engine; each manages only its own fleet. */
+  AGENT_FLEET: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "lowercase letters, digits and dashes")
+    .default("default"),
   DRYDOCK_AGENT_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .drydock/agent-secret)"),
   SANDBOX_IMAGE: z.string().default("drydock/sandbox:latest"),
   SANDBOX_NETWORK: z.string().default("drydock"),
@@ -14,7 +19,18 @@ const schema = z.object({
     .int()
     .min(60)
     .default(4 * 60 * 60),
-  REAPER_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(60),
+  SANDBOX_IDLE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 60),
+  SANDBOX_WARN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(5 * 60),
+  POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
 });
 
 export type AgentConfig = z.infer<typeof schema>;

@@ -1,14 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Sandbox } from "@drydock/engine";
-import { EngineError, type SandboxDriver } from "@drydock/engine";
-import { AGENT_API, type ApiError, createSandboxRequestSchema, type Logger, type SandboxInfo, verifyToken } from "@drydock/protocol";
+import { EngineError } from "@drydock/engine";
+import {
+  AGENT_API,
+  type ApiError,
+  createSandboxRequestSchema,
+  type Logger,
+  type SandboxInfo,
+  type SandboxStatus,
+  verifyToken,
+} from "@drydock/protocol";
+import type { SandboxFleet } from "./fleet";
+import type { AgentMetrics } from "./metrics";
 
 const MAX_BODY_BYTES = 16 * 1024;
 
 export interface HttpApiDeps {
-  driver: SandboxDriver;
+  fleet: SandboxFleet;
+  metrics: AgentMetrics;
   secret: string;
-  lifetimeSeconds: number;
   log: Logger;
 }
 
@@ -25,7 +34,7 @@ class HttpError extends Error {
 export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     route(deps, req)
-      .then(({ status, body }) => send(res, status, body))
+      .then(({ status, body, contentType }) => send(res, status, body, contentType))
       .catch((error: unknown) => {
         if (error instanceof HttpError) return send(res, error.status, error.body);
         if (error instanceof EngineError) {
@@ -38,9 +47,14 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
   };
 }
 
-async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status: number; body: unknown; contentType?: string }> {
   const url = new URL(req.url ?? "/", "http://agent");
-  if (url.pathname === AGENT_API.health && req.method === "GET") return { status: 200, body: { ok: true } };
+  if (req.method === "GET" && url.pathname === AGENT_API.health) {
+    return { status: 200, body: { ok: true, pooled: deps.fleet.pooled.length } };
+  }
+  if (req.method === "GET" && url.pathname === AGENT_API.metrics) {
+    return { status: 200, body: await deps.metrics.registry.metrics(), contentType: deps.metrics.registry.contentType };
+  }
 
   authorize(deps.secret, req);
   if (url.pathname === AGENT_API.sandboxes && req.method === "POST") {
@@ -48,16 +62,19 @@ async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status:
     if (!request.success) {
       throw new HttpError(400, { error: "Invalid sandbox request.", hint: request.error.issues.map((i) => i.message).join("; ") });
     }
-    const started = performance.now();
-    const sandbox = await deps.driver.create({ owner: request.data.owner, lifetimeSeconds: deps.lifetimeSeconds });
-    deps.log.info("sandbox.created", { sandboxId: sandbox.id, owner: sandbox.owner, ms: Math.round(performance.now() - started) });
-    return { status: 201, body: toInfo(sandbox) };
+    const status = deps.fleet.request(request.data.owner, {});
+    return { status: status.state === "ready" ? 201 : 202, body: toInfo(status) };
   }
   const match = /^\/v1\/sandboxes\/([^/]+)$/.exec(url.pathname);
-  if (match?.[1] && req.method === "DELETE") {
-    const sandboxId = decodeURIComponent(match[1]);
-    await deps.driver.destroy(sandboxId);
-    deps.log.info("sandbox.destroyed", { sandboxId, by: "api" });
+  const sandboxId = match?.[1] ? decodeURIComponent(match[1]) : undefined;
+  if (sandboxId && req.method === "GET") {
+    const status = deps.fleet.status(sandboxId);
+    if (!status)
+      throw new HttpError(404, { error: `No sandbox ${sandboxId} on this agent.`, hint: "It may have expired; start a new one." });
+    return { status: 200, body: toInfo(status) };
+  }
+  if (sandboxId && req.method === "DELETE") {
+    await deps.fleet.remove(sandboxId, "Ended by the control plane.");
     return { status: 204, body: undefined };
   }
   throw new HttpError(404, { error: `No route for ${req.method} ${url.pathname}.` });
@@ -87,19 +104,23 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function toInfo(sandbox: Sandbox): SandboxInfo {
+function toInfo(status: SandboxStatus): SandboxInfo {
   return {
-    id: sandbox.id,
-    state: sandbox.state,
-    createdAt: sandbox.createdAt.toISOString(),
-    expiresAt: sandbox.expiresAt.toISOString(),
+    id: status.sandboxId,
+    state: status.state,
+    message: status.message,
+    ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}),
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, contentType?: string): void {
   if (res.headersSent) return;
   if (body === undefined) {
     res.writeHead(status).end();
+    return;
+  }
+  if (typeof body === "string") {
+    res.writeHead(status, { "content-type": contentType ?? "text/plain; charset=utf-8" }).end(body);
     return;
   }
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));

@@ -13,20 +13,26 @@ try {
     memoryBytes: config.SANDBOX_MEMORY_MIB * 1024 * 1024,
     nanoCpus: Math.round(config.SANDBOX_CPUS * 1e9),
     pidsLimit: config.SANDBOX_PIDS,
+    fleet: config.AGENT_FLEET,
   });
   const agent = await startAgent({
     driver,
     secret: config.DRYDOCK_AGENT_SECRET,
     host: config.AGENT_HOST,
     port: config.AGENT_PORT,
-    lifetimeSeconds: config.SANDBOX_LIFETIME_SECONDS,
-    reaperIntervalSeconds: config.REAPER_INTERVAL_SECONDS,
+    policy: {
+      poolSize: config.POOL_SIZE,
+      lifetimeSeconds: config.SANDBOX_LIFETIME_SECONDS,
+      idleSeconds: config.SANDBOX_IDLE_SECONDS,
+      warnSeconds: config.SANDBOX_WARN_SECONDS,
+    },
+    sweepIntervalSeconds: config.SWEEP_INTERVAL_SECONDS,
     log,
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       log.info("agent.stopping", { signal });
-      // Sandboxes keep running: a restarted agent serves them again.
+      // Sandboxes keep running: a restarted agent adopts them again.
       void agent.close().then(() => process.exit(0));
     });
   }

@@ -1,6 +1,7 @@
 import type { SandboxDriver } from "@drydock/engine";
 import { type Logger, SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
 import type { Namespace, Server, Socket } from "socket.io";
+import type { SandboxFleet } from "./fleet";
 import type { SandboxAccess } from "./socket-auth";
 import { requireSandboxToken } from "./socket-auth";
 
@@ -8,6 +9,7 @@ export type SandboxSocket = Socket<SandboxClientEvents, SandboxServerEvents, Rec
 
 export interface SandboxFeatureDeps {
   driver: SandboxDriver;
+  fleet: SandboxFleet;
   log: Logger;
 }
 

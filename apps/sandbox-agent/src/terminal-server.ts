@@ -5,28 +5,41 @@ import {
   TERMINAL_NAMESPACE,
   type TerminalClientEvents,
   type TerminalServerEvents,
+  type TerminalSize,
   terminalInputSchema,
   terminalSizeSchema,
 } from "@drydock/protocol";
 import type { Namespace, Server, Socket } from "socket.io";
+import type { SandboxFleet } from "./fleet";
+import type { AgentMetrics } from "./metrics";
+import { OutputFlow } from "./output-flow";
 import { requireSandboxToken, type SandboxAccess } from "./socket-auth";
 
 type TerminalNamespace = Namespace<TerminalClientEvents, TerminalServerEvents, Record<string, never>, SandboxAccess>;
 type TerminalSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<string, never>, SandboxAccess>;
 
-const DEFAULT_SIZE = { cols: 80, rows: 24 };
+interface TerminalDeps {
+  driver: SandboxDriver;
+  fleet: SandboxFleet;
+  metrics: AgentMetrics;
+  secret: string;
+  log: Logger;
+}
+
+const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
 
 /**
- * One terminal stream per connection. A connection is refused, with the reason
- * in the error's message, unless it carries a valid token for its sandbox.
+ * Each connection attaches to a named, persistent terminal of its sandbox
+ * (the shell outlives the connection). Writers type and set the size;
+ * watchers (read tokens) only see. Output is flow-controlled by acks.
  */
-export function serveTerminals(io: Server, deps: { driver: SandboxDriver; secret: string; log: Logger }): void {
+export function serveTerminals(io: Server, deps: TerminalDeps): void {
   const namespace = io.of(TERMINAL_NAMESPACE) as unknown as TerminalNamespace;
   namespace.use(requireSandboxToken(deps.secret, deps.log));
 
   namespace.on("connection", (socket) => {
     const auth = agentTerminalAuthSchema.parse(socket.handshake.auth);
-    attach(socket, auth.size ?? DEFAULT_SIZE, deps).catch((error: unknown) => {
+    attach(socket, auth.size ?? DEFAULT_SIZE, auth.terminal, deps).catch((error: unknown) => {
       deps.log.error("terminal.attach_failed", { sandboxId: socket.data.sandboxId, error });
       socket.emit("terminal:closed", { reason: error instanceof Error ? error.message : "The terminal could not be opened." });
       socket.disconnect(true);
@@ -34,14 +47,17 @@ export function serveTerminals(io: Server, deps: { driver: SandboxDriver; secret
   });
 }
 
-async function attach(socket: TerminalSocket, size: { cols: number; rows: number }, deps: { driver: SandboxDriver; log: Logger }) {
+async function attach(socket: TerminalSocket, size: TerminalSize, terminal: string | undefined, deps: TerminalDeps) {
   const { sandboxId, canWrite } = socket.data;
+  const { metrics, fleet } = deps;
   let session: TtySession | undefined;
-  // Keystrokes may arrive while the shell is still being opened: keep them in order.
+  // Keystrokes may arrive while the terminal is still being opened: keep them in order.
   const pendingInput: string[] = [];
 
   socket.on("terminal:input", (data) => {
     if (!canWrite || !terminalInputSchema.safeParse(data).success) return;
+    fleet.touch(sandboxId);
+    metrics.terminalBytes.inc({ direction: "in" }, Buffer.byteLength(data));
     if (session) session.stream.write(data);
     else pendingInput.push(data);
   });
@@ -50,16 +66,25 @@ async function attach(socket: TerminalSocket, size: { cols: number; rows: number
     if (canWrite && parsed.success) session?.resize(parsed.data).catch(() => {});
   });
 
-  session = await deps.driver.openShell(sandboxId, size);
+  session = await deps.driver.openShell(sandboxId, size, { readOnly: !canWrite, ...(terminal ? { terminal } : {}) });
   if (socket.disconnected) {
     session.dispose();
     return;
   }
   const opened = session;
-  deps.log.info("terminal.attached", { sandboxId, canWrite });
+  metrics.terminals.inc();
+  deps.log.info("terminal.attached", { sandboxId, terminal: terminal ?? "main", canWrite });
   for (const data of pendingInput.splice(0)) opened.stream.write(data);
 
-  opened.stream.on("data", (chunk: Buffer) => socket.emit("terminal:output", chunk));
+  const flow = new OutputFlow(
+    () => opened.stream.pause(),
+    () => opened.stream.resume(),
+  );
+  opened.stream.on("data", (chunk: Buffer) => {
+    metrics.terminalBytes.inc({ direction: "out" }, chunk.length);
+    flow.sent(chunk.length);
+    socket.emit("terminal:output", chunk, () => flow.acknowledged(chunk.length));
+  });
   opened.stream.on("end", () => {
     socket.emit("terminal:closed", { reason: "The shell exited." });
     socket.disconnect(true);
@@ -67,6 +92,7 @@ async function attach(socket: TerminalSocket, size: { cols: number; rows: number
   opened.stream.on("error", (error: Error) => deps.log.warn("terminal.stream_error", { sandboxId, error }));
   socket.on("disconnect", (reason) => {
     opened.dispose();
+    metrics.terminals.dec();
     deps.log.info("terminal.detached", { sandboxId, reason });
   });
 }

@@ -1,12 +1,15 @@
+import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DockerInDockerDriver } from "./docker-in-docker-driver";
 import type { Progress, TtySession } from "./driver";
 import { sandboxFilter } from "./labels";
 
 const docker = new Docker();
+const fleet = `engine-test-${randomBytes(4).toString("hex")}`;
 const driver = new DockerInDockerDriver({
   docker,
+  fleet,
   image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
   network: process.env.SANDBOX_NETWORK ?? "drydock",
   memoryBytes: 1024 * 1024 * 1024,
@@ -42,23 +45,23 @@ function run(session: TtySession, command: string, timeoutMs = 90_000): Promise<
   });
 }
 
-async function countOurs() {
-  const containers = await docker.listContainers({ all: true, filters: sandboxFilter() });
-  const { Volumes } = await docker.listVolumes({ filters: sandboxFilter() });
-  return { containers: containers.length, volumes: Volumes?.length ?? 0 };
+/** Containers and volumes (data and assignment) the engine holds for these sandboxes. */
+async function leftovers(sandboxIds: string[]) {
+  const found: string[] = [];
+  for (const sandboxId of sandboxIds) {
+    const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ sandboxId }) });
+    const { Volumes } = await docker.listVolumes({ filters: { label: [`io.drydock.sandbox-id=${sandboxId}`] } });
+    found.push(...containers.map((c) => c.Id), ...(Volumes ?? []).map((v) => v.Name));
+  }
+  return found;
 }
 
 describe("Docker-in-Docker sandboxes on the real engine", () => {
-  let before: { containers: number; volumes: number };
   const created: string[] = [];
-
-  beforeAll(async () => {
-    before = await countOurs();
-  });
 
   afterAll(async () => {
     await Promise.all(created.map((id) => driver.destroy(id)));
-    expect(await countOurs()).toEqual(before);
+    expect(await leftovers(created)).toEqual([]);
   });
 
   it("starts a private engine that runs a container from the local registry", async () => {
@@ -106,8 +109,59 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
     const sandbox = await driver.create({ owner: "integration-destroy", lifetimeSeconds: 600 });
     await driver.destroy(sandbox.id);
     expect((await driver.list()).map((s) => s.id)).not.toContain(sandbox.id);
-    const { Volumes } = await docker.listVolumes({ filters: sandboxFilter(sandbox.id) });
-    expect(Volumes ?? []).toHaveLength(0);
+    expect(await leftovers([sandbox.id])).toEqual([]);
+  });
+
+  it("pools a sandbox unassigned, then hands it over with the learner's environment", async () => {
+    const pooled = await driver.create({});
+    created.push(pooled.id);
+    expect(pooled.assignment).toBeUndefined();
+    const expiresAt = new Date(Date.now() + 600_000);
+    await driver.assign(pooled.id, { owner: "learner-1", expiresAt, env: { DRYDOCK_USER: "learner1" } });
+    const listed = (await driver.list()).find((s) => s.id === pooled.id);
+    expect(listed?.assignment).toEqual({ owner: "learner-1", expiresAt, env: { DRYDOCK_USER: "learner1" } });
+    expect((await driver.exec(pooled.id, ["bash", "-c", "echo user=$DRYDOCK_USER"])).stdout).toBe("user=learner1\n");
+    // A fresh driver (an agent restart) finds the assignment in the engine's state.
+    const restarted = new DockerInDockerDriver({
+      docker,
+      fleet,
+      image: "unused",
+      network: "unused",
+      memoryBytes: 0,
+      nanoCpus: 0,
+      pidsLimit: 0,
+    });
+    expect((await restarted.list()).find((s) => s.id === pooled.id)?.assignment?.owner).toBe("learner-1");
+  });
+
+  it("keeps a terminal's shell and history across reattaching, per terminal name", async () => {
+    const sandbox = await driver.create({ owner: "integration-tmux", lifetimeSeconds: 600 });
+    created.push(sandbox.id);
+    const first = await driver.openShell(sandbox.id, { cols: 100, rows: 30 });
+    await run(first, "export REMEMBERED=yes-$((40+2)); echo history-line-$((1+1))");
+    first.dispose();
+
+    const again = await driver.openShell(sandbox.id, { cols: 100, rows: 30 });
+    try {
+      const replay = await new Promise<string>((resolve) => {
+        let text = "";
+        again.stream.on("data", (chunk: Buffer) => {
+          text += chunk.toString("utf8");
+          if (text.includes("history-line-2")) resolve(text);
+        });
+      });
+      expect(replay).toContain("history-line-2");
+      expect(await run(again, "echo $REMEMBERED")).toContain("yes-42");
+    } finally {
+      again.dispose();
+    }
+
+    const other = await driver.openShell(sandbox.id, { cols: 100, rows: 30 }, { terminal: "second" });
+    try {
+      expect(await run(other, "echo value=[$REMEMBERED]")).toContain("value=[]");
+    } finally {
+      other.dispose();
+    }
   });
 
   it("explains a missing image instead of failing obscurely", async () => {

@@ -1,10 +1,15 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
+import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, type CheckResult, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
-import type { CreateSandboxOptions, ProgressListener, Sandbox, SandboxDriver, TtySession, TtySize } from "./driver";
+import type { CreateSandboxOptions, ProgressListener, Sandbox, SandboxDriver, ShellOptions, TtySession, TtySize } from "./driver";
 import { EngineError, explainDockerError, isNotFound } from "./errors";
 import { type ExecOptions, type ExecResult, execCollect } from "./exec";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
+import { SANDBOX_REGISTRY } from "./network";
+import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
+import { containerName, dataVolumeName, removeSandbox } from "./removal";
+import { attachCommand } from "./shell-command";
 import { waitUntil } from "./wait";
 
 export interface DockerInDockerOptions {
@@ -16,6 +21,14 @@ export interface DockerInDockerOptions {
   nanoCpus: number;
   pidsLimit: number;
   engineReadyTimeoutMs?: number;
+  /** The fleet this driver manages; it lists and reaps only its own sandboxes. */
+  fleet?: string;
+  /**
+   * Where sandboxes reach the registry (the agent's registry gateway): their
+   * /etc/hosts maps the name their dockerd uses for it (SANDBOX_REGISTRY) to
+   * this address. Without it sandboxes cannot pull base images.
+   */
+  registryAddress?: string;
 }
 
 const WORKSPACE = "/root/lab";
@@ -30,16 +43,22 @@ const WORKSPACE = "/root/lab";
  */
 export class DockerInDockerDriver implements SandboxDriver {
   private readonly docker: Docker;
+  private readonly portPolling = new PortPolling((sandboxId) => this.listPorts(sandboxId));
+  /** Assignments by sandbox id, kept in step with the engine's state (see assignments.ts). */
+  private readonly assignments = new Map<string, Assignment>();
 
   constructor(private readonly options: DockerInDockerOptions) {
     this.docker = options.docker ?? new Docker();
   }
 
+  get fleet(): string {
+    return this.options.fleet ?? "default";
+  }
+
   async create(request: CreateSandboxOptions, onProgress: ProgressListener = () => {}): Promise<Sandbox> {
-    const id = `sbx_${randomBytes(8).toString("hex")}`;
+    const id = request.id ?? newSandboxId();
     const createdAt = new Date();
-    const expiresAt = new Date(createdAt.getTime() + request.lifetimeSeconds * 1000);
-    const labels = sandboxLabels(id, request.owner, expiresAt);
+    const labels = sandboxLabels(id, this.fleet);
     const { image, network } = this.options;
     onProgress({ percent: 10, message: "Creating the sandbox" });
     try {
@@ -50,10 +69,10 @@ export class DockerInDockerDriver implements SandboxDriver {
         Hostname: "sandbox",
         Labels: labels,
         WorkingDir: WORKSPACE,
-        Env: Object.entries(request.env ?? {}).map(([name, value]) => `${name}=${value}`),
         HostConfig: {
           Init: true,
           NetworkMode: network,
+          ExtraHosts: this.options.registryAddress ? [`${SANDBOX_REGISTRY.host}:${this.options.registryAddress}`] : [],
           CapAdd: ["ALL"],
           CapDrop: ["SYS_RESOURCE"],
           SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
@@ -74,13 +93,29 @@ export class DockerInDockerDriver implements SandboxDriver {
       await container.start();
       onProgress({ percent: 50, message: "Waiting for the sandbox's Docker engine" });
       await this.waitForEngine(container, id);
+      const sandbox: Sandbox = { id, createdAt, state: "ready" };
+      if (request.owner) {
+        onProgress({ percent: 90, message: "Handing the sandbox over" });
+        const lifetimeMs = (request.lifetimeSeconds ?? 3600) * 1000;
+        sandbox.assignment = (
+          await this.assign(id, { owner: request.owner, expiresAt: new Date(Date.now() + lifetimeMs), env: request.env ?? {} })
+        ).assignment;
+      }
       onProgress({ percent: 100, message: "Ready" });
-      return { id, owner: request.owner, createdAt, expiresAt, state: "ready" };
+      return sandbox;
     } catch (error) {
       await this.destroy(id).catch(() => {});
       if (error instanceof EngineError) throw error;
       throw explainDockerError(error, { image, network });
     }
+  }
+
+  async assign(sandboxId: string, assignment: Assignment): Promise<Sandbox> {
+    const container = await this.runningContainer(sandboxId);
+    await saveAssignment(this.docker, sandboxId, assignment);
+    this.assignments.set(sandboxId, assignment);
+    const info = await container.inspect();
+    return { id: sandboxId, createdAt: new Date(info.Created), state: "ready", assignment };
   }
 
   private async waitForEngine(container: Docker.Container, id: string): Promise<void> {
@@ -104,16 +139,17 @@ export class DockerInDockerDriver implements SandboxDriver {
     }
   }
 
-  async openShell(sandboxId: string, size: TtySize): Promise<TtySession> {
+  async openShell(sandboxId: string, size: TtySize, options: ShellOptions = {}): Promise<TtySession> {
+    const command = attachCommand(options, size);
     const container = await this.runningContainer(sandboxId);
     const exec = await container.exec({
-      Cmd: ["bash", "-l"],
+      Cmd: command,
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
       Tty: true,
       WorkingDir: WORKSPACE,
-      Env: ["TERM=xterm-256color", "LANG=C.UTF-8"],
+      Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8"],
     });
     const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
     // Docker applies a resize only once the exec has started.
@@ -133,7 +169,8 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async exec(sandboxId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return execCollect(await this.runningContainer(sandboxId), command, { workingDir: WORKSPACE, ...options });
+    const env = [...this.envOf(sandboxId), ...(options.env ?? [])];
+    return execCollect(await this.runningContainer(sandboxId), command, { workingDir: WORKSPACE, ...options, env });
   }
 
   async runCheck(sandboxId: string, script: string, options: Partial<CheckOptions> = {}): Promise<CheckResult> {
@@ -144,41 +181,59 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async destroy(sandboxId: string): Promise<void> {
-    const containers = await this.docker.listContainers({ all: true, filters: sandboxFilter(sandboxId) });
-    await Promise.all(
-      containers.map((info) =>
-        this.docker
-          .getContainer(info.Id)
-          .remove({ force: true, v: true })
-          .catch((error: unknown) => {
-            if (!isNotFound(error)) throw error;
-          }),
-      ),
-    );
-    await this.docker
-      .getVolume(dataVolumeName(sandboxId))
-      .remove()
-      .catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
+    await removeSandbox(this.docker, sandboxId);
+    this.assignments.delete(sandboxId);
   }
 
   async list(): Promise<Sandbox[]> {
-    const containers = await this.docker.listContainers({ all: true, filters: sandboxFilter() });
+    const [containers, assignments] = await Promise.all([
+      this.docker.listContainers({ all: true, filters: sandboxFilter({ fleet: this.fleet }) }),
+      loadAssignments(this.docker),
+    ]);
+    this.assignments.clear();
+    for (const [id, assignment] of assignments) this.assignments.set(id, assignment);
     return containers.map((info) => {
-      const labels = info.Labels;
+      const id = info.Labels[LABEL.sandboxId] ?? "";
+      const assignment = assignments.get(id);
       return {
-        id: labels[LABEL.sandboxId] ?? "",
-        owner: labels[LABEL.owner] ?? "",
+        id,
         createdAt: new Date(info.Created * 1000),
-        expiresAt: new Date(labels[LABEL.expiresAt] ?? 0),
         state: info.State === "running" ? "ready" : "gone",
+        ...(assignment ? { assignment } : {}),
       };
     });
   }
 
+  /** The learner's environment for processes the engine starts in the sandbox. */
+  private envOf(sandboxId: string): string[] {
+    return Object.entries(this.assignments.get(sandboxId)?.env ?? {}).map(([name, value]) => `${name}=${value}`);
+  }
+
+  async listPorts(sandboxId: string): Promise<ListeningPort[]> {
+    const scan = await execCollect(await this.runningContainer(sandboxId), ["bash", "-c", PORT_SCAN_SCRIPT]);
+    return parsePortScan(scan.stdout);
+  }
+
+  watchPorts(sandboxId: string, watcher: PortsWatcher): () => void {
+    return this.portPolling.watch(sandboxId, watcher);
+  }
+
+  /** The sandbox container's address on the sandbox network, which the host (and so the agent) can reach. */
+  async portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint> {
+    const info = await (await this.runningContainer(sandboxId)).inspect();
+    const host = info.NetworkSettings.Networks[this.options.network]?.IPAddress;
+    if (!host) {
+      throw new EngineError(
+        `Sandbox ${sandboxId} has no address on the network ${this.options.network}.`,
+        "Start a new session; if it happens again, check the network with `npm run provision`.",
+        "sandbox-failed",
+      );
+    }
+    return { host, port };
+  }
+
   private async runningContainer(sandboxId: string): Promise<Docker.Container> {
-    const [info] = await this.docker.listContainers({ filters: sandboxFilter(sandboxId) });
+    const [info] = await this.docker.listContainers({ filters: sandboxFilter({ sandboxId }) });
     if (!info) {
       throw new EngineError(`Sandbox ${sandboxId} is not running.`, "Start a new session.", "sandbox-not-found");
     }
@@ -186,10 +241,6 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 }
 
-function containerName(sandboxId: string): string {
-  return `drydock-${sandboxId.replace("_", "-")}`;
-}
-
-function dataVolumeName(sandboxId: string): string {
-  return `${containerName(sandboxId)}-docker`;
+export function newSandboxId(): string {
+  return `sbx_${randomBytes(8).toString("hex")}`;
 }

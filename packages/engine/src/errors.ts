@@ -17,7 +17,14 @@ export type EngineErrorCode =
   | "network-missing"
   | "sandbox-not-found"
   | "sandbox-not-ready"
-  | "sandbox-failed";
+  | "sandbox-failed"
+  | "bad-request"
+  | "path-refused"
+  | "file-not-found"
+  | "file-exists"
+  | "file-wrong-type"
+  | "file-too-large"
+  | "file-conflict";
 
 interface DockerApiError {
   statusCode?: number;

@@ -1,6 +1,10 @@
+export type { Assignment } from "./assignments";
 export * from "./checks";
 export * from "./docker-in-docker-driver";
 export * from "./driver";
 export * from "./errors";
 export type { ExecOptions, ExecResult } from "./exec";
 export { LABEL, sandboxFilter } from "./labels";
+export * from "./network";
+export * from "./ports";
+export { removeFleet } from "./removal";

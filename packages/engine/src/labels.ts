@@ -8,23 +8,26 @@ export const LABEL = {
   sandboxId: "io.drydock.sandbox-id",
   owner: "io.drydock.owner",
   expiresAt: "io.drydock.expires-at",
+  /** Which agent manages the sandbox: several may share one engine (tests, a lesson runner). */
+  fleet: "io.drydock.fleet",
 } as const;
 
 export const SANDBOX_ROLE = "sandbox";
 
-export function sandboxLabels(sandboxId: string, owner: string, expiresAt: Date): Record<string, string> {
+/** Labels of a sandbox's container and data volume: its identity only; who it belongs to is its Assignment. */
+export function sandboxLabels(sandboxId: string, fleet: string): Record<string, string> {
   return {
     [LABEL.managed]: "true",
     [LABEL.role]: SANDBOX_ROLE,
     [LABEL.sandboxId]: sandboxId,
-    [LABEL.owner]: owner,
-    [LABEL.expiresAt]: expiresAt.toISOString(),
+    [LABEL.fleet]: fleet,
   };
 }
 
 /** A Docker API filter that selects this engine's sandboxes (containers or volumes). */
-export function sandboxFilter(sandboxId?: string): { label: string[] } {
+export function sandboxFilter(selection: { sandboxId?: string; fleet?: string } = {}): { label: string[] } {
   const label = [`${LABEL.managed}=true`, `${LABEL.role}=${SANDBOX_ROLE}`];
-  if (sandboxId) label.push(`${LABEL.sandboxId}=${sandboxId}`);
+  if (selection.sandboxId) label.push(`${LABEL.sandboxId}=${selection.sandboxId}`);
+  if (selection.fleet) label.push(`${LABEL.fleet}=${selection.fleet}`);
   return { label };
 }

@@ -5,6 +5,7 @@ export const AGENT_API = {
   sandboxes: "/v1/sandboxes",
   sandbox: (id: string) => `/v1/sandboxes/${encodeURIComponent(id)}`,
   health: "/healthz",
+  metrics: "/metrics",
 } as const;
 
 export const createSandboxRequestSchema = z.object({
@@ -15,9 +16,9 @@ export type CreateSandboxRequest = z.infer<typeof createSandboxRequestSchema>;
 
 export const sandboxInfoSchema = z.object({
   id: z.string(),
-  state: z.enum(["starting", "ready", "gone"]),
-  createdAt: z.string(),
-  expiresAt: z.string(),
+  state: z.enum(["starting", "ready", "expiring", "gone", "failed"]),
+  message: z.string(),
+  expiresAt: z.string().optional(),
 });
 export type SandboxInfo = z.infer<typeof sandboxInfoSchema>;
 

@@ -1,4 +1,6 @@
 import type { CheckClientEvents } from "./checks";
+import type { LifecycleServerEvents } from "./lifecycle";
+import type { PortsClientEvents, PortsServerEvents } from "./ports";
 
 /**
  * One socket per sandbox (namespace /sandbox) for everything but terminal
@@ -8,7 +10,6 @@ import type { CheckClientEvents } from "./checks";
  */
 export const SANDBOX_NAMESPACE = "/sandbox";
 
-export type SandboxClientEvents = CheckClientEvents;
+export type SandboxClientEvents = CheckClientEvents & PortsClientEvents;
 
-// biome-ignore lint/complexity/noBannedTypes: features add their pushes here.
-export type SandboxServerEvents = {};
+export type SandboxServerEvents = LifecycleServerEvents & PortsServerEvents;

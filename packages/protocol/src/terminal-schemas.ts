@@ -7,14 +7,18 @@ export const terminalSizeSchema: z.ZodType<TerminalSize> = z.object({
   rows: z.number().int().min(1).max(500),
 });
 
+const terminalNameSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "1-32 lowercase letters, digits and dashes");
+
 export const agentTerminalAuthSchema: z.ZodType<AgentTerminalAuth> = z.object({
   token: z.string().min(1),
   sandboxId: z.string().min(1),
+  terminal: terminalNameSchema.optional(),
   size: terminalSizeSchema.optional(),
 });
 
 export const browserTerminalAuthSchema: z.ZodType<BrowserTerminalAuth> = z.object({
   sessionId: z.string().min(1).max(100),
+  terminal: terminalNameSchema.optional(),
   size: terminalSizeSchema.optional(),
 });
 

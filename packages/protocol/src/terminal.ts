@@ -16,16 +16,21 @@ export interface TerminalSize {
   rows: number;
 }
 
+/** A sandbox has several named terminals; "main" unless another is asked for. */
+export const DEFAULT_TERMINAL = "main";
+
 /** What the gateway presents to the agent when it opens a terminal. */
 export interface AgentTerminalAuth {
   token: string;
   sandboxId: string;
+  terminal?: string;
   size?: TerminalSize;
 }
 
 /** What the browser presents to the web gateway; the visitor cookie rides along. */
 export interface BrowserTerminalAuth {
   sessionId: string;
+  terminal?: string;
   size?: TerminalSize;
 }
 
@@ -34,8 +39,17 @@ export interface TerminalClosed {
   exitCode?: number;
 }
 
+/**
+ * Output is flow-controlled: the receiver calls `ack` once it has consumed a
+ * chunk (xterm.js: once parsed), and the sender pauses the shell's stream while
+ * too many bytes are unacknowledged. A slow client then loses nothing and a
+ * flood (`yes`) cannot fill the agent's memory.
+ */
+export const OUTPUT_HIGH_WATER_BYTES = 256 * 1024;
+export const OUTPUT_LOW_WATER_BYTES = 64 * 1024;
+
 export interface TerminalServerEvents {
-  "terminal:output": (data: Uint8Array) => void;
+  "terminal:output": (data: Uint8Array, ack: () => void) => void;
   "terminal:closed": (closed: TerminalClosed) => void;
 }
 

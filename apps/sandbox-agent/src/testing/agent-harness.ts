@@ -1,4 +1,5 @@
-import { DockerInDockerDriver } from "@drydock/engine";
+import { randomBytes } from "node:crypto";
+import { DockerInDockerDriver, removeFleet } from "@drydock/engine";
 import { AGENT_API, createLogger, mintToken, type Reply, type Right } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
@@ -19,9 +20,12 @@ export interface AgentHarness {
   close(): Promise<void>;
 }
 
-export async function startAgentHarness(): Promise<AgentHarness> {
+export async function startAgentHarness(options: { poolSize?: number } = {}): Promise<AgentHarness> {
   const secret = "integration-secret-".padEnd(48, "x");
+  // A fleet of its own: the harness never adopts or reaps another agent's sandboxes.
+  const fleet = `test-${randomBytes(4).toString("hex")}`;
   const driver = new DockerInDockerDriver({
+    fleet,
     image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
     network: process.env.SANDBOX_NETWORK ?? "drydock",
     memoryBytes: 1024 * 1024 * 1024,
@@ -33,11 +37,10 @@ export async function startAgentHarness(): Promise<AgentHarness> {
     secret,
     host: "127.0.0.1",
     port: 0,
-    lifetimeSeconds: 600,
-    reaperIntervalSeconds: 3600,
+    policy: { poolSize: options.poolSize ?? 0, lifetimeSeconds: 600, idleSeconds: 600, warnSeconds: 60 },
+    sweepIntervalSeconds: 3600,
     log: createLogger("agent-test", () => {}),
   });
-  const created: string[] = [];
   const sockets: Socket[] = [];
   const manageHeaders = (token = mintToken(secret, { sub: "*", rights: "manage" }, 30)) => ({
     authorization: `Bearer ${token}`,
@@ -56,9 +59,10 @@ export async function startAgentHarness(): Promise<AgentHarness> {
         headers: manageHeaders(),
         body: JSON.stringify({ owner }),
       });
-      if (response.status !== 201) throw new Error(`creating a sandbox answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 201 && response.status !== 202)
+        throw new Error(`creating a sandbox answered ${response.status}: ${await response.text()}`);
       const { id } = (await response.json()) as { id: string };
-      created.push(id);
+      await waitUntilReady(agent.url, id, manageHeaders);
       return id;
     },
     connect<S extends Socket = Socket>(namespace: string, auth: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -68,10 +72,23 @@ export async function startAgentHarness(): Promise<AgentHarness> {
     },
     async close() {
       for (const socket of sockets) socket.close();
-      await Promise.all(created.map((id) => driver.destroy(id)));
       await agent.close();
+      // Everything of this harness's fleet: its sandboxes and its warm pool.
+      await removeFleet(fleet);
     },
   };
+}
+
+async function waitUntilReady(agentUrl: string, sandboxId: string, headers: () => Record<string, string>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${agentUrl}${AGENT_API.sandbox(sandboxId)}`, { headers: headers() });
+    const info = (await response.json()) as { state: string; message: string };
+    if (info.state === "ready") return;
+    if (info.state === "failed") throw new Error(`sandbox ${sandboxId} failed: ${info.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`sandbox ${sandboxId} was not ready within 60 s`);
 }
 
 /** Resolves with the refusal message, or fails if the connection is accepted. */

@@ -24,7 +24,8 @@ export function Terminal({ sessionId }: { sessionId: string }) {
       auth: { sessionId, size: { cols: term.cols, rows: term.rows } },
       transports: ["websocket"],
     });
-    socket.on("terminal:output", (data) => term.write(new Uint8Array(data)));
+    // Acknowledged once xterm.js has parsed it: the agent pauses a flood instead of queueing it here.
+    socket.on("terminal:output", (data, ack) => term.write(new Uint8Array(data), ack));
     socket.on("terminal:closed", ({ reason }) => term.write(`\r\n\x1b[33m[${reason}]\x1b[0m\r\n`));
     socket.on("connect_error", (error) => term.write(`\r\n\x1b[31m[${error.message}]\x1b[0m\r\n`));
     const typing = term.onData((data) => socket.emit("terminal:input", data));

@@ -1,4 +1,15 @@
-import { AGENT_API, apiErrorSchema, mintToken, type SandboxInfo, sandboxInfoSchema } from "@drydock/protocol";
+import {
+  AGENT_API,
+  apiErrorSchema,
+  mintToken,
+  SANDBOX_NAMESPACE,
+  type SandboxClientEvents,
+  type SandboxInfo,
+  type SandboxServerEvents,
+  type SandboxStatus,
+  sandboxInfoSchema,
+} from "@drydock/protocol";
+import { io, type Socket } from "socket.io-client";
 
 /** Control-plane calls to an agent; every call carries a fresh "manage" token. */
 export class AgentClient {
@@ -12,11 +23,40 @@ export class AgentClient {
     return sandboxInfoSchema.parse(body);
   }
 
+  /**
+   * Follows a starting sandbox's progress until it is ready (resolves) or
+   * failed (rejects with the reason), reporting each status on the way.
+   */
+  async awaitReady(sandboxId: string, onStatus: (status: SandboxStatus) => void = () => {}, timeoutMs = 120_000): Promise<SandboxStatus> {
+    const channel: Socket<SandboxServerEvents, SandboxClientEvents> = io(`${this.url}${SANDBOX_NAMESPACE}`, {
+      auth: { sandboxId, token: this.terminalToken(sandboxId, "read") },
+      transports: ["websocket"],
+      reconnection: false,
+    });
+    try {
+      return await new Promise<SandboxStatus>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`The sandbox was not ready within ${timeoutMs / 1000} s.`)), timeoutMs);
+        channel.on("sandbox:status", (status) => {
+          onStatus(status);
+          if (status.state === "ready") resolve(status);
+          if (status.state === "failed" || status.state === "gone") reject(new Error(status.message));
+          if (status.state !== "starting") clearTimeout(timer);
+        });
+        channel.on("connect_error", (error) => {
+          clearTimeout(timer);
+          reject(new Error(`The sandbox agent at ${this.url} refused the status channel: ${error.message}`));
+        });
+      });
+    } finally {
+      channel.close();
+    }
+  }
+
   async destroySandbox(sandboxId: string): Promise<void> {
     await this.call("DELETE", AGENT_API.sandbox(sandboxId));
   }
 
-  /** A short-lived token for one sandbox's terminal, handed to the gateway's connection to the agent. */
+  /** A short-lived token for one sandbox's sockets, handed to the gateway's connections to the agent. */
   terminalToken(sandboxId: string, rights: "write" | "read"): string {
     return mintToken(this.secret, { sub: sandboxId, rights }, 60);
   }

@@ -31,8 +31,10 @@ export async function startSession(visitorId: string): Promise<SessionView> {
   await db().session.create({ data: { id, visitorId, agentUrl: client.url, state: "starting" } });
   try {
     const sandbox = await client.createSandbox(visitorId);
-    await db().session.update({ where: { id }, data: { sandboxId: sandbox.id, state: "ready" } });
-    return { id, state: "ready", failure: null, expiresAt: sandbox.expiresAt };
+    await db().session.update({ where: { id }, data: { sandboxId: sandbox.id } });
+    const ready = sandbox.state === "ready" ? sandbox : await client.awaitReady(sandbox.id);
+    await db().session.update({ where: { id }, data: { state: "ready" } });
+    return { id, state: "ready", failure: null, expiresAt: ready.expiresAt ?? null };
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error);
     await db().session.update({ where: { id }, data: { state: "failed", failure, endedAt: new Date() } });

@@ -44,16 +44,17 @@ export function serveTerminalGateway(io: GatewayServer, log: Logger): void {
 
   namespace.on("connection", (browser) => {
     const { sandboxId, agentUrl } = browser.data;
-    const size = browserTerminalAuthSchema.parse(browser.handshake.auth).size;
+    const { size, terminal } = browserTerminalAuthSchema.parse(browser.handshake.auth);
     const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agentUrl}${TERMINAL_NAMESPACE}`, {
-      auth: { token: agentAt(agentUrl).terminalToken(sandboxId, "write"), sandboxId, size },
+      auth: { token: agentAt(agentUrl).terminalToken(sandboxId, "write"), sandboxId, size, terminal },
       transports: ["websocket"],
       reconnection: false,
     });
 
     browser.on("terminal:input", (data) => upstream.emit("terminal:input", data));
     browser.on("terminal:resize", (next) => upstream.emit("terminal:resize", next));
-    upstream.on("terminal:output", (data) => browser.emit("terminal:output", data));
+    // Flow control end to end: the agent's chunk is acknowledged once the browser has consumed it.
+    upstream.on("terminal:output", (data, ack) => browser.emit("terminal:output", data, ack));
     upstream.on("terminal:closed", (closed) => {
       browser.emit("terminal:closed", closed);
       browser.disconnect(true);

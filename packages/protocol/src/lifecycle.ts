@@ -1,0 +1,24 @@
+/**
+ * A sandbox's life: starting → ready → expiring → gone (or failed). Each
+ * change, and each slow step while starting, is pushed as a status a page can
+ * show as a progress bar or a warning.
+ */
+export type SandboxState = "starting" | "ready" | "expiring" | "gone" | "failed";
+
+export interface SandboxStatus {
+  sandboxId: string;
+  state: SandboxState;
+  /** 0-100 while starting; 100 once ready. */
+  percent: number;
+  /** What is happening, or why it failed, in words for the learner. */
+  message: string;
+  /** When the session's time limit ends (ISO 8601). */
+  expiresAt?: string;
+  /** While expiring: when the sandbox will be removed, and why. */
+  removalAt?: string;
+  removalReason?: "time-limit" | "idle";
+}
+
+export interface LifecycleServerEvents {
+  "sandbox:status": (status: SandboxStatus) => void;
+}
