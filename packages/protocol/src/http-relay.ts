@@ -4,6 +4,7 @@ import {
   type IncomingMessage,
   type OutgoingHttpHeaders,
   request,
+  type Server,
   type ServerResponse,
 } from "node:http";
 import type { Duplex } from "node:stream";
