@@ -1,3 +1,4 @@
+export { BUILT_IN_LESSONS_DIR } from "./built-in";
 export * from "./model";
 export { BLOCK_KINDS, type BlockKind, type PagePlace } from "./parser/block-kinds";
 export { type FrontMatter, frontMatterSchema } from "./parser/front-matter";

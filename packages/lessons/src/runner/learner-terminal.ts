@@ -1,5 +1,5 @@
 import type { RunBlock } from "../model";
-import { currentLine, renderText, tail } from "./terminal-text";
+import { Screen, tail } from "./terminal-text";
 
 /** The keyboard and screen of the learner's terminal: a TTY shell in the sandbox. */
 export interface TerminalIO {
@@ -30,6 +30,14 @@ export const DEFAULT_TERMINAL_OPTIONS: LearnerTerminalOptions = {
 };
 
 /** A typed command did not finish (or did not print what it should) in time. Carries what the screen showed. */
+/** A place in the terminal's output, to read what came after it. */
+export interface TerminalMark {
+  /** Characters of raw output before the mark. */
+  offset: number;
+  /** The cursor's row at the mark. */
+  row: number;
+}
+
 export class TerminalTimeoutError extends Error {
   constructor(
     message: string,
@@ -50,6 +58,7 @@ export class TerminalTimeoutError extends Error {
  */
 export class LearnerTerminal {
   private raw = "";
+  private readonly screen = new Screen();
   private lastOutputAt = Date.now();
   private readonly unsubscribe: () => void;
   private readonly options: LearnerTerminalOptions;
@@ -61,28 +70,31 @@ export class LearnerTerminal {
     this.options = { ...DEFAULT_TERMINAL_OPTIONS, ...options };
     this.unsubscribe = io.onTerminalOutput((text) => {
       this.raw += text;
+      this.screen.write(text);
       this.lastOutputAt = Date.now();
     });
   }
 
   /** Where the output is now; pass it to `transcriptSince` later. */
-  mark(): number {
-    return this.raw.length;
+  mark(): TerminalMark {
+    return { offset: this.raw.length, row: this.screen.cursorRow };
   }
 
   /** What the screen showed since a mark, as plain text. */
-  transcriptSince(mark: number, lines = 80): string {
-    return tail(this.raw.slice(mark), lines);
+  transcriptSince(mark: TerminalMark, lines = 80): string {
+    return tail(this.raw.slice(mark.offset), lines);
   }
 
   /** Everything shown so far, as plain text. */
   transcript(): string {
-    return renderText(this.raw);
+    return this.screen.text();
   }
 
   /** Waits for the first prompt of a fresh shell. */
   async waitForPrompt(timeoutMs = 30_000): Promise<void> {
-    await this.waitUntil(0, () => this.atPrompt(0), { quiet: true, timeoutMs, what: "the shell's first prompt" });
+    const mark = this.mark();
+    const ready = () => this.options.prompt.test(this.screen.currentLine());
+    await this.waitUntil(mark, ready, { quiet: true, timeoutMs, what: "the shell's first prompt" });
   }
 
   /** Performs a run block: Ctrl-C first when it says `interrupt`, then each line once the shell waits for input. */
@@ -96,7 +108,7 @@ export class LearnerTerminal {
       this.io.typeInTerminal(`${line}\r`);
       if (last && block.until !== undefined) {
         const until = block.until;
-        await this.waitUntil(mark, () => this.printedAfterEcho(mark).includes(until), {
+        await this.waitUntil(mark, () => this.screen.text(mark.row + 1).includes(until), {
           quiet: false,
           timeoutMs,
           what: `"${until}" after typing \`${line}\``,
@@ -120,22 +132,20 @@ export class LearnerTerminal {
     this.unsubscribe();
   }
 
-  private atPrompt(mark: number): boolean {
-    return this.options.prompt.test(currentLine(this.raw.slice(mark)));
+  /**
+   * The shell waits for input again: a prompt on the cursor's line, below the
+   * line that was typed (Enter always moves down, so the old prompt the
+   * command was typed after never counts).
+   */
+  private atPrompt(mark: TerminalMark): boolean {
+    return this.screen.cursorRow > mark.row && this.options.prompt.test(this.screen.currentLine());
   }
 
-  private atContinuation(mark: number): boolean {
-    return this.options.continuation.test(currentLine(this.raw.slice(mark)));
+  private atContinuation(mark: TerminalMark): boolean {
+    return this.screen.cursorRow > mark.row && this.options.continuation.test(this.screen.currentLine());
   }
 
-  /** Output after the echo of the typed line, so text in the command itself does not count. */
-  private printedAfterEcho(mark: number): string {
-    const since = this.raw.slice(mark);
-    const newline = since.indexOf("\n");
-    return newline < 0 ? "" : renderText(since.slice(newline + 1));
-  }
-
-  private waitUntil(mark: number, ready: () => boolean, options: { quiet: boolean; timeoutMs: number; what: string }): Promise<void> {
+  private waitUntil(mark: TerminalMark, ready: () => boolean, options: { quiet: boolean; timeoutMs: number; what: string }): Promise<void> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
       const poll = () => {
@@ -147,7 +157,7 @@ export class LearnerTerminal {
         if (Date.now() - started > options.timeoutMs) {
           reject(
             new TerminalTimeoutError(
-              `Waited ${Math.round(options.timeoutMs / 1000)} s for ${options.what}; the screen's last line is "${currentLine(this.raw)}".`,
+              `Waited ${Math.round(options.timeoutMs / 1000)} s for ${options.what}; the screen's last line is "${this.screen.currentLine()}".`,
               this.transcriptSince(mark),
             ),
           );

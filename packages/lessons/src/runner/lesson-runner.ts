@@ -43,7 +43,8 @@ export interface LessonRunResult {
   passed: boolean;
   /** Why the lesson could not start (files, setup, the first prompt), if it could not. */
   problem?: string;
-  transcript?: string;
+  /** Everything the terminal showed during the run, as plain text. */
+  transcript: string;
   steps: StepRunResult[];
   durationMs: number;
 }
@@ -73,14 +74,13 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
         durationMs: 0,
       });
     }
-    const result = { lessonId: lesson.id, passed, steps, durationMs: Date.now() - started, ...extra };
+    const result = { lessonId: lesson.id, passed, steps, durationMs: Date.now() - started, transcript: terminal.transcript(), ...extra };
     log("lesson.finished", { lesson: lesson.id, passed, durationMs: result.durationMs });
     return result;
   };
 
   try {
     log("lesson.started", { lesson: lesson.id, steps: lesson.steps.length });
-    const mark = terminal.mark();
     try {
       await terminal.waitForPrompt();
       for (const file of lesson.files) {
@@ -92,7 +92,7 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
       await runSetups(lesson.intro, sandbox);
       await perform(lesson, lesson.intro.parts, sandbox, terminal, log);
     } catch (error) {
-      return finish(false, { problem: `The lesson could not start: ${describe(error)}`, transcript: terminal.transcriptSince(mark) });
+      return finish(false, { problem: `The lesson could not start: ${describe(error)}` });
     }
 
     for (const step of lesson.steps) {

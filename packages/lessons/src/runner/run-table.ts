@@ -33,7 +33,7 @@ export function formatRunTable(results: LessonRunResult[]): string {
 
   const failures = results.flatMap((lesson) => {
     const notes: string[] = [];
-    if (lesson.problem) notes.push(`${lesson.lessonId}: ${lesson.problem}${indentTranscript(lesson.transcript)}`);
+    if (lesson.problem) notes.push(`${lesson.lessonId}: ${lesson.problem}${indentTranscript(lastLines(lesson.transcript, 40))}`);
     for (const step of lesson.steps) {
       if (step.verdict === "failed")
         notes.push(`${lesson.lessonId} / ${step.stepId}: ${step.problem ?? "failed"}${indentTranscript(step.transcript)}`);
@@ -76,4 +76,8 @@ function indentTranscript(transcript: string | undefined): string {
     .split("\n")
     .map((line) => `    | ${line}`)
     .join("\n")}`;
+}
+
+function lastLines(text: string, count: number): string {
+  return text.split("\n").slice(-count).join("\n");
 }
