@@ -1,24 +1,8 @@
-/**
- * The pages a learner sees in the preview tab when the agent cannot show
- * their app: what happened, and what to do, in plain words.
- */
-export interface PreviewPage {
-  status: number;
-  reason: string;
-  html: string;
-}
+import { type PreviewPage, previewPage } from "@drydock/protocol";
 
-function page(status: number, reason: string, title: string, body: string): PreviewPage {
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1f2937}code{background:#f3f4f6;padding:.1rem .3rem;border-radius:.2rem}</style>
-</head><body><h1>${title}</h1>${body}</body></html>
-`;
-  return { status, reason, html };
-}
-
+/** What the agent shows in the preview tab when it cannot show the learner's app. */
 export function nothingListening(port: number): PreviewPage {
-  return page(
+  return previewPage(
     502,
     "Bad Gateway",
     `Nothing is listening on port ${port} yet`,
@@ -28,7 +12,7 @@ export function nothingListening(port: number): PreviewPage {
 }
 
 export function noAnswer(port: number, timedOut: boolean): PreviewPage {
-  return page(
+  return previewPage(
     timedOut ? 504 : 502,
     timedOut ? "Gateway Timeout" : "Bad Gateway",
     `Port ${port} did not answer`,
@@ -37,7 +21,7 @@ export function noAnswer(port: number, timedOut: boolean): PreviewPage {
 }
 
 export function sandboxNotRunning(): PreviewPage {
-  return page(
+  return previewPage(
     404,
     "Not Found",
     "Your sandbox is not running",

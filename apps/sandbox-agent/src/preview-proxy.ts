@@ -5,6 +5,7 @@ import {
   forwardedHeaders,
   type Logger,
   PREVIEW_TOKEN_HEADER,
+  type PreviewPage,
   parseAgentPreviewPath,
   type RelayFailure,
   type RelayTarget,
@@ -16,7 +17,7 @@ import {
   verifyToken,
   writeRawResponse,
 } from "@drydock/protocol";
-import { noAnswer, nothingListening, type PreviewPage, sandboxNotRunning } from "./preview-pages";
+import { noAnswer, nothingListening, sandboxNotRunning } from "./preview-pages";
 
 export interface PreviewProxyDeps {
   driver: SandboxDriver;

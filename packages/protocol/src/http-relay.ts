@@ -90,18 +90,29 @@ export function relayHttp(
   });
   const stopTimers = guardTimeouts(upstream, options);
   let clientGone = false;
+  let responseComplete = false;
 
   upstream.on("response", (response) => {
     stopTimers();
     res.writeHead(response.statusCode ?? 502, response.statusMessage, forwardedHeaders(response.headers));
-    response.pipe(res);
+    response.on("end", () => {
+      responseComplete = true;
+    });
     response.on("error", () => res.destroy());
+    response.pipe(res);
   });
   upstream.on("error", (error) => {
     stopTimers();
     if (clientGone) return;
-    if (res.headersSent) res.destroy();
-    else onFailure(classify(error));
+    if (!res.headersSent) onFailure(classify(error));
+    // A target may answer in full and close before reading the whole body: that answer stands.
+    else if (!responseComplete) res.destroy();
+  });
+  upstream.on("close", () => {
+    // Whatever of the body the target did not take is drained, so the client's connection stays usable.
+    if (req.complete) return;
+    req.unpipe(upstream);
+    req.resume();
   });
   res.on("close", () => {
     stopTimers();

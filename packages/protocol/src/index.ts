@@ -5,6 +5,7 @@ export * from "./lifecycle";
 export * from "./log";
 export * from "./ports";
 export * from "./ports-schemas";
+export * from "./preview-page";
 export * from "./result";
 export * from "./sandbox-api";
 export * from "./sandbox-channel";
