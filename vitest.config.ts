@@ -17,7 +17,8 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["{apps,packages,prisma}/**/*.integration.test.ts"],
+          include: ["{apps,packages,prisma,scripts}/**/*.integration.test.ts"],
+          globalSetup: ["scripts/leak-check.ts"],
           exclude: ["**/node_modules/**"],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -70,10 +70,11 @@ export class SandboxFleet extends EventEmitter<FleetEvents> {
   }
 
   /**
-   * Starts a sandbox for an owner: a pooled one at once, or a cold one whose
-   * progress is reported as status events. Returns its first status.
+   * Starts a sandbox for an owner: a pooled one is handed over at once and
+   * comes back ready; a cold one comes back starting and reports its progress
+   * as status events.
    */
-  request(owner: string, env: Record<string, string>): SandboxStatus {
+  async request(owner: string, env: Record<string, string>): Promise<SandboxStatus> {
     const expiresAt = new Date(Date.now() + this.policy.lifetimeSeconds * 1000);
     const assignment: Assignment = { owner, expiresAt, env };
     const pooled = this.pool.shift();
@@ -90,7 +91,7 @@ export class SandboxFleet extends EventEmitter<FleetEvents> {
       : this.driver.create({ id, owner, env, lifetimeSeconds: this.policy.lifetimeSeconds }, (progress) =>
           this.setStatus(id, { ...tracked.status, percent: progress.percent, message: progress.message }),
         );
-    starting.then(
+    const outcome = starting.then(
       () => {
         const seconds = (performance.now() - started) / 1000;
         this.metrics.startSeconds.observe({ source: pooled ? "pool" : "cold" }, seconds);
@@ -105,6 +106,7 @@ export class SandboxFleet extends EventEmitter<FleetEvents> {
       },
     );
     this.refill();
+    if (pooled) await outcome;
     return tracked.status;
   }
 

@@ -1,0 +1,237 @@
+/**
+ * `npm run bench:engine`: the sandbox engine and agent on this machine, through
+ * real socket.io clients. Starts in-process agents of its own fleets and
+ * removes everything it made. Last line: one JSON object (see the keys below).
+ */
+import { randomBytes } from "node:crypto";
+import { DockerInDockerDriver, removeFleet } from "@drydock/engine";
+import { AGENT_API, SANDBOX_NAMESPACE, TERMINAL_NAMESPACE } from "@drydock/protocol";
+import Docker from "dockerode";
+import type { Socket } from "socket.io-client";
+import type { RunningAgent } from "../apps/sandbox-agent/src/agent";
+import { type AgentHarness, startAgentHarness } from "../apps/sandbox-agent/src/testing/agent-harness";
+import { percentile } from "./lib/stats";
+
+const runId = randomBytes(3).toString("hex");
+const fleets: string[] = [];
+const harnesses: AgentHarness[] = [];
+const docker = new Docker();
+const round = (value: number) => Math.round(value * 100) / 100;
+const summary = (samples: number[], ...ps: number[]) => Object.fromEntries(ps.map((p) => [`p${p}`, round(percentile(samples, p))]));
+const progress = (event: string, fields: Record<string, unknown> = {}) => console.error(JSON.stringify({ event, ...fields }));
+
+function driverFor(fleet: string): DockerInDockerDriver {
+  fleets.push(fleet);
+  return new DockerInDockerDriver({
+    fleet,
+    image: "drydock/sandbox:latest",
+    network: "drydock",
+    memoryBytes: 1 << 30,
+    nanoCpus: 1e9,
+    pidsLimit: 1024,
+  });
+}
+
+function connect(harness: AgentHarness, namespace: string, sandboxId: string): Socket {
+  return harness.connect(namespace, { sandboxId, token: harness.token(sandboxId, "write", 600) });
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** From the start request to the first byte of the shell prompt in a socket.io client. */
+async function startToPrompt(harness: AgentHarness): Promise<{ ms: number; sandboxId: string }> {
+  const started = performance.now();
+  const response = await fetch(`${harness.agent.url}${AGENT_API.sandboxes}`, {
+    method: "POST",
+    headers: harness.manageHeaders(),
+    body: JSON.stringify({ owner: "bench" }),
+  });
+  const { id: sandboxId } = (await response.json()) as { id: string };
+  const channel = connect(harness, SANDBOX_NAMESPACE, sandboxId);
+  let ready = false;
+  channel.on("sandbox:status", (status: { state: string }) => {
+    if (status.state === "ready") ready = true;
+  });
+  await until(() => ready, "the sandbox to be ready");
+  channel.close();
+  const terminal = connect(harness, TERMINAL_NAMESPACE, sandboxId);
+  let firstByte = false;
+  terminal.on("terminal:output", (_data: Uint8Array, ack: () => void) => {
+    firstByte = true;
+    ack();
+  });
+  await until(() => firstByte, "the first prompt byte");
+  const ms = performance.now() - started;
+  terminal.close();
+  return { ms, sandboxId };
+}
+
+async function measureStarts(harness: AgentHarness, runs: number, waitForPool: boolean): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (waitForPool) await until(() => harness.agent.fleet.pooled.length > 0, "the pool to refill");
+    const { ms, sandboxId } = await startToPrompt(harness);
+    samples.push(ms);
+    await harness.agent.fleet.remove(sandboxId, "bench");
+  }
+  return samples;
+}
+
+async function concurrentColdStarts(count: number): Promise<number[]> {
+  const driver = driverFor(`bench-concurrent-${count}-${runId}`);
+  const times = await Promise.all(
+    Array.from({ length: count }, async () => {
+      const started = performance.now();
+      await driver.create({ owner: "bench", lifetimeSeconds: 600 });
+      return performance.now() - started;
+    }),
+  );
+  await removeFleet(driver.fleet);
+  return times;
+}
+
+async function idleMemoryMiB(count: number): Promise<number[]> {
+  const driver = driverFor(`bench-memory-${runId}`);
+  const sandboxes = await Promise.all(Array.from({ length: count }, () => driver.create({ owner: "bench", lifetimeSeconds: 600 })));
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const usage: number[] = [];
+  for (const sandbox of sandboxes) {
+    const [info] = await docker.listContainers({ filters: { label: [`io.drydock.sandbox-id=${sandbox.id}`] } });
+    if (!info) continue;
+    const stats = (await docker.getContainer(info.Id).stats({ stream: false })) as {
+      memory_stats: { usage: number; stats?: { cache?: number } };
+    };
+    usage.push((stats.memory_stats.usage - (stats.memory_stats.stats?.cache ?? 0)) / (1024 * 1024));
+  }
+  await removeFleet(driver.fleet);
+  return usage;
+}
+
+async function echoSamples(harness: AgentHarness, sandboxId: string, keystrokes: number): Promise<number[]> {
+  const terminal = connect(harness, TERMINAL_NAMESPACE, sandboxId);
+  let onOutput: (() => void) | undefined;
+  let prompt = false;
+  terminal.on("terminal:output", (data: Uint8Array, ack: () => void) => {
+    if (Buffer.from(data).toString("utf8").includes("@sandbox")) prompt = true;
+    ack();
+    onOutput?.();
+  });
+  await until(() => prompt, "the prompt");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const samples: number[] = [];
+  for (let i = 0; samples.length < keystrokes; i++) {
+    const key = i % 50 === 49 ? "\u0015" : "x";
+    const sent = performance.now();
+    await new Promise<void>((resolve) => {
+      onOutput = resolve;
+      terminal.emit("terminal:input", key);
+    });
+    onOutput = undefined;
+    if (key === "x") samples.push(performance.now() - sent);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  terminal.close();
+  return samples;
+}
+
+async function metricValue(agent: RunningAgent, line: RegExp): Promise<number> {
+  const text = await (await fetch(`${agent.url}${AGENT_API.metrics}`)).text();
+  return Number(line.exec(text)?.[1] ?? 0);
+}
+
+/** A flood through tmux to a client that acknowledges as it consumes; bytes sent by the agent vs received. */
+async function throughput(harness: AgentHarness, sandboxId: string): Promise<{ mbps: number; lost: number; bytes: number }> {
+  const { agent } = harness;
+  const outBytes = /^drydock_terminal_bytes_total\{direction="out"\} (\d+)/m;
+  const terminal = connect(harness, TERMINAL_NAMESPACE, sandboxId);
+  let received = 0;
+  let tail = "";
+  terminal.on("terminal:output", (data: Uint8Array, ack: () => void) => {
+    received += data.byteLength;
+    tail = (tail + Buffer.from(data).toString("utf8")).slice(-200);
+    ack();
+  });
+  await until(() => received > 0, "the terminal");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const sentBefore = await metricValue(agent, outBytes);
+  const receivedBefore = received;
+  const started = performance.now();
+  terminal.emit("terminal:input", 'head -c 20000000 /usr/sbin/dockerd | base64; echo FLOOD"-"END\n');
+  await until(() => tail.includes("FLOOD-END"), "the end of the flood", 300_000);
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const sent = (await metricValue(agent, outBytes)) - sentBefore;
+  const bytes = received - receivedBefore;
+  terminal.close();
+  if (bytes < 1_000_000) throw new Error(`the flood delivered only ${bytes} bytes; is /usr/sbin/dockerd in the sandbox image?`);
+  return { mbps: round(bytes / seconds / 1e6), lost: sent - bytes, bytes };
+}
+
+async function checkSamples(harness: AgentHarness, sandboxId: string, runs: number): Promise<number[]> {
+  const channel = connect(harness, SANDBOX_NAMESPACE, sandboxId);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const reply = (await channel.timeout(30_000).emitWithAck("check:run", { script: "true" })) as { ok: boolean };
+    if (!reply.ok) throw new Error("check failed");
+    samples.push(performance.now() - started);
+  }
+  channel.close();
+  return samples;
+}
+
+try {
+  const pooledAgent = await startAgentHarness({ poolSize: 1 });
+  harnesses.push(pooledAgent);
+  const pooled = await measureStarts(pooledAgent, Number(process.env.BENCH_POOLED_RUNS ?? 20), true);
+  progress("pooled", summary(pooled, 50, 95));
+  const coldAgent = await startAgentHarness({ poolSize: 0 });
+  harnesses.push(coldAgent);
+  const cold = await measureStarts(coldAgent, Number(process.env.BENCH_COLD_RUNS ?? 10), false);
+  progress("cold", summary(cold, 50, 95));
+
+  const concurrent: Record<string, Record<string, number>> = {};
+  for (const count of [1, 5, 20]) {
+    const times = await concurrentColdStarts(count);
+    concurrent[count] = { ...summary(times, 50, 95), max: round(Math.max(...times)) };
+    progress("concurrent", { count, ...concurrent[count] });
+  }
+
+  const memory = await idleMemoryMiB(10);
+  const memoryP50 = percentile(memory, 50);
+  progress("memory", { samples: memory.length, p50: round(memoryP50) });
+
+  const { sandboxId } = await startToPrompt(coldAgent);
+  const echo = await echoSamples(coldAgent, sandboxId, Number(process.env.BENCH_KEYSTROKES ?? 500));
+  progress("echo", summary(echo, 50, 99));
+  const flood = await throughput(coldAgent, sandboxId);
+  progress("throughput", flood);
+  const checks = await checkSamples(coldAgent, sandboxId, 20);
+
+  console.log(
+    JSON.stringify({
+      pooledStartMs: summary(pooled, 50, 95),
+      coldStartMs: summary(cold, 50, 95),
+      concurrent1StartMs: concurrent[1],
+      concurrent5StartMs: concurrent[5],
+      concurrent20StartMs: concurrent[20],
+      idleMemMiB: { p50: round(memoryP50), samples: memory.length },
+      idleSandboxesIn8GiB: Math.floor(8192 / memoryP50),
+      echoMs: summary(echo, 50, 99),
+      throughputMBps: flood.mbps,
+      bytesLost: flood.lost,
+      checkMs: summary(checks, 50),
+      driver: "docker-in-docker (near-privileged)",
+    }),
+  );
+} finally {
+  for (const harness of harnesses) await harness.close();
+  for (const fleet of fleets) await removeFleet(fleet);
+}
+process.exit(0);
