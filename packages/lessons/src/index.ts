@@ -1,4 +1,8 @@
 export { BUILT_IN_LESSONS_DIR } from "./built-in";
+export { formatImportNote, type ImportNote } from "./killercoda/import-notes";
+export { formatImportReport, type ImportReport, importKillercodaScenario } from "./killercoda/importer";
+export { convertKillercodaMarkdown } from "./killercoda/markdown";
+export { type ConvertedScenario, convertKillercodaScenario, type KillercodaScenario, ScenarioError } from "./killercoda/scenario";
 export * from "./model";
 export { BLOCK_KINDS, type BlockKind, type PagePlace } from "./parser/block-kinds";
 export { type FrontMatter, frontMatterSchema } from "./parser/front-matter";
