@@ -4,14 +4,20 @@ import { afterAll, describe, expect, it } from "vitest";
 import { DockerInDockerDriver } from "./docker-in-docker-driver";
 import type { Progress, TtySession } from "./driver";
 import { sandboxFilter } from "./labels";
+import { createTestNetwork, startRegistryRelay } from "./testing";
 
 const docker = new Docker();
 const fleet = `engine-test-${randomBytes(4).toString("hex")}`;
+// Sandboxes reach the registry at their network's gateway address (the agent's registry gateway in
+// production); here a network of the test's own and a plain relay to the host's registry.
+const network = await createTestNetwork(docker);
+const relay = await startRegistryRelay(network.gateway, Number(process.env.DRYDOCK_REGISTRY_PORT ?? 5000));
 const driver = new DockerInDockerDriver({
   docker,
   fleet,
   image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
-  network: process.env.SANDBOX_NETWORK ?? "drydock",
+  network: network.name,
+  registryAddress: network.gateway,
   memoryBytes: 1024 * 1024 * 1024,
   nanoCpus: 1e9,
   pidsLimit: 1024,
@@ -61,6 +67,8 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
 
   afterAll(async () => {
     await Promise.all(created.map((id) => driver.destroy(id)));
+    await relay.close();
+    await network.remove();
     expect(await leftovers(created)).toEqual([]);
   });
 

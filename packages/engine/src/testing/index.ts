@@ -1,0 +1,2 @@
+export * from "./registry-relay";
+export * from "./test-network";
