@@ -10,6 +10,7 @@ import { type FleetPolicy, SandboxFleet } from "./fleet";
 import { createHttpApi } from "./http-api";
 import { createMetrics } from "./metrics";
 import { servePreviews } from "./preview-proxy";
+import { type RegistrySettings, serveRegistry } from "./registry-gateway";
 import { serveSandboxChannel } from "./sandbox-channel";
 import { serveTerminals } from "./terminal-server";
 
@@ -20,12 +21,16 @@ export interface AgentOptions {
   port: number;
   policy: FleetPolicy;
   sweepIntervalSeconds: number;
+  /** The registry gateway sandboxes push and pull through. */
+  registry: RegistrySettings;
   log: Logger;
 }
 
 export interface RunningAgent {
   url: string;
   fleet: SandboxFleet;
+  /** Where the registry gateway listens; undefined when it could not start. */
+  registryUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -34,7 +39,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { driver, secret, log } = options;
   const metrics = createMetrics();
   const fleet = new SandboxFleet(driver, options.policy, log, metrics);
-  const http: HttpServer = createServer(createHttpApi({ fleet, metrics, secret, log }));
+  const registry = await serveRegistry(options.registry, secret, log);
+  const http: HttpServer = createServer(createHttpApi({ fleet, metrics, secret, log, sandboxEnv: registry.sandboxEnv }));
   const io = new Server(http, {
     serveClient: false,
     // Only the web gateway talks to agents; a browser (which always sends an Origin) never may.
@@ -63,10 +69,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   return {
     url,
     fleet,
+    registryUrl: registry.url,
     close: async () => {
       clearInterval(sweeper);
       fleet.stop();
       await io.close();
+      await registry.close();
     },
   };
 }

@@ -31,6 +31,10 @@ const schema = z.object({
     .default(5 * 60),
   POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
+  /** The real registry (scripts/provision.sh publishes it on 127.0.0.1:$DRYDOCK_REGISTRY_PORT). */
+  REGISTRY_UPSTREAM: z.url({ protocol: /^http$/ }).default("http://127.0.0.1:5000"),
+  /** The registry gateway's port on the sandbox network's gateway address; the sandbox image's dockerd expects 5000. */
+  REGISTRY_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
 });
 
 export type AgentConfig = z.infer<typeof schema>;

@@ -19,6 +19,8 @@ export interface HttpApiDeps {
   metrics: AgentMetrics;
   secret: string;
   log: Logger;
+  /** The environment a learner's sandbox gets (their registry credentials). */
+  sandboxEnv(owner: string): Record<string, string>;
 }
 
 class HttpError extends Error {
@@ -62,7 +64,7 @@ async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status:
     if (!request.success) {
       throw new HttpError(400, { error: "Invalid sandbox request.", hint: request.error.issues.map((i) => i.message).join("; ") });
     }
-    const status = deps.fleet.request(request.data.owner, {});
+    const status = await deps.fleet.request(request.data.owner, deps.sandboxEnv(request.data.owner));
     return { status: status.state === "ready" ? 201 : 202, body: toInfo(status) };
   }
   const match = /^\/v1\/sandboxes\/([^/]+)$/.exec(url.pathname);

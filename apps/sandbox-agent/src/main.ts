@@ -1,4 +1,4 @@
-import { DockerInDockerDriver } from "@drydock/engine";
+import { DockerInDockerDriver, EngineError, networkGateway } from "@drydock/engine";
 import { createLogger } from "@drydock/protocol";
 import { startAgent } from "./agent";
 import { loadConfig } from "./config";
@@ -7,6 +7,8 @@ const log = createLogger("sandbox-agent");
 
 try {
   const config = loadConfig();
+  // Sandboxes reach the host, and so the registry gateway, at their network's gateway address.
+  const registryAddress = await networkGateway(config.SANDBOX_NETWORK);
   const driver = new DockerInDockerDriver({
     image: config.SANDBOX_IMAGE,
     network: config.SANDBOX_NETWORK,
@@ -14,6 +16,7 @@ try {
     nanoCpus: Math.round(config.SANDBOX_CPUS * 1e9),
     pidsLimit: config.SANDBOX_PIDS,
     fleet: config.AGENT_FLEET,
+    registryAddress,
   });
   const agent = await startAgent({
     driver,
@@ -27,6 +30,7 @@ try {
       warnSeconds: config.SANDBOX_WARN_SECONDS,
     },
     sweepIntervalSeconds: config.SWEEP_INTERVAL_SECONDS,
+    registry: { address: registryAddress, port: config.REGISTRY_GATEWAY_PORT, upstream: config.REGISTRY_UPSTREAM },
     log,
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -37,6 +41,6 @@ try {
     });
   }
 } catch (error) {
-  log.error("agent.start_failed", { error });
+  log.error("agent.start_failed", { error, ...(error instanceof EngineError ? { hint: error.hint } : {}) });
   process.exit(1);
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { DockerInDockerDriver, removeFleet } from "@drydock/engine";
+import { DockerInDockerDriver, removeFleet, SANDBOX_REGISTRY } from "@drydock/engine";
+import { createTestNetwork, type TestNetwork } from "@drydock/engine/testing";
 import { AGENT_API, createLogger, mintToken, type Reply, type Right } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
@@ -13,6 +14,8 @@ export interface AgentHarness {
   agent: RunningAgent;
   secret: string;
   driver: DockerInDockerDriver;
+  /** The harness's own sandbox network; its gateway address serves the registry gateway on port 5000. */
+  network: TestNetwork;
   manageHeaders(token?: string): Record<string, string>;
   createSandbox(owner?: string): Promise<string>;
   token(sandboxId: string, rights: Right, ttlSeconds?: number): string;
@@ -24,10 +27,14 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
   const secret = "integration-secret-".padEnd(48, "x");
   // A fleet of its own: the harness never adopts or reaps another agent's sandboxes.
   const fleet = `test-${randomBytes(4).toString("hex")}`;
+  // A network of its own too: its registry gateway then listens on its own address, beside a running
+  // Drydock and other test runs, on the port the sandbox image expects.
+  const network = await createTestNetwork();
   const driver = new DockerInDockerDriver({
     fleet,
     image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
-    network: process.env.SANDBOX_NETWORK ?? "drydock",
+    network: network.name,
+    registryAddress: network.gateway,
     memoryBytes: 1024 * 1024 * 1024,
     nanoCpus: 1e9,
     pidsLimit: 1024,
@@ -39,8 +46,19 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
     port: 0,
     policy: { poolSize: options.poolSize ?? 0, lifetimeSeconds: 600, idleSeconds: 600, warnSeconds: 60 },
     sweepIntervalSeconds: 3600,
+    registry: {
+      address: network.gateway,
+      port: SANDBOX_REGISTRY.port,
+      upstream: process.env.REGISTRY_UPSTREAM ?? `http://127.0.0.1:${process.env.DRYDOCK_REGISTRY_PORT ?? 5000}`,
+    },
     log: createLogger("agent-test", () => {}),
   });
+  if (!agent.registryUrl) {
+    await agent.close();
+    await removeFleet(fleet);
+    await network.remove();
+    throw new Error(`the harness's registry gateway did not start on ${network.gateway}:${SANDBOX_REGISTRY.port}`);
+  }
   const sockets: Socket[] = [];
   const manageHeaders = (token = mintToken(secret, { sub: "*", rights: "manage" }, 30)) => ({
     authorization: `Bearer ${token}`,
@@ -51,6 +69,7 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
     agent,
     secret,
     driver,
+    network,
     manageHeaders,
     token: (sandboxId, rights, ttlSeconds = 30) => mintToken(secret, { sub: sandboxId, rights }, ttlSeconds),
     async createSandbox(owner = "agent-test") {
@@ -75,6 +94,7 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
       await agent.close();
       // Everything of this harness's fleet: its sandboxes and its warm pool.
       await removeFleet(fleet);
+      await network.remove();
     },
   };
 }

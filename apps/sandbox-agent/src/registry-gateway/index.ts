@@ -1,0 +1,45 @@
+import type { Logger } from "@drydock/protocol";
+import { registryEnvironment, registryKey } from "./credentials";
+import { startRegistryGateway } from "./gateway";
+
+export interface RegistrySettings {
+  /** The sandbox network's gateway address, which sandboxes know as drydock-registry. */
+  address: string;
+  port: number;
+  upstream: string;
+}
+
+export interface AgentRegistry {
+  /** Where the gateway listens, or undefined when it could not start. */
+  url: string | undefined;
+  /** The registry variables of a learner's sandbox (DRYDOCK_REGISTRY, DRYDOCK_USER, DRYDOCK_PASSWORD). */
+  sandboxEnv(owner: string): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The agent's part of the registry: the gateway sandboxes push and pull
+ * through, and their credentials. A gateway that cannot start is logged and
+ * the agent serves on: terminals and checks do not need it, and on a host
+ * where another agent (same checkout, same secret) already serves it, that
+ * one answers this agent's sandboxes too.
+ */
+export async function serveRegistry(settings: RegistrySettings, secret: string, log: Logger): Promise<AgentRegistry> {
+  const key = registryKey(secret);
+  const gateway = await startRegistryGateway({ host: settings.address, port: settings.port, upstream: settings.upstream, key, log }).catch(
+    (error: unknown) => {
+      log.error("registry_gateway.unavailable", {
+        error,
+        hint:
+          "If another Drydock agent on this host holds the port, this agent's sandboxes use that gateway (their logins work only " +
+          "if both agents share DRYDOCK_AGENT_SECRET); otherwise sandboxes can neither pull nor push: free the port and restart the agent.",
+      });
+      return undefined;
+    },
+  );
+  return {
+    url: gateway?.url,
+    sandboxEnv: (owner) => registryEnvironment(key, owner),
+    close: async () => gateway?.close(),
+  };
+}

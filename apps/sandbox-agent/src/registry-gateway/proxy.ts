@@ -1,0 +1,76 @@
+import { type Agent, type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from "node:http";
+import { pipeline } from "node:stream";
+import type { Logger } from "@drydock/protocol";
+import { sendRegistryError } from "./responses";
+
+/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus what the registry must not see. */
+const DROPPED = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  // The gateway has checked the caller; the registry itself trusts everyone who reaches it.
+  "authorization",
+]);
+
+export function forwardableHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const named = new Set(
+    String(headers.connection ?? "")
+      .split(",")
+      .map((name) => name.trim().toLowerCase()),
+  );
+  const kept: IncomingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    // X-Forwarded-* would let a caller choose the host the registry writes into its Location headers.
+    if (DROPPED.has(name) || named.has(name) || name.startsWith("x-forwarded-")) continue;
+    kept[name] = value;
+  }
+  return kept;
+}
+
+export interface Upstream {
+  url: URL;
+  agent: Agent;
+  log: Logger;
+}
+
+/**
+ * Streams a request to the registry and its answer back, bodies never
+ * buffered (layers are hundreds of megabytes). The Host header is kept, so
+ * the Location headers the registry writes point back through the gateway.
+ */
+export function forward(req: IncomingMessage, res: ServerResponse, target: string, upstream: Upstream): void {
+  const outgoing = request(
+    {
+      protocol: upstream.url.protocol,
+      hostname: upstream.url.hostname,
+      port: upstream.url.port,
+      method: req.method,
+      path: target,
+      headers: forwardableHeaders(req.headers),
+      agent: upstream.agent,
+    },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, forwardableHeaders(answer.headers));
+      pipeline(answer, res, () => {});
+    },
+  );
+  outgoing.on("error", (error) => {
+    // The client went away (an aborted upload): nothing to answer, and not the registry's failure.
+    if (req.socket.destroyed) return;
+    upstream.log.error("registry_gateway.upstream_failed", { method: req.method, target, upstream: upstream.url.origin, error });
+    sendRegistryError(
+      res,
+      503,
+      "UNAVAILABLE",
+      `The registry behind the gateway (${upstream.url.origin}) did not answer. Check \`docker ps\` for drydock-registry, or run npm run provision.`,
+    );
+  });
+  // A client that goes away mid-upload takes the upstream request with it.
+  pipeline(req, outgoing, () => {});
+}
