@@ -17,15 +17,20 @@
 #       drydock/registry:<hash> and :latest         role=registry-image
 #     <hash> = 12 hex chars of sha256 over images/<name>/ and images/base/;
 #     an image is rebuilt only when its hash tag is missing.
-#   * network `drydock` (bridge); container `drydock-registry` on it, running
-#     Debian's docker-registry (Distribution v2), published on
-#     127.0.0.1:$DRYDOCK_REGISTRY_PORT, data in volume `drydock-registry-data`,
-#     --restart unless-stopped.
+#   * network `drydock` (bridge) for the sandboxes.
+#   * container `drydock-registry`, running Debian's docker-registry
+#     (Distribution v2), on a network of its own, `drydock-registry-net`
+#     (never on `drydock`: a sandbox must not reach it, or it could overwrite
+#     the base images), published on 127.0.0.1:$DRYDOCK_REGISTRY_PORT, data in
+#     volume `drydock-registry-data`, --restart unless-stopped. An older one on
+#     `drydock` is recreated (the data stays).
 #   * the registry holds library/debian:bookworm and :bookworm-slim, so a
-#     sandbox's dockerd (registry mirror http://drydock-registry:5000) can
-#     `docker pull debian:bookworm` with no internet.
+#     sandbox's dockerd (registry mirror http://drydock-registry:5000, which is
+#     the sandbox agent's registry gateway) can `docker pull debian:bookworm`
+#     with no internet.
 #   * /var/lib/drydock/provision.env: SANDBOX_IMAGE, REGISTRY_IMAGE, NETWORK,
-#     REGISTRY_CONTAINER, REGISTRY_PORT, REGISTRY_URL (shell syntax).
+#     REGISTRY_NETWORK, REGISTRY_CONTAINER, REGISTRY_PORT, REGISTRY_URL
+#     (shell syntax).
 #   * everything created carries the label io.drydock.managed=true (plus
 #     io.drydock.role); nothing without it is ever removed or changed.
 # Idempotent: each step is skipped when already in place; a second run takes
@@ -43,6 +48,7 @@ SUITE=bookworm
 MIRROR=${DRYDOCK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 REGISTRY_PORT=${DRYDOCK_REGISTRY_PORT:-5000}
 NETWORK=drydock
+REGISTRY_NETWORK=drydock-registry-net
 REGISTRY_CONTAINER=drydock-registry
 REGISTRY_VOLUME=drydock-registry-data
 MANAGED=io.drydock.managed
@@ -409,13 +415,14 @@ step_base_images() {
 
 label_of() { docker "$1" inspect -f "{{index .Labels \"$MANAGED\"}}" "$2" 2>/dev/null || true; }
 
+# ensure_network NAME ROLE: true when it had to be created.
 ensure_network() {
-  if docker network inspect "$NETWORK" >/dev/null 2>&1; then
-    [[ $(label_of network "$NETWORK") == true ]] ||
-      say "warning: network $NETWORK exists but was not created by Drydock; using it as is"
+  if docker network inspect "$1" >/dev/null 2>&1; then
+    [[ $(label_of network "$1") == true ]] ||
+      say "warning: network $1 exists but was not created by Drydock; using it as is"
     return 1
   fi
-  run docker network create --driver bridge --label "$MANAGED=true" --label "$ROLE=network" "$NETWORK"
+  run docker network create --driver bridge --label "$MANAGED=true" --label "$ROLE=$2" "$1"
 }
 
 ensure_volume() {
@@ -429,7 +436,7 @@ ensure_volume() {
 
 run_registry() {
   run docker run -d --name "$REGISTRY_CONTAINER" \
-    --network "$NETWORK" --network-alias "$REGISTRY_CONTAINER" \
+    --network "$REGISTRY_NETWORK" \
     --restart unless-stopped \
     -p "127.0.0.1:$REGISTRY_PORT:5000" \
     --mount "type=volume,src=$REGISTRY_VOLUME,dst=/var/lib/docker-registry" \
@@ -442,24 +449,33 @@ run_registry() {
 registry_ok() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/" 2>/dev/null; }
 
 step_registry() {
-  begin 7 "network $NETWORK, registry $REGISTRY_CONTAINER on 127.0.0.1:$REGISTRY_PORT"
+  begin 7 "networks $NETWORK and $REGISTRY_NETWORK, registry $REGISTRY_CONTAINER on 127.0.0.1:$REGISTRY_PORT"
   local did=()
-  ensure_network && did+=("network created")
+  ensure_network "$NETWORK" network && did+=("network $NETWORK created")
+  ensure_network "$REGISTRY_NETWORK" registry-network && did+=("network $REGISTRY_NETWORK created")
   ensure_volume && did+=("volume created")
   local info want_image net_id
   want_image=$(image_id "$REGISTRY_IMAGE")
-  net_id=$(docker network inspect -f '{{.Id}}' "$NETWORK")
+  net_id=$(docker network inspect -f '{{.Id}}' "$REGISTRY_NETWORK")
   if info=$(docker container inspect -f \
-    "{{index .Config.Labels \"$MANAGED\"}}|{{.Image}}|{{index .Config.Labels \"io.drydock.registry-port\"}}|{{.State.Running}}|{{with index .NetworkSettings.Networks \"$NETWORK\"}}{{.NetworkID}}{{end}}" \
+    "{{index .Config.Labels \"$MANAGED\"}}|{{.Image}}|{{index .Config.Labels \"io.drydock.registry-port\"}}|{{.State.Running}}|{{range .NetworkSettings.Networks}}{{.NetworkID}} {{end}}" \
     "$REGISTRY_CONTAINER" 2>/dev/null); then
-    local managed image port running cnet
-    IFS='|' read -r managed image port running cnet <<<"$info"
+    local managed image port running cnets why=""
+    IFS='|' read -r managed image port running cnets <<<"$info"
     [[ $managed == true ]] || die "a container named $REGISTRY_CONTAINER exists that Drydock did not create." \
       "Rename or remove it (docker rm -f $REGISTRY_CONTAINER), then run this again."
-    if [[ $image != "$want_image" || $port != "$REGISTRY_PORT" || $cnet != "$net_id" ]]; then
+    # Exactly its own network: on the sandboxes' network, learners could write to it directly.
+    if [[ $image != "$want_image" ]]; then
+      why="new image"
+    elif [[ $port != "$REGISTRY_PORT" ]]; then
+      why="new port"
+    elif [[ ${cnets% } != "$net_id" ]]; then
+      why="moved to network $REGISTRY_NETWORK"
+    fi
+    if [[ -n $why ]]; then
       run docker rm -f "$REGISTRY_CONTAINER"
       run_registry
-      did+=("container recreated ($([[ $image != "$want_image" ]] && echo "new image" || echo "new port/network"))")
+      did+=("container recreated ($why)")
     elif [[ $running != true ]]; then
       run docker start "$REGISTRY_CONTAINER"
       did+=("container started")
@@ -533,6 +549,7 @@ write_env() {
 SANDBOX_IMAGE=$SANDBOX_IMAGE
 REGISTRY_IMAGE=$REGISTRY_IMAGE
 NETWORK=$NETWORK
+REGISTRY_NETWORK=$REGISTRY_NETWORK
 REGISTRY_CONTAINER=$REGISTRY_CONTAINER
 REGISTRY_PORT=$REGISTRY_PORT
 REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT
@@ -569,7 +586,7 @@ main() {
   step_registry
   step_seed_registry
   write_env
-  say "ready in $(since "$start")s — sandbox image $SANDBOX_IMAGE (also :latest), registry http://127.0.0.1:$REGISTRY_PORT on network $NETWORK"
+  say "ready in $(since "$start")s — sandbox image $SANDBOX_IMAGE (also :latest), registry http://127.0.0.1:$REGISTRY_PORT (sandboxes on network $NETWORK reach it through the agent's registry gateway)"
 }
 
 main "$@"
