@@ -4,7 +4,8 @@ import { type Assignment, loadAssignments, saveAssignment } from "./assignments"
 import { type CheckOptions, type CheckResult, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
 import type { CreateSandboxOptions, ProgressListener, Sandbox, SandboxDriver, ShellOptions, TtySession, TtySize } from "./driver";
 import { EngineError, explainDockerError, isNotFound } from "./errors";
-import { type ExecOptions, type ExecResult, execCollect } from "./exec";
+import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
+import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
@@ -23,6 +24,8 @@ export interface DockerInDockerOptions {
   engineReadyTimeoutMs?: number;
   /** The fleet this driver manages; it lists and reaps only its own sandboxes. */
   fleet?: string;
+  /** Limits of the files API (file size, listing size, time per operation). */
+  files?: Partial<FilesLimits>;
   /**
    * Where sandboxes reach the registry (the agent's registry gateway): their
    * /etc/hosts maps the name their dockerd uses for it (SANDBOX_REGISTRY) to
@@ -230,6 +233,17 @@ export class DockerInDockerDriver implements SandboxDriver {
       );
     }
     return { host, port };
+  }
+
+  files(sandboxId: string): SandboxFiles {
+    return new ExecSandboxFiles(
+      {
+        exec: (command, options) => this.exec(sandboxId, command, { ...options, workingDir: "/" }),
+        stream: async (command) => execStream(await this.runningContainer(sandboxId), command, { workingDir: "/" }),
+      },
+      WORKSPACE,
+      this.options.files,
+    );
   }
 
   private async runningContainer(sandboxId: string): Promise<Docker.Container> {

@@ -2,6 +2,7 @@ import type { Duplex } from "node:stream";
 import type { Assignment } from "./assignments";
 import type { CheckOptions, CheckResult } from "./checks";
 import type { ExecOptions, ExecResult } from "./exec";
+import type { SandboxFiles } from "./files";
 import type { ListeningPort, PortEndpoint, PortsWatcher } from "./ports";
 
 /**
@@ -28,6 +29,8 @@ export interface SandboxDriver {
   watchPorts(sandboxId: string, watcher: PortsWatcher): () => void;
   /** Where this host reaches a port of the sandbox (previews are proxied there). */
   portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint>;
+  /** The workspace's files: list, read, write, create, rename, delete, watch; confined to the workspace. */
+  files(sandboxId: string): SandboxFiles;
 }
 
 export interface CreateSandboxOptions {

@@ -1,4 +1,4 @@
-import { PassThrough } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import type Docker from "dockerode";
 
 export interface ExecOptions {
@@ -71,4 +71,55 @@ export async function execCollect(container: Docker.Container, cmd: string[], op
   await finished;
   const { ExitCode } = await exec.inspect();
   return { exitCode: ExitCode ?? -1, stdout: out.text(), stderr: err.text(), truncated: out.overflowed || err.overflowed };
+}
+
+/** A command whose output is read as it comes, for commands that run until stopped. */
+export interface ExecStream {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Resolves with the exit code once the command has ended (-1 when Docker cannot tell). */
+  readonly exited: Promise<number>;
+  /**
+   * Closes the connection, and with it the command's stdin. Docker does not
+   * stop an exec whose client went away: the command must end on that EOF.
+   */
+  close(): void;
+}
+
+/** Starts a command inside a container with its stdin attached and streams its output. */
+export async function execStream(
+  container: Docker.Container,
+  cmd: string[],
+  options: Omit<ExecOptions, "stdin" | "maxOutputBytes"> = {},
+): Promise<ExecStream> {
+  const exec = await container.exec({
+    Cmd: cmd,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    Env: options.env,
+    WorkingDir: options.workingDir,
+  });
+  const stream = await exec.start({ hijack: true, stdin: true });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  container.modem.demuxStream(stream, stdout, stderr);
+  const exited = new Promise<number>((resolve) => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      // demuxStream never ends its outputs: the source's end is the signal.
+      stdout.end();
+      stderr.end();
+      exec.inspect().then(
+        (info) => resolve(info.ExitCode ?? -1),
+        () => resolve(-1),
+      );
+    };
+    stream.on("end", end);
+    stream.on("close", end);
+    stream.on("error", end);
+  });
+  return { stdout, stderr, exited, close: () => stream.destroy() };
 }

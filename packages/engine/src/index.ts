@@ -4,6 +4,7 @@ export * from "./docker-in-docker-driver";
 export * from "./driver";
 export * from "./errors";
 export type { ExecOptions, ExecResult } from "./exec";
+export * from "./files";
 export { LABEL, sandboxFilter } from "./labels";
 export * from "./network";
 export * from "./ports";

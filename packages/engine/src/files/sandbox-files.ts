@@ -1,0 +1,87 @@
+/**
+ * The learner's workspace as the editor sees it. Every path is relative to the
+ * workspace (POSIX, normalised); nothing outside it can be read or written,
+ * also not through symlinks, which are resolved inside the sandbox.
+ */
+export interface SandboxFiles {
+  /** The tree under `dir` (default: the whole workspace), breadth first up to a cap, sorted by path. */
+  list(dir?: string): Promise<FileTree>;
+  /** A text file's content, or only its size when it is binary. Refuses files over the size limit. */
+  read(path: string): Promise<FileContent>;
+  /**
+   * Replaces a file atomically (temporary file + rename), creating missing
+   * folders. With `ifMatch`, refuses with a FileConflictError when the file's
+   * etag differs: a change made meanwhile in the terminal is never overwritten.
+   */
+  write(path: string, content: string, options?: { ifMatch?: string }): Promise<FileStat>;
+  /** Creates an empty file or a folder; refuses when the path exists. */
+  create(path: string, kind: "file" | "dir"): Promise<FileEntry>;
+  /** Renames or moves; refuses when `to` exists. A symlink is renamed itself, not its target. */
+  rename(from: string, to: string): Promise<void>;
+  /** Deletes a file, a symlink (not its target) or a folder with everything in it. */
+  remove(path: string): Promise<void>;
+  /** Reports changes made by anyone (terminal included) in batches, within a second. */
+  watch(onChange: (changes: FileChange[]) => void, onProblem?: (error: Error) => void): FileWatch;
+}
+
+export interface FileEntry {
+  path: string;
+  type: "file" | "dir" | "symlink";
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FileTree {
+  entries: FileEntry[];
+  /** More entries exist than the cap allowed; the deepest ones were left out. */
+  truncated: boolean;
+}
+
+/** What the editor needs to save safely: `etag` is the SHA-256 of the content. */
+export interface FileStat {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  etag: string;
+}
+
+export type FileContent =
+  | (FileStat & { encoding: "utf8"; content: string })
+  | { path: string; binary: true; size: number; mtimeMs: number };
+
+/**
+ * One change, coalesced per path within a batch. `type` "file" means anything
+ * but a directory. A created directory's contents, and a "changed" directory
+ * (path "" is the workspace: after the watch restarted), may hold changes not
+ * reported one by one: list that directory again.
+ */
+export interface FileChange {
+  path: string;
+  kind: "created" | "changed" | "deleted";
+  type: "file" | "dir";
+}
+
+export interface FileWatch {
+  /** How changes are detected, once the watch is established; rejects if the sandbox is gone. */
+  readonly ready: Promise<"inotify" | "poll">;
+  /** Stops watching (also the process inside the sandbox). Safe to call twice. */
+  dispose(): void;
+}
+
+export interface FilesLimits {
+  /** Largest file read or written, in bytes. */
+  maxFileBytes: number;
+  /** Most entries a listing returns. */
+  maxListEntries: number;
+  /** Longest a single operation may take inside the sandbox (a FIFO could block a read forever). */
+  timeoutMs: number;
+  /** Polling interval when inotifywait is missing or failing. */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_FILES_LIMITS: FilesLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxListEntries: 5000,
+  timeoutMs: 15_000,
+  pollIntervalMs: 500,
+};
