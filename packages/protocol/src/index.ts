@@ -1,5 +1,7 @@
 export * from "./checks";
 export * from "./checks-schemas";
+export * from "./files";
+export * from "./files-schemas";
 export * from "./http-relay";
 export * from "./lifecycle";
 export * from "./log";

@@ -1,4 +1,5 @@
 import type { CheckClientEvents } from "./checks";
+import type { FilesClientEvents, FilesServerEvents } from "./files";
 import type { LifecycleServerEvents } from "./lifecycle";
 import type { PortsClientEvents, PortsServerEvents } from "./ports";
 
@@ -10,6 +11,6 @@ import type { PortsClientEvents, PortsServerEvents } from "./ports";
  */
 export const SANDBOX_NAMESPACE = "/sandbox";
 
-export type SandboxClientEvents = CheckClientEvents & PortsClientEvents;
+export type SandboxClientEvents = CheckClientEvents & PortsClientEvents & FilesClientEvents;
 
-export type SandboxServerEvents = LifecycleServerEvents & PortsServerEvents;
+export type SandboxServerEvents = LifecycleServerEvents & PortsServerEvents & FilesServerEvents;

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import {
+  type FilesCreateRequest,
+  type FilesDeleteRequest,
+  type FilesListRequest,
+  type FilesReadRequest,
+  type FilesRenameRequest,
+  type FilesWatchRequest,
+  type FilesWriteRequest,
+  MAX_FILE_BYTES,
+  MAX_FILE_PATH,
+  utf8Length,
+} from "./files";
+
+// Where a path may lead (no "..", not absolute, symlinks) is the engine's to decide, with its own explanations.
+const path = z.string().min(1, "A path is required.").max(MAX_FILE_PATH, `A path is at most ${MAX_FILE_PATH} characters.`);
+
+export const filesListRequestSchema: z.ZodType<FilesListRequest> = z.object({ dir: z.string().max(MAX_FILE_PATH).optional() }).strict();
+
+export const filesReadRequestSchema: z.ZodType<FilesReadRequest> = z.object({ path }).strict();
+
+export const filesWriteRequestSchema: z.ZodType<FilesWriteRequest> = z
+  .object({
+    path,
+    content: z.string().refine((content) => utf8Length(content) <= MAX_FILE_BYTES, {
+      message: `The content is larger than ${MAX_FILE_BYTES.toLocaleString("en")} bytes, the limit for files edited here.`,
+    }),
+    ifMatch: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "ifMatch must be the etag of an earlier files:read or files:write.")
+      .optional(),
+  })
+  .strict();
+
+export const filesCreateRequestSchema: z.ZodType<FilesCreateRequest> = z.object({ path, kind: z.enum(["file", "dir"]) }).strict();
+
+export const filesRenameRequestSchema: z.ZodType<FilesRenameRequest> = z.object({ from: path, to: path }).strict();
+
+export const filesDeleteRequestSchema: z.ZodType<FilesDeleteRequest> = z.object({ path }).strict();
+
+export const filesWatchRequestSchema: z.ZodType<FilesWatchRequest> = z.object({}).strict();

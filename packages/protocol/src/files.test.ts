@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { MAX_FILE_BYTES, utf8Length } from "./files";
+import { filesWriteRequestSchema } from "./files-schemas";
+
+describe("files on the wire", () => {
+  it("measures UTF-8 length like an encoder, without encoding", () => {
+    for (const text of ["", "ascii", "ünïcødé", "🐳 whale", "\uFEFFbom", "lone \uD800 surrogate", "end \uD83D"]) {
+      expect(utf8Length(text)).toBe(new TextEncoder().encode(text).length);
+    }
+  });
+
+  it("caps content at the engine's limit in bytes, not characters", () => {
+    expect(filesWriteRequestSchema.safeParse({ path: "a", content: "x".repeat(MAX_FILE_BYTES) }).success).toBe(true);
+    const emoji = "🐳".repeat(MAX_FILE_BYTES / 4 + 1);
+    const parsed = filesWriteRequestSchema.safeParse({ path: "a", content: emoji });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]?.message).toMatch(/larger than 1,048,576 bytes/);
+  });
+
+  it("accepts only etags as ifMatch, and nothing unexpected", () => {
+    expect(filesWriteRequestSchema.safeParse({ path: "a", content: "", ifMatch: "f".repeat(64) }).success).toBe(true);
+    expect(filesWriteRequestSchema.safeParse({ path: "a", content: "", ifMatch: "yesterday" }).success).toBe(false);
+    expect(filesWriteRequestSchema.safeParse({ path: "a", content: "", mode: 777 }).success).toBe(false);
+  });
+});
