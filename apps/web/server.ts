@@ -3,6 +3,7 @@ import { createLogger } from "@drydock/protocol";
 import next from "next";
 import { Server } from "socket.io";
 import { webConfig } from "./src/server/config";
+import { servePreviews } from "./src/server/preview-server";
 import { type GatewayServer, serveTerminalGateway } from "./src/server/terminal-gateway";
 
 const log = createLogger("web");
@@ -43,6 +44,8 @@ try {
       if (!req.url?.startsWith("/socket.io/")) void upgrade(req, socket, head);
     });
   }
+  // After every other listener: requests for preview hosts reach the learner's app and nothing of Drydock's.
+  servePreviews(http, log);
   http.listen(config.WEB_PORT, config.WEB_HOST, () => {
     const shown = config.WEB_HOST === "0.0.0.0" ? "localhost" : config.WEB_HOST;
     log.info("web.listening", { url: `http://${shown}:${config.WEB_PORT}`, dev });

@@ -2,6 +2,7 @@
 
 import dynamic from "next/dynamic";
 import { useState } from "react";
+import { PortLinks } from "./PortLinks";
 
 // xterm.js touches the DOM at import time: load it only in the browser.
 const Terminal = dynamic(() => import("./Terminal").then((module) => module.Terminal), { ssr: false });
@@ -57,6 +58,7 @@ export function Playground() {
         )}
       </div>
       {state.kind === "ready" && <Terminal sessionId={state.sessionId} />}
+      {state.kind === "ready" && <PortLinks sessionId={state.sessionId} />}
     </>
   );
 }

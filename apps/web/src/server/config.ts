@@ -6,6 +6,16 @@ const schema = z.object({
   AGENT_URL: z.url().default("http://127.0.0.1:4100"),
   DRYDOCK_AGENT_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .drydock/agent-secret)"),
   DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL like file:/abs/path/drydock.db (npm start sets it)"),
+  /**
+   * Previews are served on `<port>-<session>.<PREVIEW_DOMAIN>`: origins apart
+   * from Drydock's. In production use a domain that is not under Drydock's own
+   * (e.g. drydock-preview.example for drydock.example) with a wildcard DNS record.
+   */
+  PREVIEW_DOMAIN: z
+    .string()
+    .toLowerCase()
+    .regex(/^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "must be a DNS name like preview.localhost")
+    .default("preview.localhost"),
 });
 
 export type WebConfig = z.infer<typeof schema>;

@@ -1,0 +1,23 @@
+import { NextResponse } from "next/server";
+import { listSandboxPorts } from "@/server/agent-ports";
+import { errorResponse, visitorId } from "@/server/http";
+import { agentAt, ownedSession, SessionError } from "@/server/sessions";
+
+export const dynamic = "force-dynamic";
+
+/** The ports listening in the visitor's sandbox, each with the link that opens its preview. */
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<NextResponse> {
+  try {
+    const session = await ownedSession((await params).id, await visitorId());
+    if (session.state !== "ready" || !session.sandboxId) throw new SessionError(`The session is ${session.state}.`, 409);
+    const token = agentAt(session.agentUrl).terminalToken(session.sandboxId, "read");
+    const ports = await listSandboxPorts(session.agentUrl, session.sandboxId, token);
+    const open = (port: number) => `/api/sessions/${encodeURIComponent(session.id)}/ports/${port}/open`;
+    return NextResponse.json(
+      { ports: ports.map((info) => ({ ...info, url: open(info.port) })) },
+      { headers: { "cache-control": "no-store" } },
+    );
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

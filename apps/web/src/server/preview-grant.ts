@@ -1,0 +1,84 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { mintToken, verifyToken } from "@drydock/protocol";
+
+/**
+ * Who may see a preview. Drydock's main origin checks that the visitor owns
+ * the session and hands the browser a one-time grant for one preview host;
+ * the preview host trades it for an httpOnly cookie of its own, which every
+ * later request and WebSocket upgrade must carry.
+ *
+ * Both are the protocol's signed tokens under a key derived from the agent
+ * secret, with subjects that name the preview host, so neither can pass for
+ * an agent token, nor serve on another preview host.
+ */
+export const PREVIEW_COOKIE = "drydock_preview";
+export const PREVIEW_COOKIE_TTL_SECONDS = 8 * 60 * 60;
+/** Reserved on every preview host: where a grant is traded for the cookie. */
+export const GRANT_PATH = "/__drydock/grant";
+const GRANT_TTL_SECONDS = 60;
+
+function previewKey(secret: string): string {
+  return createHmac("sha256", secret).update("drydock preview access v1").digest("base64url");
+}
+
+export interface Grant {
+  token: string;
+  /** Makes each grant single-use; bound to the token by its signature. */
+  nonce: string;
+}
+
+export function mintGrant(secret: string, hostname: string, now = Date.now()): Grant {
+  const nonce = randomBytes(12).toString("base64url");
+  return { token: mintToken(previewKey(secret), { sub: `grant ${hostname} ${nonce}`, rights: "read" }, GRANT_TTL_SECONDS, now), nonce };
+}
+
+/** Grants already traded, until they would have expired anyway. One process's memory: a grant is used right after it is made. */
+export class GrantLedger {
+  private readonly used = new Map<string, number>();
+
+  constructor(private readonly secret: string) {}
+
+  /** True once per valid grant for this host; false for a forged, expired, foreign or replayed one. */
+  redeem(hostname: string, grant: { token: unknown; nonce: unknown }, now = Date.now()): boolean {
+    if (typeof grant.nonce !== "string" || grant.nonce.length === 0) return false;
+    const check = verifyToken(previewKey(this.secret), grant.token, { sandboxId: `grant ${hostname} ${grant.nonce}`, needs: "read" }, now);
+    if (!check.ok || this.used.has(grant.nonce)) return false;
+    for (const [nonce, expiresAt] of this.used) if (expiresAt <= now) this.used.delete(nonce);
+    this.used.set(grant.nonce, check.claims.exp * 1000);
+    return true;
+  }
+}
+
+export function mintPreviewCookie(secret: string, hostname: string, now = Date.now()): string {
+  return mintToken(previewKey(secret), { sub: `preview ${hostname}`, rights: "read" }, PREVIEW_COOKIE_TTL_SECONDS, now);
+}
+
+/** The Set-Cookie value: host-only (no Domain), so it belongs to this preview host alone. */
+export function previewCookieHeader(value: string): string {
+  return `${PREVIEW_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${PREVIEW_COOKIE_TTL_SECONDS}`;
+}
+
+/** Whether any preview cookie in the header is valid for this host (a page may have set look-alikes). */
+export function hasPreviewAccess(secret: string, hostname: string, cookieHeader: string | undefined, now = Date.now()): boolean {
+  const key = previewKey(secret);
+  return cookieValues(cookieHeader, PREVIEW_COOKIE).some(
+    (value) => verifyToken(key, value, { sandboxId: `preview ${hostname}`, needs: "read" }, now).ok,
+  );
+}
+
+/** The Cookie header without Drydock's preview cookie: the learner's app never sees it. */
+export function withoutPreviewCookie(cookieHeader: string | undefined): string | undefined {
+  const kept = (cookieHeader ?? "")
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0 && part.split("=")[0]?.trim() !== PREVIEW_COOKIE);
+  return kept.length > 0 ? kept.join("; ") : undefined;
+}
+
+function cookieValues(header: string | undefined, name: string): string[] {
+  return (header ?? "")
+    .split(";")
+    .map((part) => part.trim().split("="))
+    .filter(([key]) => key?.trim() === name)
+    .map(([, ...value]) => value.join("="));
+}
