@@ -1,9 +1,10 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { SandboxDriver } from "@drydock/engine";
-import type { Logger } from "@drydock/protocol";
+import { type Logger, MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
 import { Server } from "socket.io";
 import { checks } from "./features/checks";
+import { files } from "./features/files";
 import { lifecycle } from "./features/lifecycle";
 import { ports } from "./features/ports";
 import { type FleetPolicy, SandboxFleet } from "./fleet";
@@ -45,11 +46,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     serveClient: false,
     // Only the web gateway talks to agents; a browser (which always sends an Origin) never may.
     allowRequest: (req, callback) => callback(null, req.headers.origin === undefined),
+    // A saved file travels in one message; socket.io's default cap (1 MB) is below the files limit.
+    maxHttpBufferSize: MAX_FILES_MESSAGE_BYTES,
   });
   // Last of the server's listeners: it takes preview traffic ahead of the API and socket.io.
   servePreviews(http, { driver, secret, log });
   serveTerminals(io, { driver, fleet, metrics, secret, log });
-  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports]);
+  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files()]);
 
   // Adopt before listening: a restarted agent serves its running sandboxes again at once.
   await fleet.adopt();
