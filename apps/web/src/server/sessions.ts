@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { AgentClient } from "./agent-client";
 import { webConfig } from "./config";
 import { db } from "./db";
+import { publicVisitorId } from "./visitor";
 
 export interface SessionView {
   id: string;
@@ -30,7 +31,7 @@ export async function startSession(visitorId: string): Promise<SessionView> {
   const id = `ses_${randomBytes(12).toString("hex")}`;
   await db().session.create({ data: { id, visitorId, agentUrl: client.url, state: "starting" } });
   try {
-    const sandbox = await client.createSandbox(visitorId);
+    const sandbox = await client.createSandbox(publicVisitorId(visitorId));
     await db().session.update({ where: { id }, data: { sandboxId: sandbox.id } });
     const ready = sandbox.state === "ready" ? sandbox : await client.awaitReady(sandbox.id);
     await db().session.update({ where: { id }, data: { state: "ready" } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isVisitorId, newVisitorId, visitorFromCookieHeader } from "./visitor";
+import { isVisitorId, newVisitorId, publicVisitorId, visitorFromCookieHeader } from "./visitor";
 
 describe("visitor cookie", () => {
   it("makes ids it recognises, and they differ", () => {
@@ -17,5 +17,12 @@ describe("visitor cookie", () => {
     expect(visitorFromCookieHeader(undefined)).toBeUndefined();
     expect(visitorFromCookieHeader("theme=dark")).toBeUndefined();
     expect(visitorFromCookieHeader("drydock_visitor=../../etc/passwd")).toBeUndefined();
+  });
+
+  it("shows others a stable name that does not reveal the cookie", () => {
+    const id = newVisitorId();
+    expect(publicVisitorId(id)).toBe(publicVisitorId(id));
+    expect(publicVisitorId(id)).not.toContain(id.slice(4));
+    expect(publicVisitorId(id)).not.toBe(publicVisitorId(newVisitorId()));
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 /** An anonymous learner is known by this cookie: httpOnly, so page scripts never see it. */
 export const VISITOR_COOKIE = "drydock_visitor";
@@ -22,4 +22,12 @@ export function visitorFromCookieHeader(header: string | undefined): string | un
     }
   }
   return undefined;
+}
+
+/**
+ * The name other parts may see for a visitor (agents, labels, logs). The
+ * cookie's value authenticates the visitor, so it never leaves the web app.
+ */
+export function publicVisitorId(visitorId: string): string {
+  return `visitor-${createHash("sha256").update(visitorId).digest("hex").slice(0, 24)}`;
 }
