@@ -50,7 +50,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     maxHttpBufferSize: MAX_FILES_MESSAGE_BYTES,
   });
   // Last of the server's listeners: it takes preview traffic ahead of the API and socket.io.
-  servePreviews(http, { driver, secret, log });
+  servePreviews(http, { driver, secret, log, onActivity: (sandboxId) => fleet.touch(sandboxId) });
   serveTerminals(io, { driver, fleet, metrics, secret, log });
   serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files()]);
 

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { agentPreviewPath, type PortInfo, type PortsChanged, PREVIEW_TOKEN_HEADER, SANDBOX_NAMESPACE } from "@drydock/protocol";
 import type { Socket } from "socket.io-client";
@@ -8,7 +9,7 @@ import { websocketExchange } from "./testing/websocket-client";
 let harness: AgentHarness;
 let sandboxId: string;
 
-const WS_ECHO_SERVER = readFileSync(new URL("./testing/ws-echo-server.py", import.meta.url), "utf8");
+const ECHO_SERVER = readFileSync(new URL("./testing/echo-server.py", import.meta.url), "utf8");
 
 /** Runs a shell command in the sandbox, detached so the exec returns while its server keeps running. */
 async function sandboxShell(script: string, stdin?: string): Promise<void> {
@@ -68,7 +69,8 @@ describe("port discovery on the sandbox channel", () => {
   it("names the inner engine's container that published a port, and flags loopback-only listeners", async () => {
     const socket = harness.connect(SANDBOX_NAMESPACE, { sandboxId, token: harness.token(sandboxId, "write") });
     await request(socket, "ports:watch", {});
-    const published = nextChange(socket, (change) => has(change.appeared, 8888), 120_000);
+    // The proxy may bind the port a moment before the engine lists the container as running.
+    const published = nextChange(socket, (change) => change.appeared.some((port) => port.port === 8888 && port.container), 120_000);
     await sandboxShell("docker run -d --name published-app -p 8888:80 debian:bookworm-slim sleep 600 >/dev/null");
     expect((await published).appeared).toEqual([
       {
@@ -104,8 +106,8 @@ describe("port discovery on the sandbox channel", () => {
 describe("the preview proxy", () => {
   beforeAll(async () => {
     await startDetached("python3 -m http.server 8080 --directory /tmp/site");
-    await sandboxShell("cat > /tmp/ws-echo-server.py", WS_ECHO_SERVER);
-    await startDetached("python3 /tmp/ws-echo-server.py 9000");
+    await sandboxShell("cat > /tmp/echo-server.py", ECHO_SERVER);
+    await startDetached("python3 /tmp/echo-server.py 9000");
     // Both listen within a second; wait for them rather than guess.
     for (let attempt = 0; attempt < 50; attempt++) {
       const ports = await harness.driver.listPorts(sandboxId);
@@ -122,15 +124,29 @@ describe("the preview proxy", () => {
     expect(await response.text()).toContain("hello from the sandbox");
   });
 
-  it("streams a request body to the app and its answer back", async () => {
-    // http.server answers POST with 501; what matters is that the body went up and the answer came down.
-    const response = await fetch(previewUrl(8080, "/upload"), {
+  it("streams a request body to the app, and keeps Drydock's token on its hop", async () => {
+    const body = randomBytes(512 * 1024);
+    const response = await fetch(previewUrl(9000, "/upload?x=1"), {
       method: "POST",
-      headers: withToken(harness.token(sandboxId, "read")),
-      body: "x".repeat(256 * 1024),
+      headers: { ...withToken(harness.token(sandboxId, "read")), "x-app": "kept" },
+      body,
     });
-    expect(response.status).toBe(501);
-    expect(await response.text()).toContain("Unsupported method");
+    expect(response.status).toBe(200);
+    const seen = (await response.json()) as {
+      method: string;
+      path: string;
+      headers: Record<string, string>;
+      bodyBytes: number;
+      bodySha256: string;
+    };
+    expect(seen).toMatchObject({
+      method: "POST",
+      path: "/upload?x=1",
+      bodyBytes: body.length,
+      bodySha256: createHash("sha256").update(body).digest("hex"),
+    });
+    expect(seen.headers["x-app"]).toBe("kept");
+    expect(seen.headers).not.toHaveProperty(PREVIEW_TOKEN_HEADER);
   });
 
   it.each([

@@ -23,6 +23,8 @@ export interface PreviewProxyDeps {
   driver: SandboxDriver;
   secret: string;
   log: Logger;
+  /** Someone is using the sandbox through a preview: it is not idle. */
+  onActivity?(sandboxId: string): void;
 }
 
 export interface PreviewProxy extends RouteHandlers {
@@ -56,7 +58,7 @@ export function servePreviews(http: Server, deps: PreviewProxyDeps): void {
  * with at least "read" on the sandbox. The agent runs on the sandboxes' host,
  * which reaches each sandbox's address on the sandbox network.
  */
-export function createPreviewProxy({ driver, secret, log }: PreviewProxyDeps): PreviewProxy {
+export function createPreviewProxy({ driver, secret, log, onActivity }: PreviewProxyDeps): PreviewProxy {
   const agent = new Agent({ keepAlive: true });
   const endpoints = new Map<string, { host: string; until: number }>();
 
@@ -81,6 +83,7 @@ export function createPreviewProxy({ driver, secret, log }: PreviewProxyDeps): P
         body: { error: `Refused: ${check.message}`, hint: "Previews are opened through the web app, which signs each request." },
       };
     }
+    onActivity?.(route.sandboxId);
     try {
       const { host, port } = await endpointOf(route.sandboxId, route.port);
       const headers = forwardedHeaders(req.headers);

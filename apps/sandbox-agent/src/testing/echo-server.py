@@ -1,15 +1,37 @@
-"""A WebSocket echo server in the standard library only, for preview tests.
+"""An echo server in the standard library only, for preview tests.
 
-Usage: python3 ws-echo-server.py PORT. Text frames come back prefixed with
-"echo: ", binary frames unchanged; anything but an upgrade gets a 400.
+Usage: python3 echo-server.py PORT. A WebSocket upgrade is accepted and text
+frames come back prefixed with "echo: ", binary frames unchanged. Any other
+request is answered with JSON describing what arrived: method, path, headers,
+and the body's size and SHA-256 (read in full, by Content-Length).
 """
 import base64
 import hashlib
+import json
 import socket
 import sys
 import threading
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def describe(conn, head, headers, body):
+    expected = int(headers.get("content-length", "0"))
+    while len(body) < expected:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    method, path = head.decode("latin-1").split(" ")[:2]
+    answer = json.dumps({
+        "method": method,
+        "path": path,
+        "headers": headers,
+        "bodyBytes": len(body),
+        "bodySha256": hashlib.sha256(body).hexdigest(),
+    }).encode()
+    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(answer), answer))
+    conn.close()
 
 
 def serve(conn):
@@ -26,9 +48,7 @@ def serve(conn):
         headers[name.strip().lower()] = value.strip()
     key = headers.get("sec-websocket-key")
     if headers.get("upgrade", "").lower() != "websocket" or not key:
-        body = b"websocket only\n"
-        conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
-        return conn.close()
+        return describe(conn, head, headers, buffered)
     accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
     conn.sendall(
         ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
