@@ -25,6 +25,7 @@ export {
   LearnerTerminal,
   type LearnerTerminalOptions,
   type TerminalIO,
+  type TerminalMark,
   TerminalTimeoutError,
 } from "./runner/learner-terminal";
 export {
@@ -37,4 +38,4 @@ export {
 } from "./runner/lesson-runner";
 export type { CheckOutcome, LessonSandbox } from "./runner/lesson-sandbox";
 export { formatRunTable } from "./runner/run-table";
-export { renderText } from "./runner/terminal-text";
+export { RUNNER_TERMINAL_SIZE, renderText, TerminalScreen, type TerminalSize } from "./runner/terminal-screen";

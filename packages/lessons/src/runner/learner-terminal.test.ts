@@ -28,7 +28,7 @@ describe("LearnerTerminal", () => {
     await terminal.waitForPrompt(2000);
     const mark = terminal.mark();
     await terminal.run(run("slow"));
-    expect(terminal.transcriptSince(mark)).toBe("slow\nstep 1\nstep 2\ndone\nroot@sandbox:~/lab#");
+    expect(await terminal.transcriptSince(mark)).toBe("root@sandbox:~/lab# slow\nstep 1\nstep 2\ndone\nroot@sandbox:~/lab#");
     terminal.dispose();
   });
 
@@ -57,7 +57,7 @@ describe("LearnerTerminal", () => {
     await terminal.waitForPrompt(2000);
     await terminal.run(run("enter"));
     await terminal.run(run("exit"));
-    expect(terminal.transcript()).toContain("root@39deee206bbb:/# exit\nexit\nroot@sandbox:~/lab#");
+    expect(await terminal.transcript()).toContain("root@39deee206bbb:/# exit\nexit\nroot@sandbox:~/lab#");
     terminal.dispose();
   });
 
@@ -76,7 +76,7 @@ describe("LearnerTerminal", () => {
     await terminal.run(run("logs -f app", { until: "Running on" }));
     await terminal.run(run("ls", { interrupt: true }));
     expect(sandbox.typed).toEqual(["logs -f app\r", "\x03", "ls\r"]);
-    expect(terminal.transcript()).toContain("^C\nroot@sandbox:~/lab# ls\napp.py");
+    expect(await terminal.transcript()).toContain("^C\nroot@sandbox:~/lab# ls\napp.py");
     terminal.dispose();
   });
 
@@ -87,9 +87,9 @@ describe("LearnerTerminal", () => {
     const error = await terminal.run(run("hang", { timeoutSeconds: 1 })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TerminalTimeoutError);
     expect((error as TerminalTimeoutError).message).toBe(
-      'Waited 1 s for `hang` to finish (a prompt, then quiet); the screen\'s last line is "".',
+      'Waited 1 s for `hang` to finish (a prompt, then quiet); the cursor\'s line reads "".',
     );
-    expect((error as TerminalTimeoutError).transcript).toBe("hang\nstill going\n");
+    expect((error as TerminalTimeoutError).transcript).toBe("Welcome\nroot@sandbox:~/lab# hang\nstill going");
     terminal.dispose();
   });
 });

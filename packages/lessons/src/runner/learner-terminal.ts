@@ -1,5 +1,5 @@
 import type { RunBlock } from "../model";
-import { Screen, tail } from "./terminal-text";
+import { RUNNER_TERMINAL_SIZE, TerminalScreen, type TerminalSize } from "./terminal-screen";
 
 /** The keyboard and screen of the learner's terminal: a TTY shell in the sandbox. */
 export interface TerminalIO {
@@ -10,11 +10,13 @@ export interface TerminalIO {
 }
 
 export interface LearnerTerminalOptions {
-  /** How long the screen must stay still, a prompt on the cursor's line, before a command counts as finished. */
+  /** The terminal's size: the shell must be opened with the same one. */
+  size: TerminalSize;
+  /** How long the screen must stay still, the cursor after a prompt, before a command counts as finished. */
   quietMs: number;
   /** A line's time limit unless the block sets `timeout=`. */
   commandTimeoutMs: number;
-  /** The shell's prompt (PS1) on the cursor's line: `root@sandbox:~/lab# `, `root@3f2a1b:/# `, `me@host:~$ `. */
+  /** The shell's prompt (PS1), up to the cursor: `root@sandbox:~/lab# `, `root@3f2a1b0c9d8e:/# `, `me@host:~$ `. */
   prompt: RegExp;
   /** The shell's continuation prompt (PS2), shown inside a here-document or an open quote. */
   continuation: RegExp;
@@ -22,6 +24,7 @@ export interface LearnerTerminalOptions {
 }
 
 export const DEFAULT_TERMINAL_OPTIONS: LearnerTerminalOptions = {
+  size: RUNNER_TERMINAL_SIZE,
   quietMs: 400,
   commandTimeoutMs: 300_000,
   prompt: /^[\w.-]+@[\w.-]+:[^\n]*[#$] $/,
@@ -29,15 +32,17 @@ export const DEFAULT_TERMINAL_OPTIONS: LearnerTerminalOptions = {
   pollMs: 50,
 };
 
-/** A typed command did not finish (or did not print what it should) in time. Carries what the screen showed. */
-/** A place in the terminal's output, to read what came after it. */
+/** A place in the terminal's output, to tell what changed after it. */
 export interface TerminalMark {
-  /** Characters of raw output before the mark. */
+  /** Characters of raw output received before the mark. */
   offset: number;
   /** The cursor's row at the mark. */
   row: number;
+  /** The text of that row at the mark. */
+  text: string;
 }
 
+/** A typed command did not finish (or did not print what it should) in time. Carries what the screen showed. */
 export class TerminalTimeoutError extends Error {
   constructor(
     message: string,
@@ -50,15 +55,16 @@ export class TerminalTimeoutError extends Error {
 
 /**
  * Types into a TTY shell the way a learner does, and knows when a typed
- * command has finished: the cursor's line shows a shell prompt and nothing has
- * been printed for a quiet period. This works in the sandbox's shell and in a
- * shell inside a container started with `docker run -ti ... bash`, without
- * changing the prompt the learner sees. Lines are typed one at a time, each
- * once the shell waits for input again, as a person would.
+ * command has finished: the cursor stands right after a shell prompt on a
+ * fresh line, and the screen has stayed still for a quiet period. This works
+ * in the sandbox's shell (under tmux or not) and in a shell inside a container
+ * started with `docker run -ti ... bash`, without changing the prompt the
+ * learner sees. Lines are typed one at a time, each once the shell waits for
+ * input again, as a person would.
  */
 export class LearnerTerminal {
+  private readonly screen: TerminalScreen;
   private raw = "";
-  private readonly screen = new Screen();
   private lastOutputAt = Date.now();
   private readonly unsubscribe: () => void;
   private readonly options: LearnerTerminalOptions;
@@ -68,6 +74,7 @@ export class LearnerTerminal {
     options: Partial<LearnerTerminalOptions> = {},
   ) {
     this.options = { ...DEFAULT_TERMINAL_OPTIONS, ...options };
+    this.screen = new TerminalScreen(this.options.size);
     this.unsubscribe = io.onTerminalOutput((text) => {
       this.raw += text;
       this.screen.write(text);
@@ -75,26 +82,28 @@ export class LearnerTerminal {
     });
   }
 
-  /** Where the output is now; pass it to `transcriptSince` later. */
+  /** Where the cursor is now; pass it to `transcriptSince` later. */
   mark(): TerminalMark {
-    return { offset: this.raw.length, row: this.screen.cursorRow };
+    const row = this.screen.cursorRow;
+    return { offset: this.raw.length, row, text: this.screen.lineText(row) };
   }
 
-  /** What the screen showed since a mark, as plain text. */
-  transcriptSince(mark: TerminalMark, lines = 80): string {
-    return tail(this.raw.slice(mark.offset), lines);
+  /** What the terminal showed from a mark on (its last `lines` lines), as plain text. */
+  async transcriptSince(mark: TerminalMark, lines = 80): Promise<string> {
+    await this.screen.settled();
+    const text = this.screen.text(mark.row).split("\n");
+    return text.slice(Math.max(0, text.length - lines)).join("\n");
   }
 
-  /** Everything shown so far, as plain text. */
-  transcript(): string {
+  /** Everything shown so far (scrollback and screen), as plain text. */
+  async transcript(): Promise<string> {
+    await this.screen.settled();
     return this.screen.text();
   }
 
   /** Waits for the first prompt of a fresh shell. */
   async waitForPrompt(timeoutMs = 30_000): Promise<void> {
-    const mark = this.mark();
-    const ready = () => this.options.prompt.test(this.screen.currentLine());
-    await this.waitUntil(mark, ready, { quiet: true, timeoutMs, what: "the shell's first prompt" });
+    await this.waitUntil(() => this.cursorAfter(this.options.prompt), { quiet: true, timeoutMs, what: "the shell's first prompt" });
   }
 
   /** Performs a run block: Ctrl-C first when it says `interrupt`, then each line once the shell waits for input. */
@@ -104,49 +113,63 @@ export class LearnerTerminal {
     const lines = block.command.split("\n");
     for (const [index, line] of lines.entries()) {
       const last = index === lines.length - 1;
+      await this.screen.settled();
       const mark = this.mark();
       this.io.typeInTerminal(`${line}\r`);
       if (last && block.until !== undefined) {
         const until = block.until;
-        await this.waitUntil(mark, () => this.screen.text(mark.row + 1).includes(until), {
+        // Searched in the raw output, not on the screen: a full-screen program such as tmux may redraw lines
+        // away between two looks. The echo of the typed line does not count.
+        const inCommand = occurrences(line, until);
+        await this.waitUntil(() => occurrences(printedText(this.raw.slice(mark.offset)), until) > inCommand, {
           quiet: false,
           timeoutMs,
           what: `"${until}" after typing \`${line}\``,
         });
       } else {
         // Inside a here-document or an open quote the shell asks for more with its continuation prompt.
-        const ready = last ? () => this.atPrompt(mark) : () => this.atPrompt(mark) || this.atContinuation(mark);
-        await this.waitUntil(mark, ready, { quiet: true, timeoutMs, what: `\`${line}\` to finish (a prompt, then quiet)` });
+        const ready = () =>
+          this.movedOn(mark) && (this.cursorAfter(this.options.prompt) || (!last && this.cursorAfter(this.options.continuation)));
+        await this.waitUntil(ready, { quiet: true, timeoutMs, what: `\`${line}\` to finish (a prompt, then quiet)` });
       }
     }
   }
 
   /** Ctrl-C, then waits for the prompt the shell shows after it. */
   async interrupt(timeoutMs = 30_000): Promise<void> {
+    await this.screen.settled();
     const mark = this.mark();
     this.io.typeInTerminal("\x03");
-    await this.waitUntil(mark, () => this.atPrompt(mark), { quiet: true, timeoutMs, what: "a prompt after Ctrl-C" });
+    await this.waitUntil(() => this.movedOn(mark) && this.cursorAfter(this.options.prompt), {
+      quiet: true,
+      timeoutMs,
+      what: "a prompt after Ctrl-C",
+    });
   }
 
   dispose(): void {
     this.unsubscribe();
+    this.screen.dispose();
+  }
+
+  /** The cursor stands right after text matching the pattern, with nothing typed after it. */
+  private cursorAfter(pattern: RegExp): boolean {
+    const { before, after } = this.screen.cursorLine();
+    return after.trim() === "" && pattern.test(before);
   }
 
   /**
-   * The shell waits for input again: a prompt on the cursor's line, below the
-   * line that was typed (Enter always moves down, so the old prompt the
-   * command was typed after never counts).
+   * The screen has changed since the mark: Enter moved the cursor to another
+   * row, or the mark's row was rewritten. Without this, the prompt a command
+   * was typed after would count as its end before the keystrokes arrive.
    */
-  private atPrompt(mark: TerminalMark): boolean {
-    return this.screen.cursorRow > mark.row && this.options.prompt.test(this.screen.currentLine());
+  private movedOn(mark: TerminalMark): boolean {
+    return this.screen.cursorRow !== mark.row || this.screen.lineText(mark.row) !== mark.text;
   }
 
-  private atContinuation(mark: TerminalMark): boolean {
-    return this.screen.cursorRow > mark.row && this.options.continuation.test(this.screen.currentLine());
-  }
-
-  private waitUntil(mark: TerminalMark, ready: () => boolean, options: { quiet: boolean; timeoutMs: number; what: string }): Promise<void> {
+  private waitUntil(ready: () => boolean, options: { quiet: boolean; timeoutMs: number; what: string }): Promise<void> {
     const started = Date.now();
+    const startRow = this.screen.cursorRow;
     return new Promise((resolve, reject) => {
       const poll = () => {
         const quietEnough = !options.quiet || Date.now() - this.lastOutputAt >= this.options.quietMs;
@@ -155,10 +178,13 @@ export class LearnerTerminal {
           return;
         }
         if (Date.now() - started > options.timeoutMs) {
-          reject(
-            new TerminalTimeoutError(
-              `Waited ${Math.round(options.timeoutMs / 1000)} s for ${options.what}; the screen's last line is "${this.screen.currentLine()}".`,
-              this.transcriptSince(mark),
+          const { before, after } = this.screen.cursorLine();
+          void this.transcriptSince({ offset: 0, row: Math.max(0, startRow - 1), text: "" }).then((transcript) =>
+            reject(
+              new TerminalTimeoutError(
+                `Waited ${Math.round(options.timeoutMs / 1000)} s for ${options.what}; the cursor's line reads "${(before + after).trimEnd()}".`,
+                transcript,
+              ),
             ),
           );
           return;
@@ -168,4 +194,14 @@ export class LearnerTerminal {
       poll();
     });
   }
+}
+
+/** Raw output without escape sequences and carriage returns: the characters a program printed. */
+export function printedText(raw: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal control sequences is the point
+  return raw.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>@-Z\\-_]|\r/g, "");
+}
+
+function occurrences(text: string, part: string): number {
+  return text.split(part).length - 1;
 }

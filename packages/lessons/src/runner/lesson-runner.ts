@@ -62,7 +62,7 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
   const started = Date.now();
   const terminal = new LearnerTerminal(sandbox, options.terminal);
   const steps: StepRunResult[] = [];
-  const finish = (passed: boolean, extra: Partial<LessonRunResult> = {}): LessonRunResult => {
+  const finish = async (passed: boolean, extra: Partial<LessonRunResult> = {}): Promise<LessonRunResult> => {
     for (const step of lesson.steps.slice(steps.length)) {
       steps.push({
         stepId: step.id,
@@ -74,7 +74,9 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
         durationMs: 0,
       });
     }
-    const result = { lessonId: lesson.id, passed, steps, durationMs: Date.now() - started, transcript: terminal.transcript(), ...extra };
+    const history = await sandbox.readTerminalHistory?.().catch(() => undefined);
+    const transcript = history ?? (await terminal.transcript());
+    const result = { lessonId: lesson.id, passed, steps, durationMs: Date.now() - started, transcript, ...extra };
     log("lesson.finished", { lesson: lesson.id, passed, durationMs: result.durationMs });
     return result;
   };
@@ -92,7 +94,7 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
       await runSetups(lesson.intro, sandbox);
       await perform(lesson, lesson.intro.parts, sandbox, terminal, log);
     } catch (error) {
-      return finish(false, { problem: `The lesson could not start: ${describe(error)}` });
+      return await finish(false, { problem: `The lesson could not start: ${describe(error)}` });
     }
 
     for (const step of lesson.steps) {
@@ -105,9 +107,9 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
         durationMs: result.durationMs,
         ...(result.problem ? { problem: result.problem } : {}),
       });
-      if (result.verdict !== "passed") return finish(false);
+      if (result.verdict !== "passed") return await finish(false);
     }
-    return finish(true);
+    return await finish(true);
   } finally {
     terminal.dispose();
   }
@@ -154,7 +156,7 @@ async function runStep(
       after: undefined,
       verdict: "failed",
       problem: `Performing the step failed: ${describe(error)}`,
-      transcript: error instanceof TerminalTimeoutError ? error.transcript : terminal.transcriptSince(mark),
+      transcript: error instanceof TerminalTimeoutError ? error.transcript : await terminal.transcriptSince(mark),
     });
   }
 
@@ -176,7 +178,7 @@ async function runStep(
     after,
     verdict: "failed",
     problem: problems.join(" "),
-    transcript: `${terminal.transcriptSince(mark)}${after.passed ? "" : `\n--- check output ---\n${after.output}`}`,
+    transcript: `${await terminal.transcriptSince(mark)}${after.passed ? "" : `\n--- check output ---\n${after.output}`}`,
   });
 }
 

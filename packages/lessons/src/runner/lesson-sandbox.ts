@@ -13,6 +13,12 @@ export interface LessonSandbox extends TerminalIO {
   writeFile(path: string, content: Uint8Array, options: { append: boolean; mode?: number }): Promise<void>;
   /** Runs a bash script inside the sandbox (a check or a setup script) with a time limit. */
   runCheck(script: string, options: { timeoutMs: number }): Promise<CheckOutcome>;
+  /**
+   * The terminal's whole history as text, when the sandbox keeps one (a tmux
+   * session does). Optional: without it the transcript is what the runner's
+   * own screen kept, which misses lines a full-screen program redrew away.
+   */
+  readTerminalHistory?(): Promise<string>;
 }
 
 /** The result of a script: exit 0 passes; `message` is the FAIL: lines (or a generic reason). */

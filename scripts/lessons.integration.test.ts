@@ -1,0 +1,43 @@
+import { BUILT_IN_LESSONS_DIR, formatRunTable, loadLessons } from "@drydock/lessons";
+import { createLogger } from "@drydock/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunnerEnvironment, runOnFreshSandbox, startRunnerEnvironment } from "./lessons";
+
+/**
+ * Every built-in lesson, end to end on real sandboxes, through the same
+ * runner and wiring as `npm run lessons -- test`: each step's check must fail
+ * before the step and pass after it. About a minute and a half in all.
+ */
+const { lessons, problems } = await loadLessons(BUILT_IN_LESSONS_DIR);
+const log = createLogger("lessons-test", () => {});
+
+describe("the built-in lessons on real sandboxes", () => {
+  let environment: RunnerEnvironment;
+
+  beforeAll(async () => {
+    environment = await startRunnerEnvironment(log);
+  });
+
+  afterAll(async () => {
+    const left = await environment.driver.list();
+    await environment.close();
+    expect(left).toEqual([]);
+  });
+
+  it("are valid", () => {
+    expect(problems).toEqual([]);
+    expect(lessons.map((lesson) => lesson.id)).toEqual(["commit-a-container", "dockerfile-layers", "flask-pizza"]);
+  });
+
+  for (const lesson of lessons) {
+    it(`${lesson.id}: every step's check fails before the step and passes after it`, { timeout: 300_000 }, async () => {
+      const result = await runOnFreshSandbox(environment, lesson, log);
+      const table = formatRunTable([result]);
+      expect(result.passed, table).toBe(true);
+      expect(
+        result.steps.map((step) => [step.stepId, step.before?.passed, step.performed, step.after?.passed]),
+        table,
+      ).toEqual(lesson.steps.map((step) => [step.id, false, true, true]));
+    });
+  }
+});

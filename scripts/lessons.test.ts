@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+/** The command line as an author runs it: `npm run lessons -- check [dir]`. */
+function lessonsCli(...args: string[]) {
+  const result = spawnSync("npx", ["tsx", "scripts/lessons.ts", ...args], { encoding: "utf8", timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout };
+}
+
+describe("npm run lessons -- check", () => {
+  let scratch: string | undefined;
+  afterAll(async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it("passes on the built-in lessons", () => {
+    expect(lessonsCli("check")).toEqual({ status: 0, stdout: "3 lesson(s) valid, 0 problems.\n" });
+  });
+
+  it("fails on a broken lesson, naming file:line:col, what is wrong and the fix", async () => {
+    scratch = await mkdtemp(join(tmpdir(), "drydock-lessons-cli-"));
+    await mkdir(join(scratch, "broken", "steps"), { recursive: true });
+    await writeFile(
+      join(scratch, "broken", "lesson.md"),
+      "---\nid: Broken Lesson\ntitle: Broken\nsummary: x\nlevel: beginner\nminutes: 5\n---\nHi.\n",
+    );
+    await writeFile(join(scratch, "broken", "steps", "01-first.md"), "# First\n\n```file\nhello\n```\n\n```check\nif true; then\n```\n");
+    const { status, stdout } = lessonsCli("check", scratch);
+    expect(status).toBe(1);
+    expect(stdout).toContain(
+      `${scratch}/broken/lesson.md:2:5: The front matter's id must be lowercase letters and digits joined by single dashes.`,
+    );
+    expect(stdout).toContain(`${scratch}/broken/steps/01-first.md:3:4: A \`\`\`file block has no path.`);
+    expect(stdout).toContain(
+      `${scratch}/broken/steps/01-first.md:8:1: The check script does not pass \`bash -n\`: syntax error: unexpected end of file.`,
+    );
+    expect(stdout).toContain("0 lesson(s) valid, 3 problems.");
+  });
+});

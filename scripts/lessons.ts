@@ -1,0 +1,291 @@
+/**
+ * `npm run lessons -- <command>`: the lesson authors' tool.
+ *
+ *   check [dir]                          validate lessons (default: the built-in ones); problems as file:line:col
+ *   test [--dir DIR] [--jobs N] [--transcripts DIR] [id...]
+ *                                        run lessons on real sandboxes: every step's check must fail before
+ *                                        the step and pass after it; prints a per-step table (and writes
+ *                                        each lesson's terminal transcript into DIR)
+ *   import-killercoda SCENARIO OUT       convert a Killercoda scenario folder into a lesson folder
+ *
+ * Exit status 0 when everything passed, 1 otherwise, 2 on bad usage. Logs are
+ * JSON lines on stderr; results on stdout.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DockerInDockerDriver, SANDBOX_REGISTRY, type SandboxDriver } from "@drydock/engine";
+import { createTestNetwork } from "@drydock/engine/testing";
+import {
+  BUILT_IN_LESSONS_DIR,
+  formatImportReport,
+  formatProblem,
+  formatRunTable,
+  importKillercodaScenario,
+  type Lesson,
+  type LessonRunResult,
+  type LessonSandbox,
+  loadLesson,
+  loadLessons,
+  RUNNER_TERMINAL_SIZE,
+  type RunLessonOptions,
+  runLesson,
+} from "@drydock/lessons";
+import { createLogger, type Logger } from "@drydock/protocol";
+import { serveRegistry } from "../apps/sandbox-agent/src/registry-gateway";
+
+const USAGE = `usage: npm run lessons -- check [dir]
+       npm run lessons -- test [--dir DIR] [--jobs N] [--transcripts DIR] [id...]
+       npm run lessons -- import-killercoda SCENARIO_DIR OUT_DIR`;
+
+/** The real registry on this host (scripts/provision.sh publishes it on 127.0.0.1). */
+const REGISTRY_UPSTREAM = process.env.REGISTRY_UPSTREAM ?? `http://127.0.0.1:${process.env.DRYDOCK_REGISTRY_PORT ?? 5000}`;
+
+/**
+ * Where the runner's sandboxes live: a network of its own, whose gateway
+ * address serves the agent's registry gateway (the `drydock-registry:5000`
+ * sandboxes pull and push through, with a learner's credentials), so a run
+ * never collides with a running Drydock or another run. close() removes
+ * everything it made.
+ */
+export interface RunnerEnvironment {
+  driver: SandboxDriver;
+  /** The registry variables of a sandbox for this owner (DRYDOCK_REGISTRY, DRYDOCK_USER, DRYDOCK_PASSWORD). */
+  registryEnv(owner: string): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startRunnerEnvironment(log: Logger): Promise<RunnerEnvironment> {
+  const network = await createTestNetwork();
+  // Credentials are derived from a secret: a fresh one per run, known to this run's gateway only.
+  const secret = randomBytes(32).toString("hex");
+  const registry = await serveRegistry(
+    { address: network.gateway, port: SANDBOX_REGISTRY.port, upstream: REGISTRY_UPSTREAM },
+    secret,
+    createLogger("lessons-registry", (line) => process.stderr.write(`${line}\n`)),
+  );
+  if (!registry.url) {
+    await network.remove();
+    throw new Error(`The registry gateway did not start on ${network.gateway}:${SANDBOX_REGISTRY.port}; see the log above.`);
+  }
+  // As apps/sandbox-agent builds it, with the same defaults; a fleet of its own, so it never touches other sandboxes.
+  const driver = new DockerInDockerDriver({
+    fleet: `lessons-${randomBytes(4).toString("hex")}`,
+    image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
+    network: network.name,
+    registryAddress: network.gateway,
+    memoryBytes: Number(process.env.SANDBOX_MEMORY_MIB ?? 1024) * 1024 * 1024,
+    nanoCpus: Math.round(Number(process.env.SANDBOX_CPUS ?? 1) * 1e9),
+    pidsLimit: Number(process.env.SANDBOX_PIDS ?? 1024),
+  });
+  log.info("lessons.environment_ready", { network: network.name, registry: registry.url });
+  return {
+    driver,
+    registryEnv: (owner) => registry.sandboxEnv(owner),
+    close: async () => {
+      await registry.close();
+      await network.remove().catch((error: unknown) => log.warn("lessons.network_not_removed", { network: network.name, error }));
+    },
+  };
+}
+
+/** The runner's view of one engine sandbox: its TTY shell, file writes through exec, checks. */
+export async function openLessonSandbox(driver: SandboxDriver, sandboxId: string): Promise<LessonSandbox & { close(): void }> {
+  const shell = await driver.openShell(sandboxId, RUNNER_TERMINAL_SIZE);
+  // Decodes UTF-8 across chunk boundaries.
+  shell.stream.setEncoding("utf8");
+  return {
+    typeInTerminal: (keys) => {
+      shell.stream.write(keys);
+    },
+    onTerminalOutput: (listener) => {
+      shell.stream.on("data", listener);
+      return () => shell.stream.off("data", listener);
+    },
+    writeFile: async (path, content, { append, mode }) => {
+      // As the editor saves: a small script writes stdin to the path (folders made, mode set).
+      const script =
+        'mkdir -p "$(dirname "$1")" && if [ "$2" = append ]; then cat >>"$1"; else cat >"$1"; fi && if [ -n "$3" ]; then chmod "$3" "$1"; fi';
+      const args = [path, append ? "append" : "replace", mode === undefined ? "" : mode.toString(8)];
+      const result = await driver.exec(sandboxId, ["bash", "-c", script, "write-file", ...args], { stdin: Buffer.from(content) });
+      if (result.exitCode !== 0) throw new Error(`Writing ${path} in the sandbox failed: ${result.stderr.trim()}`);
+    },
+    runCheck: (script, { timeoutMs }) => driver.runCheck(sandboxId, script, { timeoutMs }),
+    readTerminalHistory: async () => {
+      // The engine's terminals are tmux sessions ("main" unless named): tmux keeps the whole history.
+      const result = await driver.exec(sandboxId, ["tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", "main"]);
+      if (result.exitCode !== 0) throw new Error(result.stderr);
+      return result.stdout.replace(/\s+$/, "");
+    },
+    close: () => shell.dispose(),
+  };
+}
+
+/**
+ * Removes what a run pushed under its throw-away user from the real registry
+ * (manifests only; the registry's garbage collection frees the blobs).
+ * Nothing outside that namespace is touched.
+ */
+export async function removePushedImages(user: string): Promise<void> {
+  if (!user) return;
+  const catalog = (await (await fetch(`${REGISTRY_UPSTREAM}/v2/_catalog?n=10000`)).json()) as { repositories?: string[] };
+  for (const repository of (catalog.repositories ?? []).filter((name) => name.startsWith(`${user}/`))) {
+    const { tags } = (await (await fetch(`${REGISTRY_UPSTREAM}/v2/${repository}/tags/list`)).json()) as { tags?: string[] | null };
+    for (const tag of tags ?? []) {
+      const head = await fetch(`${REGISTRY_UPSTREAM}/v2/${repository}/manifests/${tag}`, {
+        method: "HEAD",
+        headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
+      });
+      const digest = head.headers.get("docker-content-digest");
+      if (digest) await fetch(`${REGISTRY_UPSTREAM}/v2/${repository}/manifests/${digest}`, { method: "DELETE" });
+    }
+  }
+}
+
+/** Creates a sandbox for one lesson, runs it, and always destroys the sandbox and what it pushed. */
+export async function runOnFreshSandbox(
+  environment: RunnerEnvironment,
+  lesson: Lesson,
+  log: Logger,
+  options: Omit<RunLessonOptions, "log"> = {},
+): Promise<LessonRunResult> {
+  const { driver } = environment;
+  const env = environment.registryEnv(`runner-${randomBytes(8).toString("hex")}`);
+  const user = env.DRYDOCK_USER ?? "";
+  const started = Date.now();
+  let sandboxId: string | undefined;
+  try {
+    const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env });
+    sandboxId = sandbox.id;
+    log.info("lessons.sandbox_ready", { lesson: lesson.id, sandbox: sandbox.id, user, ms: Date.now() - started });
+    const io = await openLessonSandbox(driver, sandbox.id);
+    try {
+      return await runLesson(lesson, io, { ...options, log: (event, fields) => log.info(`lessons.${event}`, fields) });
+    } finally {
+      io.close();
+    }
+  } catch (error) {
+    log.error("lessons.run_failed", { lesson: lesson.id, error });
+    return {
+      lessonId: lesson.id,
+      passed: false,
+      problem: `The runner could not run it: ${error instanceof Error ? error.message : String(error)}`,
+      transcript: "",
+      steps: [],
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    if (sandboxId) await driver.destroy(sandboxId);
+    await removePushedImages(user).catch((error: unknown) => log.warn("lessons.registry_cleanup_failed", { user, error }));
+  }
+}
+
+/** Runs lessons, at most `jobs` at a time, each in its own sandbox; results in the lessons' order. */
+export async function runLessons(environment: RunnerEnvironment, lessons: Lesson[], log: Logger, jobs = 1): Promise<LessonRunResult[]> {
+  const results: LessonRunResult[] = new Array(lessons.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < lessons.length) {
+      const index = next++;
+      const lesson = lessons[index];
+      if (lesson) results[index] = await runOnFreshSandbox(environment, lesson, log);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, lessons.length)) }, worker));
+  return results;
+}
+
+/** Paths inside the working directory relative to it, others as they are. */
+const display = (file: string) => {
+  const inside = relative(process.cwd(), file);
+  return inside && !inside.startsWith("..") ? inside : file;
+};
+
+async function check(dir: string): Promise<number> {
+  const { lessons, problems } = await loadLessons(dir);
+  for (const problem of problems) console.log(formatProblem(problem, display));
+  const count = problems.length;
+  console.log(`${lessons.length} lesson(s) valid, ${count} problem${count === 1 ? "" : "s"}.`);
+  return count === 0 ? 0 : 1;
+}
+
+async function test(args: string[]): Promise<number> {
+  let dir = BUILT_IN_LESSONS_DIR;
+  let jobs = 1;
+  let transcripts: string | undefined;
+  const ids: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? "";
+    if (arg === "--dir") dir = args[++index] ?? dir;
+    else if (arg === "--jobs") jobs = Number(args[++index] ?? 1) || 1;
+    else if (arg === "--transcripts") transcripts = args[++index];
+    else ids.push(arg);
+  }
+  const { lessons, problems } = await loadLessons(dir);
+  if (problems.length > 0) {
+    for (const problem of problems) console.log(formatProblem(problem, display));
+    console.log("The lessons have problems; fix them (npm run lessons -- check) before testing.");
+    return 1;
+  }
+  const unknown = ids.filter((id) => !lessons.some((lesson) => lesson.id === id));
+  if (unknown.length > 0) {
+    console.log(`No lesson with id ${unknown.join(", ")}; the lessons are: ${lessons.map((lesson) => lesson.id).join(", ")}.`);
+    return 2;
+  }
+  const selected = ids.length > 0 ? lessons.filter((lesson) => ids.includes(lesson.id)) : lessons;
+  const log = createLogger("lessons", (line) => process.stderr.write(`${line}\n`));
+  const environment = await startRunnerEnvironment(log);
+  let results: LessonRunResult[];
+  try {
+    results = await runLessons(environment, selected, log, jobs);
+  } finally {
+    await environment.close();
+  }
+  if (transcripts) {
+    await mkdir(transcripts, { recursive: true });
+    for (const result of results) await writeFile(join(transcripts, `${result.lessonId}.txt`), result.transcript);
+  }
+  console.log(formatRunTable(results));
+  return results.every((result) => result.passed) ? 0 : 1;
+}
+
+async function importKillercoda(args: string[]): Promise<number> {
+  const [scenario, out] = args;
+  if (!scenario || !out) {
+    console.log(USAGE);
+    return 2;
+  }
+  const report = await importKillercodaScenario(scenario, out);
+  console.log(formatImportReport(report, display));
+  const { problems } = await loadLesson(out);
+  for (const problem of problems) console.log(formatProblem(problem, display));
+  console.log(problems.length === 0 ? `Wrote ${display(out)}: a valid lesson.` : `Wrote ${display(out)}; fix the problems above.`);
+  return problems.length === 0 ? 0 : 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case "check":
+      return check(args[0] ?? BUILT_IN_LESSONS_DIR);
+    case "test":
+      return test(args);
+    case "import-killercoda":
+      return importKillercoda(args);
+    default:
+      console.log(USAGE);
+      return 2;
+  }
+}
+
+// Run only as a script, so the integration test can import the wiring above.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    process.exitCode = await main(process.argv.slice(2));
+  } catch (error) {
+    const fix = error instanceof Error && "fix" in error ? `\n  fix: ${String(error.fix)}` : "";
+    console.log(`${error instanceof Error ? error.message : String(error)}${fix}`);
+    process.exitCode = 1;
+  }
+}
