@@ -44,7 +44,7 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
     secret,
     host: "127.0.0.1",
     port: 0,
-    policy: { poolSize: options.poolSize ?? 0, lifetimeSeconds: 600, idleSeconds: 600, warnSeconds: 60 },
+    policy: { poolSize: options.poolSize ?? 0, lifetimeSeconds: 3600, idleSeconds: 600, warnSeconds: 60 },
     sweepIntervalSeconds: 3600,
     registry: {
       address: network.gateway,
