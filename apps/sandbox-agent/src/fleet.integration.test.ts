@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from "node:util";
 import { AGENT_API, SANDBOX_NAMESPACE, type SandboxStatus, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
@@ -134,7 +135,7 @@ describe("terminals shared and under load", () => {
     await until(() => received.includes("FLOOD-END"), "the end of the flood", 120_000);
     // tmux renders the screen, so a slow client may skip intermediate frames,
     // but the final screen arrives intact: the flood's last lines, in order.
-    const screen = received.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    const screen = stripVTControlCharacters(received);
     expect(screen).toMatch(/299999\s+300000\s+FLOOD-END/);
     expect(maxUnacknowledged).toBeLessThan(2 * 1024 * 1024);
   });
