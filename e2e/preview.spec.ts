@@ -11,7 +11,7 @@ async function type(page: Page, command: string): Promise<void> {
 }
 
 test("a port published in the sandbox opens on its own origin for its owner only", async ({ page, context, browser, baseURL }) => {
-  await page.goto("/");
+  await page.goto("/playground");
   await page.getByRole("button", { name: "Start" }).click();
   await expect(page.getByRole("status")).toHaveText("Your sandbox is ready.", { timeout: 60_000 });
   await expect(terminalText(page)).toContainText("sandbox", { timeout: 30_000 });

@@ -6,7 +6,7 @@ function terminalText(page: Page) {
 }
 
 async function startSandbox(page: Page): Promise<void> {
-  await page.goto("/");
+  await page.goto("/playground");
   await page.getByRole("button", { name: "Start" }).click();
   await expect(page.getByRole("status")).toHaveText("Your sandbox is ready.", { timeout: 60_000 });
   // The prompt proves the shell is attached end to end.
@@ -79,7 +79,7 @@ test("a terminal socket without the owner's cookie is refused", async ({ page, b
   const stranger = await browser.newContext();
   try {
     const other = await stranger.newPage();
-    await other.goto("/");
+    await other.goto("/playground");
     const deleted = await other.evaluate(async (id) => (await fetch(`/api/sessions/${id}`, { method: "DELETE" })).status, sessionId);
     expect(deleted).toBe(404);
   } finally {

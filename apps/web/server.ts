@@ -1,10 +1,12 @@
 import { createServer } from "node:http";
-import { createLogger } from "@drydock/protocol";
+import { createLogger, MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
 import next from "next";
 import { Server } from "socket.io";
 import { webConfig } from "./src/server/config";
+import { provideLessons } from "./src/server/lesson-library";
 import { servePreviews } from "./src/server/preview-server";
-import { type GatewayServer, serveTerminalGateway } from "./src/server/terminal-gateway";
+import { serveSandboxGateway } from "./src/server/sandbox-gateway";
+import { serveTerminalGateway } from "./src/server/terminal-gateway";
 
 const log = createLogger("web");
 const dev = process.env.NODE_ENV !== "production";
@@ -24,13 +26,17 @@ try {
   const app = next({ dev, dir: import.meta.dirname, hostname: config.WEB_HOST, port: config.WEB_PORT });
   const http = createServer();
   // Socket handlers are registered before any await, so no early event is lost.
-  const io: GatewayServer = new Server(http, {
+  const io = new Server(http, {
     serveClient: false,
+    // The sandbox channel carries whole files (up to 1 MiB, escaped as JSON).
+    maxHttpBufferSize: MAX_FILES_MESSAGE_BYTES,
     // Next's own dev socket (HMR) shares the port; leave upgrades that are not ours alone.
     destroyUpgrade: false,
     allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host)),
   });
   serveTerminalGateway(io, log);
+  serveSandboxGateway(io, log);
+  provideLessons(log);
 
   await app.prepare();
   const handle = app.getRequestHandler();

@@ -1,4 +1,5 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
+import { cookies } from "next/headers";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,9 +8,12 @@ export const metadata: Metadata = {
   description: "Learn to build and run Docker images in your browser, on a real Docker engine of your own.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const theme = (await cookies()).get("drydock_theme")?.value;
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme === "light" || theme === "dark" ? theme : undefined}>
       <body>{children}</body>
     </html>
   );

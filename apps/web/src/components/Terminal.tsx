@@ -1,28 +1,66 @@
 "use client";
 
 import { FitAddon } from "@xterm/addon-fit";
+import { WebLinksAddon } from "@xterm/addon-web-links";
 import { Terminal as XTerm } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol/terminal";
 import { useEffect, useRef } from "react";
 import { io, type Socket } from "socket.io-client";
+import { terminalKeys } from "./terminal-keys";
 
-/** A live terminal on the session's sandbox; every resource it opens is released on unmount. */
-export function Terminal({ sessionId }: { sessionId: string }) {
+/** What the page may do with the terminal: type into it as the learner would. */
+export interface TerminalApi {
+  input(data: string): void;
+  focus(): void;
+}
+
+interface Props {
+  sessionId: string;
+  /** Called with the terminal's API once it is open, and with null when it closes. */
+  onReady?: (api: TerminalApi | null) => void;
+}
+
+/**
+ * A live terminal on the session's sandbox; every resource it opens is
+ * released on unmount. The shell lives in the sandbox (tmux), so a reload or a
+ * dropped connection reattaches to it, and the agent replays its scrollback.
+ */
+export function Terminal({ sessionId, onReady }: Props) {
   const container = useRef<HTMLDivElement>(null);
+  const ready = useRef(onReady);
+  ready.current = onReady;
 
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const term = new XTerm({ cursorBlink: true, fontSize: 14, scrollback: 5000, theme: { background: "#0b0e13" } });
+    const term = new XTerm({
+      cursorBlink: true,
+      fontSize: 14,
+      scrollback: 5000,
+      theme: { background: "#0b0e13", selectionBackground: "#3a5a9a" },
+      // Right-click opens the browser's menu (Copy, Paste) on the selected word, as in VS Code's terminal.
+      rightClickSelectsWord: true,
+    });
     const fit = new FitAddon();
     term.loadAddon(fit);
+    term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, "_blank", "noopener,noreferrer")));
     term.open(element);
-    fit.fit();
+    const refit = () => {
+      if (element.clientWidth > 0 && element.clientHeight > 0) fit.fit();
+    };
+    refit();
 
     const socket: Socket<TerminalServerEvents, TerminalClientEvents> = io(TERMINAL_NAMESPACE, {
-      auth: { sessionId, size: { cols: term.cols, rows: term.rows } },
+      // A function: each reconnection presents the terminal's size at that moment.
+      auth: (send) => send({ sessionId, size: { cols: term.cols, rows: term.rows } }),
       transports: ["websocket"],
+    });
+    let attached = false;
+    socket.on("connect", () => {
+      // Reattaching replays the shell's scrollback: start from a clean screen so nothing shows twice.
+      if (attached) term.reset();
+      attached = true;
     });
     // Acknowledged once xterm.js has parsed it: the agent pauses a flood instead of queueing it here.
     socket.on("terminal:output", (data, ack) => term.write(new Uint8Array(data), ack));
@@ -30,11 +68,14 @@ export function Terminal({ sessionId }: { sessionId: string }) {
     socket.on("connect_error", (error) => term.write(`\r\n\x1b[31m[${error.message}]\x1b[0m\r\n`));
     const typing = term.onData((data) => socket.emit("terminal:input", data));
     const resizing = term.onResize((size) => socket.emit("terminal:resize", size));
-    const observer = new ResizeObserver(() => fit.fit());
+    terminalKeys(term);
+    const observer = new ResizeObserver(refit);
     observer.observe(element);
     term.focus();
+    ready.current?.({ input: (data) => socket.emit("terminal:input", data), focus: () => term.focus() });
 
     return () => {
+      ready.current?.(null);
       observer.disconnect();
       typing.dispose();
       resizing.dispose();

@@ -11,6 +11,15 @@ import {
 } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 
+export class AgentRefusal extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Control-plane calls to an agent; every call carries a fresh "manage" token. */
 export class AgentClient {
   constructor(
@@ -52,6 +61,16 @@ export class AgentClient {
     }
   }
 
+  /** The sandbox's state as its agent knows it; "gone" once the agent no longer has it. */
+  async sandboxStatus(sandboxId: string): Promise<SandboxInfo> {
+    try {
+      return sandboxInfoSchema.parse(await this.call("GET", AGENT_API.sandbox(sandboxId)));
+    } catch (error) {
+      if (error instanceof AgentRefusal && error.status === 404) return { id: sandboxId, state: "gone", message: "The sandbox is gone." };
+      throw error;
+    }
+  }
+
   async destroySandbox(sandboxId: string): Promise<void> {
     await this.call("DELETE", AGENT_API.sandbox(sandboxId));
   }
@@ -78,7 +97,7 @@ export class AgentClient {
     if (!response.ok) {
       const failure = apiErrorSchema.safeParse(json);
       const message = failure.success ? `${failure.data.error}${failure.data.hint ? ` ${failure.data.hint}` : ""}` : text;
-      throw new Error(`The sandbox agent refused ${method} ${path} (${response.status}): ${message}`);
+      throw new AgentRefusal(`The sandbox agent refused ${method} ${path} (${response.status}): ${message}`, response.status);
     }
     return json;
   }

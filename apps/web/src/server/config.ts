@@ -16,6 +16,8 @@ const schema = z.object({
     .toLowerCase()
     .regex(/^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "must be a DNS name like preview.localhost")
     .default("preview.localhost"),
+  /** A folder of lessons to serve instead of the built-in ones (packages/lessons/lessons). */
+  LESSONS_DIR: z.string().startsWith("/", "must be an absolute path").optional(),
 });
 
 export type WebConfig = z.infer<typeof schema>;

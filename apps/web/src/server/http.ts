@@ -6,6 +6,12 @@ import { isVisitorId, newVisitorId, VISITOR_COOKIE } from "./visitor";
 
 const log = createLogger("web");
 
+/** The visitor's id if the cookie holds one (pages cannot set cookies while rendering; the first API call does). */
+export async function knownVisitorId(): Promise<string | undefined> {
+  const existing = (await cookies()).get(VISITOR_COOKIE)?.value;
+  return isVisitorId(existing) ? existing : undefined;
+}
+
 /** The visitor's id from the cookie, minting one (and setting the cookie) on a first visit. */
 export async function visitorId(): Promise<string> {
   const jar = await cookies();

@@ -1,7 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { SandboxStatus } from "@drydock/protocol";
 import { AgentClient } from "./agent-client";
 import { webConfig } from "./config";
 import { db } from "./db";
+import { savedFiles } from "./learner-store";
+import { findLesson, lessonFiles } from "./lessons";
+import { openSandboxChannel, requestOnChannel } from "./sandbox-channel-client";
 import { publicVisitorId } from "./visitor";
 
 export interface SessionView {
@@ -25,21 +29,46 @@ export function agentAt(url = webConfig().AGENT_URL): AgentClient {
   return new AgentClient(url, webConfig().DRYDOCK_AGENT_SECRET);
 }
 
-/** Asks an agent for a private sandbox and records the session; a failure is recorded with its reason. */
-export async function startSession(visitorId: string): Promise<SessionView> {
+/**
+ * Asks an agent for a private sandbox and records the session; for a lesson,
+ * the workspace is prepared before the session counts as ready. Each status
+ * of a cold start is reported on the way; a failure is recorded with its reason.
+ */
+export async function startSession(
+  visitorId: string,
+  lessonId: string | null = null,
+  onStatus: (status: SandboxStatus) => void = () => {},
+): Promise<SessionView> {
+  const lesson = lessonId ? await findLesson(lessonId) : undefined;
+  if (lessonId && !lesson) throw new SessionError(`There is no lesson "${lessonId}".`, 404);
   const client = agentAt();
   const id = `ses_${randomBytes(12).toString("hex")}`;
-  await db().session.create({ data: { id, visitorId, agentUrl: client.url, state: "starting" } });
+  await db().session.create({ data: { id, visitorId, lessonId, agentUrl: client.url, state: "starting" } });
   try {
     const sandbox = await client.createSandbox(publicVisitorId(visitorId));
     await db().session.update({ where: { id }, data: { sandboxId: sandbox.id } });
-    const ready = sandbox.state === "ready" ? sandbox : await client.awaitReady(sandbox.id);
+    const ready = sandbox.state === "ready" ? sandbox : await client.awaitReady(sandbox.id, onStatus);
+    if (lesson) {
+      onStatus({ sandboxId: sandbox.id, state: "starting", percent: 95, message: "Putting your files in place" });
+      await prepareWorkspace(client, sandbox.id, [...(await lessonFiles(lesson)), ...(await savedFiles(visitorId, lesson.id))]);
+    }
     await db().session.update({ where: { id }, data: { state: "ready" } });
     return { id, state: "ready", failure: null, expiresAt: ready.expiresAt ?? null };
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error);
     await db().session.update({ where: { id }, data: { state: "failed", failure, endedAt: new Date() } });
-    throw new SessionError(failure, 503);
+    throw new SessionError(failure, error instanceof SessionError ? error.status : 503);
+  }
+}
+
+/** The lesson's own files first, then the learner's saved ones over them: a fresh sandbox resumes where they were. */
+async function prepareWorkspace(client: AgentClient, sandboxId: string, files: { path: string; content: string }[]): Promise<void> {
+  if (files.length === 0) return;
+  const channel = openSandboxChannel(client.url, sandboxId, client.terminalToken(sandboxId, "write"));
+  try {
+    for (const file of files) await requestOnChannel(channel, "files:write", { path: file.path, content: file.content });
+  } finally {
+    channel.close();
   }
 }
 
@@ -48,6 +77,27 @@ export async function ownedSession(sessionId: string, visitorId: string) {
   const session = await db().session.findUnique({ where: { id: sessionId } });
   if (!session || session.visitorId !== visitorId) throw new SessionError("No such session for this browser.", 404);
   return session;
+}
+
+/**
+ * The visitor's latest ready session for a lesson whose sandbox still runs, to
+ * attach to after a reload; a session whose sandbox is gone is recorded as such.
+ */
+export async function liveLessonSession(visitorId: string, lessonId: string): Promise<SessionView | null> {
+  const session = await db().session.findFirst({ where: { visitorId, lessonId, state: "ready" }, orderBy: { createdAt: "desc" } });
+  if (!session?.sandboxId) return null;
+  const sandbox = await agentAt(session.agentUrl)
+    .sandboxStatus(session.sandboxId)
+    .catch(() => undefined);
+  if (!sandbox || sandbox.state === "gone" || sandbox.state === "failed") {
+    await markEnded(session.id, "gone");
+    return null;
+  }
+  return { id: session.id, state: "ready", failure: null, expiresAt: sandbox.expiresAt ?? null };
+}
+
+export async function markEnded(sessionId: string, state: "gone" | "failed"): Promise<void> {
+  await db().session.updateMany({ where: { id: sessionId, state: { notIn: ["gone", "failed"] } }, data: { state, endedAt: new Date() } });
 }
 
 export async function endSession(sessionId: string, visitorId: string): Promise<void> {

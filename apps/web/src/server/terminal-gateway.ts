@@ -5,46 +5,29 @@ import {
   type TerminalClientEvents,
   type TerminalServerEvents,
 } from "@drydock/protocol";
-import type { Server } from "socket.io";
+import type { Namespace, Server } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
-import { agentAt, ownedSession, SessionError } from "./sessions";
-import { visitorFromCookieHeader } from "./visitor";
-
-interface GatewaySocketData {
-  sandboxId: string;
-  agentUrl: string;
-}
-
-export type GatewayServer = Server<TerminalClientEvents, TerminalServerEvents, Record<string, never>, GatewaySocketData>;
+import { type OwnedSandbox, requireOwnedSession } from "./session-owner";
+import { agentAt } from "./sessions";
 
 /**
  * The browser's terminal traffic enters here, on the web origin. The gateway
  * checks that the visitor owns the session, then relays to the agent hosting
  * its sandbox with a short-lived token. Browsers never address agents.
  */
-export function serveTerminalGateway(io: GatewayServer, log: Logger): void {
-  const namespace = io.of(TERMINAL_NAMESPACE);
-
-  namespace.use((socket, next) => {
-    const auth = browserTerminalAuthSchema.safeParse(socket.handshake.auth);
-    const visitorId = visitorFromCookieHeader(socket.handshake.headers.cookie);
-    if (!auth.success || !visitorId) return next(new Error("Refused: open the terminal from the Drydock page that started it."));
-    ownedSession(auth.data.sessionId, visitorId)
-      .then((session) => {
-        if (session.state !== "ready" || !session.sandboxId) return next(new Error(`Refused: the session is ${session.state}.`));
-        socket.data.sandboxId = session.sandboxId;
-        socket.data.agentUrl = session.agentUrl;
-        next();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof SessionError)) log.error("gateway.lookup_failed", { error });
-        next(new Error(error instanceof SessionError ? `Refused: ${error.message}` : "Refused: the session could not be checked."));
-      });
-  });
+export function serveTerminalGateway(io: Server, log: Logger): void {
+  const namespace = io.of(TERMINAL_NAMESPACE) as unknown as Namespace<
+    TerminalClientEvents,
+    TerminalServerEvents,
+    Record<string, never>,
+    OwnedSandbox
+  >;
+  namespace.use(requireOwnedSession(log));
 
   namespace.on("connection", (browser) => {
     const { sandboxId, agentUrl } = browser.data;
-    const { size, terminal } = browserTerminalAuthSchema.parse(browser.handshake.auth);
+    const auth = browserTerminalAuthSchema.safeParse(browser.handshake.auth);
+    const { size, terminal } = auth.success ? auth.data : {};
     const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agentUrl}${TERMINAL_NAMESPACE}`, {
       auth: { token: agentAt(agentUrl).terminalToken(sandboxId, "write"), sandboxId, size, terminal },
       transports: ["websocket"],

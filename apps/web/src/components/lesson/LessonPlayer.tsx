@@ -1,0 +1,231 @@
+"use client";
+
+import type { CheckOutcome } from "@drydock/protocol";
+import dynamic from "next/dynamic";
+import Link from "next/link";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import type { LessonView, SessionRef, StepView } from "@/lesson-view/types";
+import type { EditorRequest } from "../editor/Workspace";
+import type { TerminalApi } from "../Terminal";
+import { ThemeToggle } from "../ThemeToggle";
+import type { BlockActions } from "./Blocks";
+import { SplitPane } from "./SplitPane";
+import { StatusBar } from "./StatusBar";
+import { StepsPanel } from "./StepsPanel";
+import { ask, useSandboxChannel } from "./sandbox-channel";
+import { endLessonSession, startLessonSession } from "./start-session";
+
+// xterm.js and Monaco touch the DOM at import time and are large: both load in the browser, when needed.
+const Terminal = dynamic(() => import("../Terminal").then((module) => module.Terminal), { ssr: false });
+const Workspace = dynamic(() => import("../editor/Workspace").then((module) => module.Workspace), {
+  ssr: false,
+  loading: () => <p className="pane-message">Loading the editor…</p>,
+});
+
+type Phase =
+  | { kind: "idle" }
+  | { kind: "starting"; percent: number; message: string }
+  | { kind: "ready"; session: SessionRef }
+  | { kind: "failed"; reason: string }
+  | { kind: "ended"; reason: string };
+
+type Tab = "terminal" | "editor";
+
+export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; passed: string[]; session: SessionRef | null }) {
+  const [phase, setPhase] = useState<Phase>(session ? { kind: "ready", session } : { kind: "idle" });
+  const sessionId = phase.kind === "ready" ? phase.session.id : null;
+  const { channel, status, ports } = useSandboxChannel(sessionId);
+  const [done, setDone] = useState(() => new Set(passed));
+  const [tab, setTab] = useState<Tab>("terminal");
+  const [editorWanted, setEditorWanted] = useState(false);
+  const [editorRequest, setEditorRequest] = useState<EditorRequest | null>(null);
+  const terminal = useRef<TerminalApi | null>(null);
+
+  useEffect(() => {
+    if (status?.state === "gone" || status?.state === "failed") setPhase({ kind: "ended", reason: status.message });
+  }, [status]);
+
+  const start = useCallback(async () => {
+    setPhase({ kind: "starting", percent: 0, message: "Asking for a sandbox" });
+    try {
+      const started = await startLessonSession(lesson.id, (update) => {
+        if (update.state === "starting") setPhase({ kind: "starting", percent: update.percent, message: update.message });
+      });
+      setPhase({ kind: "ready", session: started });
+    } catch (error) {
+      setPhase({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });
+    }
+  }, [lesson.id]);
+
+  async function reset() {
+    if (phase.kind === "ready") await endLessonSession(phase.session.id);
+    setEditorRequest(null);
+    await start();
+  }
+
+  const showTab = useCallback((next: Tab) => {
+    setTab(next);
+    if (next === "editor") setEditorWanted(true);
+  }, []);
+
+  const portHref = useCallback(
+    (port: number, path: string) =>
+      sessionId ? `/api/sessions/${encodeURIComponent(sessionId)}/ports/${port}/open?path=${encodeURIComponent(path)}` : undefined,
+    [sessionId],
+  );
+
+  const ready = phase.kind === "ready";
+  const actions: BlockActions = useMemo(
+    () => ({
+      portHref,
+      run: ready
+        ? (command: string, interrupt: boolean) => {
+            showTab("terminal");
+            const api = terminal.current;
+            if (!api) return;
+            if (interrupt) api.input("\x03");
+            // Each line is typed and entered, as a learner would.
+            api.input(command.split("\n").join("\r"));
+            api.input("\r");
+            api.focus();
+          }
+        : undefined,
+      writeFile: ready
+        ? (path: string, content: string, append: boolean) => {
+            showTab("editor");
+            setEditorRequest({ path, content, append, nonce: Date.now() });
+          }
+        : undefined,
+    }),
+    [ready, portHref, showTab],
+  );
+
+  const check = useMemo(() => {
+    if (!channel || !ready) return undefined;
+    return async (step: StepView): Promise<CheckOutcome> => {
+      const reply = await ask(channel, "check:run", step.check, step.check.timeoutMs + 15_000);
+      if (!reply.ok) throw new Error(`${reply.error}${reply.hint ? ` ${reply.hint}` : ""}`);
+      if (reply.value.passed) setDone((previous) => new Set(previous).add(step.id));
+      return reply.value;
+    };
+  }, [channel, ready]);
+
+  const [label, tone] = describe(phase, status?.state);
+
+  return (
+    <div className="player">
+      <header className="player-header">
+        <Link href="/" className="brand">
+          Drydock
+        </Link>
+        <span className="crumb" aria-hidden="true">
+          /
+        </span>
+        <h1>{lesson.title}</h1>
+        <span className="spacer" />
+        <span className="lesson-meta">
+          {done.size} of {lesson.steps.length} steps done
+        </span>
+        <ThemeToggle />
+      </header>
+      <SplitPane
+        left={<StepsPanel lesson={lesson} done={done} actions={actions} check={check} />}
+        right={
+          <div className="workbench">
+            <div className="tabs" role="tablist" aria-label="Tools">
+              {(["terminal", "editor"] as const).map((name) => (
+                <button
+                  key={name}
+                  type="button"
+                  role="tab"
+                  id={`tab-${name}`}
+                  aria-controls={`panel-${name}`}
+                  aria-selected={tab === name}
+                  tabIndex={tab === name ? 0 : -1}
+                  className="tab"
+                  onClick={() => showTab(name)}
+                  onKeyDown={(event) => {
+                    if (event.key === "ArrowRight" || event.key === "ArrowLeft") showTab(name === "terminal" ? "editor" : "terminal");
+                  }}
+                >
+                  {name === "terminal" ? "Terminal" : "Editor"}
+                </button>
+              ))}
+            </div>
+            {phase.kind === "ready" ? (
+              <>
+                <div role="tabpanel" id="panel-terminal" aria-labelledby="tab-terminal" className="tab-panel" hidden={tab !== "terminal"}>
+                  <Terminal
+                    sessionId={phase.session.id}
+                    onReady={(api) => {
+                      terminal.current = api;
+                    }}
+                  />
+                </div>
+                <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
+                  {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
+                </div>
+              </>
+            ) : (
+              <StartPanel phase={phase} onStart={start} />
+            )}
+          </div>
+        }
+      />
+      <StatusBar
+        label={label}
+        tone={tone}
+        status={status}
+        expiresAt={phase.kind === "ready" ? phase.session.expiresAt : null}
+        ports={ready ? ports : []}
+        portHref={portHref}
+        onReset={ready || phase.kind === "ended" ? reset : undefined}
+      />
+    </div>
+  );
+}
+
+function describe(phase: Phase, state: string | undefined): [string, "idle" | "busy" | "ok" | "warn" | "bad"] {
+  switch (phase.kind) {
+    case "idle":
+      return ["No sandbox yet", "idle"];
+    case "starting":
+      return ["Starting…", "busy"];
+    case "failed":
+      return ["Failed to start", "bad"];
+    case "ended":
+      return ["Sandbox ended", "bad"];
+    case "ready":
+      return state === "expiring" ? ["Ending soon", "warn"] : ["Sandbox ready", "ok"];
+  }
+}
+
+function StartPanel({ phase, onStart }: { phase: Exclude<Phase, { kind: "ready" }>; onStart: () => void }) {
+  return (
+    <div className="start-panel">
+      {phase.kind === "starting" ? (
+        <>
+          <p id="start-progress-label">{phase.message}…</p>
+          <progress max={100} value={phase.percent} aria-labelledby="start-progress-label" />
+        </>
+      ) : (
+        <>
+          {phase.kind === "idle" && <p>Your own Docker engine, in a sandbox, for this lesson.</p>}
+          {phase.kind === "failed" && (
+            <p className="error" role="alert">
+              The sandbox could not start: {phase.reason}
+            </p>
+          )}
+          {phase.kind === "ended" && (
+            <p role="alert">
+              Your sandbox has ended ({phase.reason}). Your progress and saved files are kept: a new sandbox starts with them.
+            </p>
+          )}
+          <button type="button" className="large" onClick={onStart}>
+            {phase.kind === "failed" ? "Try again" : phase.kind === "ended" ? "Start a new sandbox" : "Start"}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,41 @@
+import type { SandboxStatus } from "@drydock/protocol";
+import type { SessionRef } from "@/lesson-view/types";
+
+/** Starts a session for a lesson, reporting the sandbox's progress as it streams in; rejects with the reason it failed. */
+export async function startLessonSession(lessonId: string, onStatus: (status: SandboxStatus) => void): Promise<SessionRef> {
+  let response: Response;
+  try {
+    response = await fetch("/api/sessions", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/x-ndjson" },
+      body: JSON.stringify({ lessonId }),
+    });
+  } catch {
+    throw new Error("The server could not be reached. Check your connection and try again.");
+  }
+  if (!response.ok || !response.body) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new Error(body.error ?? `The server answered ${response.status}.`);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += value;
+    let newline = buffered.indexOf("\n");
+    while (newline !== -1) {
+      const line = JSON.parse(buffered.slice(0, newline)) as { status?: SandboxStatus; session?: SessionRef; error?: string };
+      buffered = buffered.slice(newline + 1);
+      if (line.status) onStatus(line.status);
+      if (line.session) return { id: line.session.id, expiresAt: line.session.expiresAt };
+      if (line.error) throw new Error(line.error);
+      newline = buffered.indexOf("\n");
+    }
+  }
+  throw new Error("The server stopped answering while the sandbox started. Try again.");
+}
+
+export async function endLessonSession(sessionId: string): Promise<void> {
+  await fetch(`/api/sessions/${encodeURIComponent(sessionId)}`, { method: "DELETE" }).catch(() => {});
+}

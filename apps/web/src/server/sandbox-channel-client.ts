@@ -1,0 +1,38 @@
+import { type Reply, SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
+import { io, type Socket } from "socket.io-client";
+import { SessionError } from "./sessions";
+
+const ANSWER_TIMEOUT_MS = 30_000;
+
+export type AgentSandboxChannel = Socket<SandboxServerEvents, SandboxClientEvents>;
+
+/** The control plane's own connection to a sandbox's channel on its agent; close it when done. */
+export function openSandboxChannel(agentUrl: string, sandboxId: string, token: string): AgentSandboxChannel {
+  return io(`${agentUrl}${SANDBOX_NAMESPACE}`, { auth: { sandboxId, token }, transports: ["websocket"], reconnection: false });
+}
+
+type RequestName = keyof SandboxClientEvents;
+type RequestOf<E extends RequestName> = Parameters<SandboxClientEvents[E]>[0];
+type ValueOf<E extends RequestName> = Parameters<Parameters<SandboxClientEvents[E]>[1]>[0] extends Reply<infer T> ? T : never;
+
+/** One request on the channel, its refusal turned into a SessionError that names the agent's reason. */
+export async function requestOnChannel<E extends RequestName>(
+  channel: AgentSandboxChannel,
+  event: E,
+  request: RequestOf<E>,
+): Promise<ValueOf<E>> {
+  const refused = new Promise<never>((_resolve, reject) => {
+    channel.once("connect_error", (error) => reject(new SessionError(`The sandbox agent refused the channel: ${error.message}`, 502)));
+  });
+  // socket.io's typed emit cannot follow a generic event name; the request and reply types are checked above.
+  const asked = (
+    channel.timeout(ANSWER_TIMEOUT_MS) as unknown as { emitWithAck(event: string, request: unknown): Promise<Reply<ValueOf<E>>> }
+  )
+    .emitWithAck(event, request)
+    .catch(() => {
+      throw new SessionError(`The sandbox agent did not answer ${event} within ${ANSWER_TIMEOUT_MS / 1000} s.`, 504);
+    });
+  const reply = await Promise.race([asked, refused]);
+  if (!reply.ok) throw new SessionError(`${reply.error}${reply.hint ? ` ${reply.hint}` : ""}`, 502);
+  return reply.value;
+}

@@ -1,0 +1,49 @@
+import type { Logger } from "@drydock/protocol";
+import type { Socket } from "socket.io";
+import { z } from "zod";
+import { ownedSession, SessionError } from "./sessions";
+import { visitorFromCookieHeader } from "./visitor";
+
+/** What a gateway socket knows once the visitor's ownership of the session is checked. */
+export interface OwnedSandbox {
+  sessionId: string;
+  visitorId: string;
+  lessonId: string | null;
+  sandboxId: string;
+  agentUrl: string;
+}
+
+const sessionAuthSchema = z.object({ sessionId: z.string().min(1).max(100) });
+
+/**
+ * socket.io middleware shared by the gateways: the handshake names a session,
+ * the visitor cookie must own it, and it must have a sandbox that is not over.
+ * The agent then checks the sandbox itself against the token it is given.
+ */
+export function requireOwnedSession(log: Logger) {
+  return (socket: Socket, next: (error?: Error) => void): void => {
+    const auth = sessionAuthSchema.safeParse(socket.handshake.auth);
+    const visitorId = visitorFromCookieHeader(socket.handshake.headers.cookie);
+    if (!auth.success || !visitorId) {
+      next(new Error("Refused: open it from the Drydock page that started the session."));
+      return;
+    }
+    ownedSession(auth.data.sessionId, visitorId)
+      .then((session) => {
+        if (session.state !== "ready" || !session.sandboxId) return next(new Error(`Refused: the session is ${session.state}.`));
+        const owned: OwnedSandbox = {
+          sessionId: session.id,
+          visitorId,
+          lessonId: session.lessonId,
+          sandboxId: session.sandboxId,
+          agentUrl: session.agentUrl,
+        };
+        Object.assign(socket.data, owned);
+        next();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof SessionError)) log.error("gateway.lookup_failed", { error });
+        next(new Error(error instanceof SessionError ? `Refused: ${error.message}` : "Refused: the session could not be checked."));
+      });
+  };
+}
