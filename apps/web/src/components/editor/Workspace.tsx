@@ -81,7 +81,7 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
 
   const open = useCallback(
     async (path: string, create = false): Promise<OpenFile | undefined> => {
-      if (!monaco) return undefined;
+      const loaded = await loadMonaco();
       let file = files.current.get(path);
       if (!file) {
         const reply = await ask(channel, "files:read", { path });
@@ -89,7 +89,7 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
         if (reply.ok && "binary" in reply.value)
           return void setNotice(`${path} is a binary file (${reply.value.size} bytes): it cannot be edited here.`);
         const content = reply.ok && "content" in reply.value ? reply.value : undefined;
-        const model = monaco.editor.createModel(content?.content ?? "", undefined, monaco.Uri.file(`/root/lab/${path}`));
+        const model = loaded.editor.createModel(content?.content ?? "", undefined, loaded.Uri.file(`/root/lab/${path}`));
         const opened: OpenFile = {
           path,
           model,
@@ -110,7 +110,7 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
       view.current?.setModel(file.model);
       return file;
     },
-    [channel, monaco, save],
+    [channel, save],
   );
 
   /** A change on disk: a clean buffer follows it; an edited one is marked as conflicting. */
@@ -160,6 +160,8 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
       tabSize: 2,
     });
     view.current = created;
+    // A file may have been opened while the editor was still loading.
+    created.setModel((activeRef.current && files.current.get(activeRef.current)?.model) || null);
     created.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => {
       if (activeRef.current) void save(activeRef.current);
     });

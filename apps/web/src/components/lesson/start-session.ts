@@ -28,7 +28,10 @@ export async function startLessonSession(lessonId: string, onStatus: (status: Sa
       const line = JSON.parse(buffered.slice(0, newline)) as { status?: SandboxStatus; session?: SessionRef; error?: string };
       buffered = buffered.slice(newline + 1);
       if (line.status) onStatus(line.status);
-      if (line.session) return { id: line.session.id, expiresAt: line.session.expiresAt };
+      if (line.session) {
+        void reader.cancel();
+        return { id: line.session.id, expiresAt: line.session.expiresAt };
+      }
       if (line.error) throw new Error(line.error);
       newline = buffered.indexOf("\n");
     }
