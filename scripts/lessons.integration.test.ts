@@ -31,8 +31,9 @@ describe("the built-in lessons on real sandboxes", () => {
 
   for (const lesson of lessons) {
     it(`${lesson.id}: every step's check fails before the step and passes after it`, { timeout: 300_000 }, async () => {
-      const result = await runOnFreshSandbox(environment, lesson, log);
-      const table = formatRunTable([result]);
+      // Under the test's own limit, so a stuck command fails with the runner's report and the terminal's lines.
+      const result = await runOnFreshSandbox(environment, lesson, log, { terminal: { commandTimeoutMs: 120_000 } });
+      const table = `${formatRunTable([result])}\n${result.transcript.split("\n").slice(-60).join("\n")}`;
       expect(result.passed, table).toBe(true);
       expect(
         result.steps.map((step) => [step.stepId, step.before?.passed, step.performed, step.after?.passed]),

@@ -80,6 +80,34 @@ describe("LearnerTerminal", () => {
     terminal.dispose();
   });
 
+  it("sees a command end at the bottom of a screen that a full-screen program redraws (as tmux does)", async () => {
+    const prompt = "root@sandbox:~/lab# ";
+    const lines = ["one", "two", prompt];
+    const listeners = new Set<(text: string) => void>();
+    const redraw = () => {
+      for (const listener of listeners) listener(`\x1b[H\x1b[2J${lines.slice(-3).join("\r\n")}`);
+    };
+    const io = {
+      typeInTerminal: (keys: string) => {
+        // Nothing echoes while the command runs; afterwards the whole screen is redrawn, the new prompt on the old one's row.
+        lines[lines.length - 1] = `${prompt}${keys.trim()}`;
+        lines.push(prompt);
+        setTimeout(redraw, 30);
+      },
+      onTerminalOutput: (listener: (text: string) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    const terminal = new LearnerTerminal(io, { ...fast, size: { cols: 40, rows: 3 } });
+    redraw();
+    await terminal.waitForPrompt(2000);
+    await terminal.run(run("true"));
+    await terminal.run(run("true"));
+    expect(await terminal.transcript()).toBe("root@sandbox:~/lab# true\nroot@sandbox:~/lab# true\nroot@sandbox:~/lab#");
+    terminal.dispose();
+  });
+
   it("gives up after the block's time limit and shows the screen", async () => {
     const sandbox = new FakeSandbox({ hang: () => ({ output: "still going\r\n", keepsRunning: true }) });
     const terminal = new LearnerTerminal(sandbox, fast);

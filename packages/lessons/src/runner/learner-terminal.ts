@@ -38,8 +38,8 @@ export interface TerminalMark {
   offset: number;
   /** The cursor's row at the mark. */
   row: number;
-  /** The text of that row at the mark. */
-  text: string;
+  /** The visible screen at the mark. */
+  screen: string;
 }
 
 /** A typed command did not finish (or did not print what it should) in time. Carries what the screen showed. */
@@ -84,8 +84,7 @@ export class LearnerTerminal {
 
   /** Where the cursor is now; pass it to `transcriptSince` later. */
   mark(): TerminalMark {
-    const row = this.screen.cursorRow;
-    return { offset: this.raw.length, row, text: this.screen.lineText(row) };
+    return { offset: this.raw.length, row: this.screen.cursorRow, screen: this.screen.visibleText() };
   }
 
   /** What the terminal showed from a mark on (its last `lines` lines), as plain text. */
@@ -159,12 +158,14 @@ export class LearnerTerminal {
   }
 
   /**
-   * The screen has changed since the mark: Enter moved the cursor to another
-   * row, or the mark's row was rewritten. Without this, the prompt a command
-   * was typed after would count as its end before the keystrokes arrive.
+   * The screen has changed since the mark: the cursor went to another row, or
+   * what is shown differs (at the bottom of the screen a new prompt lands on
+   * the row of the old one, with the same text, but everything above moved
+   * up). Without this, the prompt a command was typed after would count as
+   * its end before the keystrokes arrive.
    */
   private movedOn(mark: TerminalMark): boolean {
-    return this.screen.cursorRow !== mark.row || this.screen.lineText(mark.row) !== mark.text;
+    return this.screen.cursorRow !== mark.row || this.screen.visibleText() !== mark.screen;
   }
 
   private waitUntil(ready: () => boolean, options: { quiet: boolean; timeoutMs: number; what: string }): Promise<void> {
@@ -179,7 +180,7 @@ export class LearnerTerminal {
         }
         if (Date.now() - started > options.timeoutMs) {
           const { before, after } = this.screen.cursorLine();
-          void this.transcriptSince({ offset: 0, row: Math.max(0, startRow - 1), text: "" }).then((transcript) =>
+          void this.transcriptSince({ offset: 0, row: Math.max(0, startRow - 1), screen: "" }).then((transcript) =>
             reject(
               new TerminalTimeoutError(
                 `Waited ${Math.round(options.timeoutMs / 1000)} s for ${options.what}; the cursor's line reads "${(before + after).trimEnd()}".`,

@@ -45,6 +45,14 @@ export class TerminalScreen {
     return { before: line.slice(0, buffer.cursorX), after: line.slice(buffer.cursorX) };
   }
 
+  /** The visible screen (not the scrollback), as text. */
+  visibleText(): string {
+    const buffer = this.terminal.buffer.active;
+    const lines: string[] = [];
+    for (let row = buffer.baseY; row < buffer.baseY + this.terminal.rows; row++) lines.push(this.lineText(row));
+    return lines.join("\n");
+  }
+
   /** A row's text, trailing spaces dropped. */
   lineText(row: number): string {
     return this.terminal.buffer.active.getLine(row)?.translateToString(true).trimEnd() ?? "";
