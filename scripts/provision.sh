@@ -58,7 +58,7 @@ ROLE=io.drydock.role
 RECIPE=1
 TOTAL=8
 
-HOST_PACKAGES=(docker.io debootstrap iptables ca-certificates curl tmux uidmap rootlesskit slirp4netns fuse-overlayfs)
+HOST_PACKAGES=(docker.io debootstrap iptables ca-certificates curl tmux uidmap rootlesskit slirp4netns fuse-overlayfs libcap2-bin)
 FOR_TESTS=0
 
 # ---------------------------------------------------------------- output ---

@@ -7,6 +7,7 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 install -D -m 0644 "$src/daemon.json" "$root/etc/docker/daemon.json"
 install -D -m 0755 "$src/entrypoint.sh" "$root/usr/local/bin/drydock-sandbox-init"
+install -D -m 0755 "$src/enter.sh" "$root/usr/local/bin/drydock-enter"
 install -D -m 0644 "$src/bashrc" "$root/root/.bashrc"
 install -D -m 0644 "$src/tmux.conf" "$root/etc/tmux.conf"
 install -d -m 0755 "$root/root/lab" "$root/var/lib/docker"
@@ -15,3 +16,10 @@ install -d -m 0755 "$root/root/lab" "$root/var/lib/docker"
 # vim-tiny provides `vi`; learners type `vim` too (an alternative, so a
 # later `apt-get install vim` takes over cleanly).
 chroot "$root" update-alternatives --quiet --install /usr/bin/vim vim /usr/bin/vim.tiny 10
+
+# rootlesskit maps the sandbox's subordinate ids with newuidmap/newgidmap. Run
+# setuid they fail in an unprivileged container (EPERM on uid_map); with just
+# the one file capability each they work, and hold nothing else of root's.
+chmod 0755 "$root/usr/bin/newuidmap" "$root/usr/bin/newgidmap"
+setcap cap_setuid=ep "$root/usr/bin/newuidmap"
+setcap cap_setgid=ep "$root/usr/bin/newgidmap"

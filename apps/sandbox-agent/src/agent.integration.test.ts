@@ -114,7 +114,7 @@ describe("checks on the sandbox channel", () => {
 
   it("passes on exit 0 and reports FAIL: lines as the reason", async () => {
     const socket = channel("write");
-    expect(await request(socket, "check:run", { script: "docker info >/dev/null && echo engine up" })).toMatchObject({
+    expect(await request(socket, "check:run", { script: "docker info >/dev/null 2>&1 && echo engine up" })).toMatchObject({
       ok: true,
       value: { passed: true, output: "engine up\n" },
     });

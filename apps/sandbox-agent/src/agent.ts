@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SandboxDriver } from "@drydock/engine";
+import { applyNetworkPolicy, type NetworkPolicy, type SandboxDriver } from "@drydock/engine";
 import { type Logger, MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
 import { Server } from "socket.io";
 import { checks } from "./features/checks";
@@ -24,6 +24,8 @@ export interface AgentOptions {
   sweepIntervalSeconds: number;
   /** The registry gateway sandboxes push and pull through. */
   registry: RegistrySettings;
+  /** The sandbox network's host firewall (SECURITY.md), installed at start; rebuilt by every start. */
+  networkPolicy: NetworkPolicy;
   log: Logger;
 }
 
@@ -40,6 +42,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { driver, secret, log } = options;
   const metrics = createMetrics();
   const fleet = new SandboxFleet(driver, options.policy, log, metrics);
+  await applyNetworkPolicy(options.networkPolicy);
+  log.info("agent.network_policy", { ...options.networkPolicy });
   const registry = await serveRegistry(options.registry, secret, log);
   const http: HttpServer = createServer(createHttpApi({ fleet, metrics, secret, log, sandboxEnv: registry.sandboxEnv }));
   const io = new Server(http, {

@@ -1,3 +1,4 @@
+import { DEFAULT_ISOLATION, SANDBOX_ISOLATIONS } from "@drydock/engine";
 import { z } from "zod";
 
 const schema = z.object({
@@ -11,6 +12,14 @@ const schema = z.object({
   DRYDOCK_AGENT_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .drydock/agent-secret)"),
   SANDBOX_IMAGE: z.string().default("drydock/sandbox:latest"),
   SANDBOX_NETWORK: z.string().default("drydock"),
+  /**
+   * rootless: the learner is root in a user namespace of the sandbox's own. privileged: the
+   * near-privileged recipe, host-root-equivalent for the learner (SECURITY.md); an explicit opt-in.
+   */
+  SANDBOX_ISOLATION: z.enum(SANDBOX_ISOLATIONS).default(DEFAULT_ISOLATION),
+  /** What sandboxes reach beyond the registry gateway: the internet (not private ranges), or nothing. */
+  SANDBOX_EGRESS: z.enum(["internet", "none"]).default("internet"),
+  /** Limits of each sandbox (everything inside it counts): the default and the most a request may ask for. */
   SANDBOX_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
   SANDBOX_CPUS: z.coerce.number().min(0.1).default(1),
   SANDBOX_PIDS: z.coerce.number().int().min(64).default(1024),

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { type Assignment, newSandboxId, type SandboxDriver } from "@drydock/engine";
+import { type Assignment, newSandboxId, type SandboxDriver, type SandboxLimits } from "@drydock/engine";
 import type { Logger, SandboxState, SandboxStatus } from "@drydock/protocol";
 import type { AgentMetrics } from "./metrics";
 
@@ -74,7 +74,7 @@ export class SandboxFleet extends EventEmitter<FleetEvents> {
    * comes back ready; a cold one comes back starting and reports its progress
    * as status events.
    */
-  async request(owner: string, env: Record<string, string>): Promise<SandboxStatus> {
+  async request(owner: string, env: Record<string, string>, limits?: Partial<SandboxLimits>): Promise<SandboxStatus> {
     const expiresAt = new Date(Date.now() + this.policy.lifetimeSeconds * 1000);
     const assignment: Assignment = { owner, expiresAt, env };
     const pooled = this.pool.shift();
@@ -87,8 +87,8 @@ export class SandboxFleet extends EventEmitter<FleetEvents> {
     this.sandboxes.set(id, tracked);
     const started = performance.now();
     const starting = pooled
-      ? this.driver.assign(id, assignment)
-      : this.driver.create({ id, owner, env, lifetimeSeconds: this.policy.lifetimeSeconds }, (progress) =>
+      ? this.driver.assign(id, assignment, limits)
+      : this.driver.create({ id, owner, env, limits, lifetimeSeconds: this.policy.lifetimeSeconds }, (progress) =>
           this.setStatus(id, { ...tracked.status, percent: progress.percent, message: progress.message }),
         );
     const outcome = starting.then(

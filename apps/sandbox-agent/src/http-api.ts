@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { EngineError } from "@drydock/engine";
+import { EngineError, type SandboxLimits } from "@drydock/engine";
 import {
   AGENT_API,
   type ApiError,
+  type CreateSandboxRequest,
   createSandboxRequestSchema,
   type Logger,
   type SandboxInfo,
@@ -64,7 +65,8 @@ async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status:
     if (!request.success) {
       throw new HttpError(400, { error: "Invalid sandbox request.", hint: request.error.issues.map((i) => i.message).join("; ") });
     }
-    const status = await deps.fleet.request(request.data.owner, deps.sandboxEnv(request.data.owner));
+    const { owner, limits } = request.data;
+    const status = await deps.fleet.request(owner, deps.sandboxEnv(owner), limits && sandboxLimits(limits));
     return { status: status.state === "ready" ? 201 : 202, body: toInfo(status) };
   }
   const match = /^\/v1\/sandboxes\/([^/]+)$/.exec(url.pathname);
@@ -126,4 +128,13 @@ function send(res: ServerResponse, status: number, body: unknown, contentType?: 
     return;
   }
   res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+}
+
+/** The request's limits in the engine's units; absent ones stay the agent's. */
+function sandboxLimits(limits: NonNullable<CreateSandboxRequest["limits"]>): Partial<SandboxLimits> {
+  return {
+    ...(limits.memoryMib !== undefined ? { memoryBytes: limits.memoryMib * 1024 * 1024 } : {}),
+    ...(limits.cpus !== undefined ? { nanoCpus: Math.round(limits.cpus * 1e9) } : {}),
+    ...(limits.pids !== undefined ? { pidsLimit: limits.pids } : {}),
+  };
 }

@@ -12,12 +12,21 @@ try {
   const driver = new DockerInDockerDriver({
     image: config.SANDBOX_IMAGE,
     network: config.SANDBOX_NETWORK,
+    isolation: config.SANDBOX_ISOLATION,
     memoryBytes: config.SANDBOX_MEMORY_MIB * 1024 * 1024,
     nanoCpus: Math.round(config.SANDBOX_CPUS * 1e9),
     pidsLimit: config.SANDBOX_PIDS,
     fleet: config.AGENT_FLEET,
     registryAddress,
   });
+  if (config.SANDBOX_ISOLATION === "privileged") {
+    log.warn("agent.privileged_sandboxes", {
+      warning:
+        "SANDBOX_ISOLATION=privileged: every learner is root ON THIS HOST (all capabilities, the host's cgroups writable, " +
+        "limits that do not bind what they start). Use it only on a disposable machine for trusted people.",
+      hint: "Unset SANDBOX_ISOLATION (rootless is the default); see packages/engine/SECURITY.md.",
+    });
+  }
   const agent = await startAgent({
     driver,
     secret: config.DRYDOCK_AGENT_SECRET,
@@ -31,6 +40,12 @@ try {
     },
     sweepIntervalSeconds: config.SWEEP_INTERVAL_SECONDS,
     registry: { address: registryAddress, port: config.REGISTRY_GATEWAY_PORT, upstream: config.REGISTRY_UPSTREAM },
+    networkPolicy: {
+      network: config.SANDBOX_NETWORK,
+      gateway: registryAddress,
+      registryPort: config.REGISTRY_GATEWAY_PORT,
+      egress: config.SANDBOX_EGRESS,
+    },
     log,
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

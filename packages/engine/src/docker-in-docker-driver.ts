@@ -2,22 +2,35 @@ import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, type CheckResult, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
-import type { CreateSandboxOptions, ProgressListener, Sandbox, SandboxDriver, ShellOptions, TtySession, TtySize } from "./driver";
+import type {
+  CreateSandboxOptions,
+  ProgressListener,
+  Sandbox,
+  SandboxDriver,
+  SandboxLimits,
+  ShellOptions,
+  TtySession,
+  TtySize,
+} from "./driver";
 import { EngineError, explainDockerError, isNotFound } from "./errors";
 import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
+import { DEFAULT_ISOLATION, isolationContainerSettings, type LearnerExec, learnerExec, type SandboxIsolation } from "./isolation";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
 import { containerName, dataVolumeName, removeSandbox } from "./removal";
 import { attachCommand } from "./shell-command";
+import { reserveUidRange } from "./uid-ranges";
 import { waitUntil } from "./wait";
 
 export interface DockerInDockerOptions {
   docker?: Docker;
   image: string;
   network: string;
-  /** Limits on the sandbox container. */
+  /** How sandboxes are isolated from the host (isolation.ts); "privileged" is host-root-equivalent. */
+  isolation?: SandboxIsolation;
+  /** Limits on the sandbox container: the default, and the most a request may ask for. */
   memoryBytes: number;
   nanoCpus: number;
   pidsLimit: number;
@@ -39,19 +52,23 @@ const WORKSPACE = "/root/lab";
 /**
  * Each sandbox is a container running its own dockerd (Docker-in-Docker).
  *
- * This first driver uses the near-privileged recipe from STACK.md: quick and
- * known to work on these hosts, but the learner holds host-root-equivalent
- * power and the limits do not bind containers started inside. The containment
- * work replaces it as the default.
+ * How the container is isolated is the driver's one variable (isolation.ts):
+ * rootless by default, where the learner is root in a user namespace of the
+ * sandbox's own and the container's limits bind everything inside; or the
+ * near-privileged recipe, host-root-equivalent, as an explicit opt-in.
  */
 export class DockerInDockerDriver implements SandboxDriver {
   private readonly docker: Docker;
   private readonly portPolling = new PortPolling((sandboxId) => this.listPorts(sandboxId));
   /** Assignments by sandbox id, kept in step with the engine's state (see assignments.ts). */
   private readonly assignments = new Map<string, Assignment>();
+  private readonly learner: LearnerExec;
+  readonly isolation: SandboxIsolation;
 
   constructor(private readonly options: DockerInDockerOptions) {
     this.docker = options.docker ?? new Docker();
+    this.isolation = options.isolation ?? DEFAULT_ISOLATION;
+    this.learner = learnerExec(this.isolation);
   }
 
   get fleet(): string {
@@ -63,33 +80,30 @@ export class DockerInDockerDriver implements SandboxDriver {
     const createdAt = new Date();
     const labels = sandboxLabels(id, this.fleet);
     const { image, network } = this.options;
+    const { isolation } = this;
     onProgress({ percent: 10, message: "Creating the sandbox" });
+    const uids = isolation === "rootless" ? await reserveUidRange(this.docker) : undefined;
     try {
       await this.docker.createVolume({ Name: dataVolumeName(id), Labels: labels });
+      const settings = isolationContainerSettings(isolation, uids?.uidBase);
       const container = await this.docker.createContainer({
         name: containerName(id),
         Image: image,
         Hostname: "sandbox",
-        Labels: labels,
+        Labels: uids ? { ...labels, [LABEL.uidBase]: String(uids.uidBase) } : labels,
         WorkingDir: WORKSPACE,
+        Env: settings.Env,
         HostConfig: {
+          ...settings.HostConfig,
           Init: true,
           NetworkMode: network,
           ExtraHosts: this.options.registryAddress ? [`${SANDBOX_REGISTRY.host}:${this.options.registryAddress}`] : [],
-          CapAdd: ["ALL"],
-          CapDrop: ["SYS_RESOURCE"],
-          SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
-          // The API form of `--security-opt systempaths=unconfined`.
-          MaskedPaths: [],
-          ReadonlyPaths: [],
-          Binds: ["/sys/fs/cgroup:/sys/fs/cgroup:rw"],
-          Tmpfs: { "/run": "rw,nosuid,nodev" },
+          // Sized, so /run cannot take the sandbox's memory for itself.
+          Tmpfs: { "/run": "rw,nosuid,nodev,size=64m" },
           // The inner engine's data must not sit on the container's own overlay:
           // overlay-on-overlay falls back to the vfs driver, 20 times slower.
           Mounts: [{ Type: "volume", Source: dataVolumeName(id), Target: "/var/lib/docker" }],
-          Memory: this.options.memoryBytes,
-          NanoCpus: this.options.nanoCpus,
-          PidsLimit: this.options.pidsLimit,
+          ...this.containerLimits(request.limits),
         },
       });
       onProgress({ percent: 30, message: "Starting the sandbox" });
@@ -110,11 +124,30 @@ export class DockerInDockerDriver implements SandboxDriver {
       await this.destroy(id).catch(() => {});
       if (error instanceof EngineError) throw error;
       throw explainDockerError(error, { image, network });
+    } finally {
+      uids?.release();
     }
   }
 
-  async assign(sandboxId: string, assignment: Assignment): Promise<Sandbox> {
+  /**
+   * The container's limits: what the request asks for, never above the
+   * deployment's (the options'). No swap beyond the memory limit, so the
+   * limit is the most the sandbox ever holds.
+   */
+  private containerLimits(requested: Partial<SandboxLimits> = {}): Docker.HostConfig {
+    const memory = Math.min(requested.memoryBytes ?? this.options.memoryBytes, this.options.memoryBytes);
+    return {
+      Memory: memory,
+      MemorySwap: memory,
+      NanoCpus: Math.min(requested.nanoCpus ?? this.options.nanoCpus, this.options.nanoCpus),
+      PidsLimit: Math.min(requested.pidsLimit ?? this.options.pidsLimit, this.options.pidsLimit),
+    };
+  }
+
+  async assign(sandboxId: string, assignment: Assignment, limits?: Partial<SandboxLimits>): Promise<Sandbox> {
     const container = await this.runningContainer(sandboxId);
+    // A pooled sandbox was started with the deployment's limits; a workshop may ask for less.
+    if (limits) await container.update(this.containerLimits(limits));
     await saveAssignment(this.docker, sandboxId, assignment);
     this.assignments.set(sandboxId, assignment);
     const info = await container.inspect();
@@ -126,7 +159,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     try {
       await waitUntil(
         async () => {
-          const result = await execCollect(container, ["docker", "version", "--format", "{{.Server.Version}}"]);
+          const result = await this.execAsLearner(container, ["docker", "version", "--format", "{{.Server.Version}}"]);
           return result.exitCode === 0;
         },
         { timeoutMs, intervalMs: 50, what: `the Docker engine in sandbox ${id}` },
@@ -146,7 +179,8 @@ export class DockerInDockerDriver implements SandboxDriver {
     const command = attachCommand(options, size);
     const container = await this.runningContainer(sandboxId);
     const exec = await container.exec({
-      Cmd: command,
+      Cmd: this.learner.command(command),
+      User: this.learner.user,
       AttachStdin: true,
       AttachStdout: true,
       AttachStderr: true,
@@ -173,7 +207,12 @@ export class DockerInDockerDriver implements SandboxDriver {
 
   async exec(sandboxId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const env = [...this.envOf(sandboxId), ...(options.env ?? [])];
-    return execCollect(await this.runningContainer(sandboxId), command, { workingDir: WORKSPACE, ...options, env });
+    return this.execAsLearner(await this.runningContainer(sandboxId), command, { workingDir: WORKSPACE, ...options, env });
+  }
+
+  /** Every command the engine runs in a sandbox runs as the learner would: in rootless mode, root of its user namespace. */
+  private execAsLearner(container: Docker.Container, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return execCollect(container, this.learner.command(command), { ...options, user: this.learner.user });
   }
 
   async runCheck(sandboxId: string, script: string, options: Partial<CheckOptions> = {}): Promise<CheckResult> {
@@ -213,7 +252,7 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async listPorts(sandboxId: string): Promise<ListeningPort[]> {
-    const scan = await execCollect(await this.runningContainer(sandboxId), ["bash", "-c", PORT_SCAN_SCRIPT]);
+    const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", PORT_SCAN_SCRIPT]);
     return parsePortScan(scan.stdout);
   }
 
@@ -239,7 +278,8 @@ export class DockerInDockerDriver implements SandboxDriver {
     return new ExecSandboxFiles(
       {
         exec: (command, options) => this.exec(sandboxId, command, { ...options, workingDir: "/" }),
-        stream: async (command) => execStream(await this.runningContainer(sandboxId), command, { workingDir: "/" }),
+        stream: async (command) =>
+          execStream(await this.runningContainer(sandboxId), this.learner.command(command), { workingDir: "/", user: this.learner.user }),
       },
       WORKSPACE,
       this.options.files,

@@ -13,8 +13,8 @@ import type { ListeningPort, PortEndpoint, PortsWatcher } from "./ports";
 export interface SandboxDriver {
   /** Creates and starts a sandbox; with an owner it is assigned at once, without one it waits in the warm pool. */
   create(request: CreateSandboxOptions, onProgress?: ProgressListener): Promise<Sandbox>;
-  /** Gives a sandbox (typically a pooled one) to a learner. */
-  assign(sandboxId: string, assignment: Assignment): Promise<Sandbox>;
+  /** Gives a sandbox (typically a pooled one) to a learner, lowering its limits to `limits` if given. */
+  assign(sandboxId: string, assignment: Assignment, limits?: Partial<SandboxLimits>): Promise<Sandbox>;
   /** Attaches to a named, persistent terminal (a tmux session), creating it on first use. */
   openShell(sandboxId: string, size: TtySize, options?: ShellOptions): Promise<TtySession>;
   /** Runs a command to completion (no TTY) and collects its output. */
@@ -42,6 +42,15 @@ export interface CreateSandboxOptions {
   lifetimeSeconds?: number;
   /** Environment of every process the engine starts in the sandbox (its shells, execs and checks). */
   env?: Record<string, string>;
+  /** Lower limits than the deployment's (a workshop's); values above the deployment's are capped to them. */
+  limits?: Partial<SandboxLimits>;
+}
+
+/** What a sandbox may use, everything started inside it included. */
+export interface SandboxLimits {
+  memoryBytes: number;
+  nanoCpus: number;
+  pidsLimit: number;
 }
 
 export interface Sandbox {

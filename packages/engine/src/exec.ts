@@ -4,6 +4,8 @@ import type Docker from "dockerode";
 export interface ExecOptions {
   env?: string[];
   workingDir?: string;
+  /** The container user to run as (default: the container's, root). */
+  user?: string;
   /** Written to the command's stdin, which is then closed. */
   stdin?: string | Buffer;
   /** Output beyond this many bytes per stream is dropped and `truncated` is set. */
@@ -51,6 +53,7 @@ export async function execCollect(container: Docker.Container, cmd: string[], op
     AttachStderr: true,
     Env: options.env,
     WorkingDir: options.workingDir,
+    User: options.user,
   });
   const stream = await exec.start({ hijack: true, stdin: hasStdin });
   const cap = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
@@ -99,6 +102,7 @@ export async function execStream(
     AttachStderr: true,
     Env: options.env,
     WorkingDir: options.workingDir,
+    User: options.user,
   });
   const stream = await exec.start({ hijack: true, stdin: true });
   const stdout = new PassThrough();

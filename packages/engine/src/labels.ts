@@ -10,6 +10,8 @@ export const LABEL = {
   expiresAt: "io.drydock.expires-at",
   /** Which agent manages the sandbox: several may share one engine (tests, a lesson runner). */
   fleet: "io.drydock.fleet",
+  /** The first host uid of a rootless sandbox's own range (uid-ranges.ts). */
+  uidBase: "io.drydock.uid-base",
 } as const;
 
 export const SANDBOX_ROLE = "sandbox";

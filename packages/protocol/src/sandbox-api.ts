@@ -11,6 +11,19 @@ export const AGENT_API = {
 export const createSandboxRequestSchema = z.object({
   /** Who the sandbox is for; becomes a label, never a hostname or a path. */
   owner: z.string().min(1).max(128),
+  /**
+   * Lower limits than the agent's (a workshop sets them); a value above the
+   * agent's configured maximum is capped to it. The minimums keep a sandbox usable.
+   */
+  limits: z
+    .object({
+      memoryMib: z.number().int().min(128),
+      cpus: z.number().min(0.1),
+      pids: z.number().int().min(64),
+    })
+    .partial()
+    .strict()
+    .optional(),
 });
 export type CreateSandboxRequest = z.infer<typeof createSandboxRequestSchema>;
 

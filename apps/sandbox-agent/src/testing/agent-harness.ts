@@ -1,5 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { DockerInDockerDriver, removeFleet, SANDBOX_REGISTRY } from "@drydock/engine";
+import {
+  DockerInDockerDriver,
+  removeFleet,
+  removeNetworkPolicy,
+  SANDBOX_ISOLATIONS,
+  SANDBOX_REGISTRY,
+  type SandboxEgress,
+  type SandboxIsolation,
+} from "@drydock/engine";
 import { createTestNetwork, type TestNetwork } from "@drydock/engine/testing";
 import { AGENT_API, createLogger, mintToken, type Reply, type Right } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
@@ -23,7 +31,18 @@ export interface AgentHarness {
   close(): Promise<void>;
 }
 
-export async function startAgentHarness(options: { poolSize?: number } = {}): Promise<AgentHarness> {
+export interface AgentHarnessOptions {
+  poolSize?: number;
+  /** Default: $SANDBOX_ISOLATION, else the engine's default. */
+  isolation?: SandboxIsolation;
+  egress?: SandboxEgress;
+  /** The deployment's limits (default 1 GiB, 1 CPU, 1024 pids). */
+  memoryBytes?: number;
+  nanoCpus?: number;
+  pidsLimit?: number;
+}
+
+export async function startAgentHarness(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
   const secret = "integration-secret-".padEnd(48, "x");
   // A fleet of its own: the harness never adopts or reaps another agent's sandboxes.
   const fleet = `test-${randomBytes(4).toString("hex")}`;
@@ -35,10 +54,17 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
     image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
     network: network.name,
     registryAddress: network.gateway,
-    memoryBytes: 1024 * 1024 * 1024,
-    nanoCpus: 1e9,
-    pidsLimit: 1024,
+    isolation: options.isolation ?? isolationFromEnvironment(),
+    memoryBytes: options.memoryBytes ?? 1024 * 1024 * 1024,
+    nanoCpus: options.nanoCpus ?? 1e9,
+    pidsLimit: options.pidsLimit ?? 1024,
   });
+  const networkPolicy = {
+    network: network.name,
+    gateway: network.gateway,
+    registryPort: SANDBOX_REGISTRY.port,
+    egress: options.egress ?? "internet",
+  } as const;
   const agent = await startAgent({
     driver,
     secret,
@@ -51,12 +77,17 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
       port: SANDBOX_REGISTRY.port,
       upstream: process.env.REGISTRY_UPSTREAM ?? `http://127.0.0.1:${process.env.DRYDOCK_REGISTRY_PORT ?? 5000}`,
     },
+    networkPolicy,
     log: createLogger("agent-test", () => {}),
   });
+  const removeNetwork = async () => {
+    await removeNetworkPolicy(network.name);
+    await network.remove();
+  };
   if (!agent.registryUrl) {
     await agent.close();
     await removeFleet(fleet);
-    await network.remove();
+    await removeNetwork();
     throw new Error(`the harness's registry gateway did not start on ${network.gateway}:${SANDBOX_REGISTRY.port}`);
   }
   const sockets: Socket[] = [];
@@ -94,9 +125,17 @@ export async function startAgentHarness(options: { poolSize?: number } = {}): Pr
       await agent.close();
       // Everything of this harness's fleet: its sandboxes and its warm pool.
       await removeFleet(fleet);
-      await network.remove();
+      await removeNetwork();
     },
   };
+}
+
+function isolationFromEnvironment(): SandboxIsolation | undefined {
+  const value = process.env.SANDBOX_ISOLATION;
+  if (!value) return undefined;
+  const known: readonly string[] = SANDBOX_ISOLATIONS;
+  if (!known.includes(value)) throw new Error(`SANDBOX_ISOLATION=${value}: use ${SANDBOX_ISOLATIONS.join(" or ")}`);
+  return value as SandboxIsolation;
 }
 
 async function waitUntilReady(agentUrl: string, sandboxId: string, headers: () => Record<string, string>): Promise<void> {

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Attempt,
+  blocked,
+  cgroupCounters,
+  echoLatencies,
+  hostAttempts,
+  hostListener,
+  localAddresses,
+  p99,
+  reachAttempt,
+} from "./testing/abuse";
+import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
+
+/**
+ * The escape-and-abuse suite (SECURITY.md): against rootless sandboxes of the
+ * real engine, every attempt fails, and a neighbour's terminal stays
+ * responsive while a sandbox bombs itself.
+ */
+const MEMORY = 512 * 1024 * 1024;
+const PIDS = 512;
+const METADATA = "169.254.169.254";
+const PRIVATE = "10.254.254.254";
+/** Keystroke echo p99 a learner still calls responsive. */
+const RESPONSIVE_MS = 500;
+
+let harness: AgentHarness;
+let attacker: string;
+let neighbour: string;
+const cleanups: Array<() => Promise<void>> = [];
+let targets: Attempt[] = [];
+
+beforeAll(async () => {
+  harness = await startAgentHarness({ isolation: "rootless", memoryBytes: MEMORY, pidsLimit: PIDS });
+  [attacker, neighbour] = await Promise.all([harness.createSandbox("attacker"), harness.createSandbox("neighbour")]);
+  const local = await localAddresses([METADATA, PRIVATE]);
+  cleanups.push(() => local.remove());
+  const listeners = await Promise.all(["0.0.0.0", METADATA, PRIVATE].map((address) => hostListener(address)));
+  for (const listener of listeners) cleanups.push(() => listener.close());
+  const [hostService, metadata, privateRange] = listeners.map((listener) => listener.port) as [number, number, number];
+  await harness.driver.exec(neighbour, ["bash", "-c", "nohup python3 -m http.server 8000 >/dev/null 2>&1 & sleep 0.5"]);
+  const other = await harness.driver.portEndpoint(neighbour, 8000);
+  const agentPort = Number(new URL(harness.agent.url).port);
+  targets = [
+    reachAttempt("reach a host service on the bridge gateway", harness.network.gateway, hostService),
+    reachAttempt("reach the agent's API on the bridge gateway", harness.network.gateway, agentPort),
+    reachAttempt("reach another sandbox", other.host, other.port),
+    reachAttempt("reach the metadata address 169.254.169.254", METADATA, metadata),
+    reachAttempt("reach a private-range address", PRIVATE, privateRange),
+  ];
+  // The controls: from the host itself every target answers, so a block is the policy's doing.
+  for (const [host, port] of [
+    ["127.0.0.1", hostService],
+    [METADATA, metadata],
+    [PRIVATE, privateRange],
+    [other.host, other.port],
+  ] as const) {
+    expect((await fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(3000) })).ok).toBe(true);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  await harness?.close();
+});
+
+describe("a learner cannot escape a rootless sandbox", () => {
+  it("is root inside, and the docker CLI works as usual", async () => {
+    const result = await harness.driver.exec(attacker, ["bash", "-c", "id -u; docker info --format '{{.ServerVersion}}' 2>/dev/null"]);
+    expect(result.stdout).toMatch(/^0\n\d+\.\d+/);
+  });
+
+  it.each(hostAttempts("vitest").map((attempt) => [attempt.name, attempt] as const))("cannot %s", async (_name, attempt) => {
+    expect(await blocked(harness, attacker, attempt)).toBe(true);
+  });
+
+  it("cannot reach the agent, the host's services, another sandbox, metadata or private ranges", async () => {
+    const outcomes = await Promise.all(targets.map(async (target) => [target.name, await blocked(harness, attacker, target)] as const));
+    expect(outcomes.filter(([, wasBlocked]) => !wasBlocked).map(([name]) => name)).toEqual([]);
+  });
+
+  it("reaches the registry gateway (pulls work)", async () => {
+    const result = await harness.driver.exec(attacker, ["docker", "pull", "-q", "debian:bookworm-slim"]);
+    expect(result).toMatchObject({ exitCode: 0 });
+  });
+});
+
+describe("abuse stays inside the sandbox's limits", () => {
+  async function bomb(script: string, seconds: number): Promise<number> {
+    const during = harness.driver
+      .exec(attacker, ["bash", "-c", `timeout -s KILL ${seconds} bash -c ${JSON.stringify(script)}; true`])
+      .catch(() => {});
+    return p99(await echoLatencies(harness, neighbour, during));
+  }
+
+  it("a fork bomb hits the pids limit; the neighbour's terminal stays responsive", async () => {
+    const echo = await bomb("b(){ b|b& }; b", 8);
+    const counters = await cgroupCounters(attacker);
+    expect(counters.pidsMax).toBe(PIDS);
+    expect(counters.pidsMaxEvents).toBeGreaterThan(0);
+    expect(echo).toBeLessThan(RESPONSIVE_MS);
+    // The bomb's survivors are killed with their sandbox.
+    await harness.driver.destroy(attacker);
+    attacker = await harness.createSandbox("attacker");
+  }, 120_000);
+
+  it("an inner container's memory bomb cannot exceed the sandbox's memory limit", async () => {
+    await harness.driver.exec(attacker, ["docker", "pull", "-q", "debian:bookworm-slim"]);
+    const echo = await bomb("docker run --rm debian:bookworm-slim sh -c 'tail /dev/zero'", 15);
+    const counters = await cgroupCounters(attacker);
+    expect(counters.memoryLimit).toBe(MEMORY);
+    expect(counters.memoryMaxUsage).toBeLessThanOrEqual(MEMORY);
+    expect(counters.memoryMaxUsage).toBeGreaterThan(MEMORY * 0.8);
+    expect(echo).toBeLessThan(RESPONSIVE_MS);
+  }, 120_000);
+
+  it("a CPU hog gets one CPU, not the host's", async () => {
+    const before = await cgroupCounters(attacker);
+    const started = performance.now();
+    const echo = await bomb("for i in 1 2 3 4; do sh -c 'while :; do :; done' & done; wait", 8);
+    const cpus = ((await cgroupCounters(attacker)).cpuUsageNs - before.cpuUsageNs) / 1e6 / (performance.now() - started);
+    expect(cpus).toBeLessThan(1.15);
+    expect(echo).toBeLessThan(RESPONSIVE_MS);
+  }, 60_000);
+});
