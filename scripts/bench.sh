@@ -11,6 +11,6 @@ export DATABASE_URL="file:$DRYDOCK_STATE/bench.db"
 prepare_environment
 prepare_database >&2
 # Only benchmarks that go through the web app need its build.
-[[ $name == engine ]] || prepare_web_build >&2
+[[ $name == engine || $name == abuse ]] || prepare_web_build >&2
 cd "$DRYDOCK_ROOT"
 exec npx tsx "scripts/bench-$name.ts"

@@ -13,7 +13,7 @@ import type Docker from "dockerode";
  */
 export type SandboxIsolation = "rootless" | "privileged";
 export const SANDBOX_ISOLATIONS = ["rootless", "privileged"] as const satisfies readonly SandboxIsolation[];
-export const DEFAULT_ISOLATION: SandboxIsolation = "privileged";
+export const DEFAULT_ISOLATION: SandboxIsolation = "rootless";
 
 /** The user the image's entrypoint creates for the sandbox's uid (images/sandbox/entrypoint.sh). */
 const LEARNER_USER = "drydock";

@@ -249,7 +249,13 @@ describe("the workspace's files on a real sandbox", () => {
   });
 
   it("polls when inotifywait is missing", async () => {
-    await sh("mv /usr/bin/inotifywait /usr/bin/inotifywait.away");
+    // Hidden by a /usr/bin of links to all the rest: the learner (root of a user namespace in
+    // rootless sandboxes) cannot change the image's /usr, but may mount in its own mount namespace.
+    await sh(
+      "mkdir -p /tmp/bin.orig /tmp/bin.hidden && mount --bind /usr/bin /tmp/bin.orig && " +
+        'for f in /tmp/bin.orig/*; do [ "$(basename "$f")" = inotifywait ] || ln -sf "$f" /tmp/bin.hidden/; done && ' +
+        "mount --bind /tmp/bin.hidden /usr/bin",
+    );
     try {
       const seen = collector();
       const problems: string[] = [];
@@ -263,7 +269,7 @@ describe("the workspace's files on a real sandbox", () => {
       expect(latency).toBeLessThan(1500);
       watch.dispose();
     } finally {
-      await sh("mv /usr/bin/inotifywait.away /usr/bin/inotifywait");
+      await sh("umount /usr/bin && umount /tmp/bin.orig");
     }
   });
 

@@ -1,0 +1,72 @@
+/**
+ * `npm run bench:abuse`: escape attempts and resource bombs against real
+ * rootless sandboxes (apps/sandbox-agent/src/testing/abuse.ts), with a
+ * neighbour sandbox's keystroke echo measured during each bomb. Every network
+ * target is an address of this machine. Last line: one JSON object.
+ */
+import {
+  blocked,
+  echoLatencies,
+  hostAttempts,
+  hostListener,
+  localAddresses,
+  p99,
+  reachAttempt,
+} from "../apps/sandbox-agent/src/testing/abuse";
+import { startAgentHarness } from "../apps/sandbox-agent/src/testing/agent-harness";
+
+const METADATA = "169.254.169.254";
+const PRIVATE = "10.254.254.254";
+const progress = (event: string, fields: Record<string, unknown> = {}) => console.error(JSON.stringify({ event, ...fields }));
+const round = (value: number) => Math.round(value * 10) / 10;
+
+const harness = await startAgentHarness({ isolation: "rootless", memoryBytes: 512 * 1024 * 1024, pidsLimit: 512 });
+const local = await localAddresses([METADATA, PRIVATE]);
+const listeners = await Promise.all(["0.0.0.0", METADATA, PRIVATE].map((address) => hostListener(address)));
+try {
+  const [attacker, neighbour] = await Promise.all([harness.createSandbox("attacker"), harness.createSandbox("neighbour")]);
+  await harness.driver.exec(neighbour, ["bash", "-c", "nohup python3 -m http.server 8000 >/dev/null 2>&1 & sleep 0.5"]);
+  const other = await harness.driver.portEndpoint(neighbour, 8000);
+  const [hostService, metadata, privateRange] = listeners.map((listener) => listener.port) as [number, number, number];
+  const attempts = [
+    ...hostAttempts("bench-abuse"),
+    reachAttempt("reach a host service", harness.network.gateway, hostService),
+    reachAttempt("reach the agent's API", harness.network.gateway, Number(new URL(harness.agent.url).port)),
+    reachAttempt("reach another sandbox", other.host, other.port),
+    reachAttempt("reach 169.254.169.254", METADATA, metadata),
+    reachAttempt("reach a private address", PRIVATE, privateRange),
+  ];
+  let escapesBlocked = 0;
+  for (const attempt of attempts) {
+    const wasBlocked = await blocked(harness, attacker, attempt);
+    if (wasBlocked) escapesBlocked++;
+    progress("escape", { attempt: attempt.name, blocked: wasBlocked });
+  }
+
+  await harness.driver.exec(attacker, ["docker", "pull", "-q", "debian:bookworm-slim"]);
+  const bombs = {
+    fork: "b(){ b|b& }; b",
+    memory: "docker run --rm debian:bookworm-slim sh -c 'tail /dev/zero'",
+    // No disk limit yet (SECURITY.md): a bounded write storm, not a filler.
+    disk: "dd if=/dev/zero of=/var/lib/docker/bench-fill bs=1M count=2048 conv=fsync 2>/dev/null; rm -f /var/lib/docker/bench-fill",
+    cpu: "for i in 1 2 3 4; do sh -c 'while :; do :; done' & done; wait",
+  };
+  const neighbourEchoP99Ms: Record<string, number> = {};
+  let target = attacker;
+  for (const [name, script] of Object.entries(bombs)) {
+    const during = harness.driver
+      .exec(target, ["bash", "-c", `timeout -s KILL 10 bash -c ${JSON.stringify(script)}; true`])
+      .catch(() => {});
+    neighbourEchoP99Ms[name] = round(p99(await echoLatencies(harness, neighbour, during)));
+    progress("bomb", { bomb: name, neighbourEchoP99Ms: neighbourEchoP99Ms[name] });
+    // A fork bomb's survivors go with their sandbox; the next bomb gets a fresh one.
+    await harness.driver.destroy(target);
+    target = await harness.createSandbox("attacker");
+    await harness.driver.exec(target, ["docker", "pull", "-q", "debian:bookworm-slim"]);
+  }
+  console.log(JSON.stringify({ neighbourEchoP99Ms, escapesBlocked, escapesTried: attempts.length }));
+} finally {
+  for (const listener of listeners) await listener.close();
+  await local.remove();
+  await harness.close();
+}
