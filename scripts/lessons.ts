@@ -90,8 +90,26 @@ export async function startRunnerEnvironment(log: Logger): Promise<RunnerEnviron
   };
 }
 
-/** The runner's view of one engine sandbox: its TTY shell, file writes through exec, checks. */
-export async function openLessonSandbox(driver: SandboxDriver, sandboxId: string): Promise<LessonSandbox & { close(): void }> {
+/** Where the engine starts shells, execs and checks. */
+const ENGINE_WORKSPACE = "/root/lab";
+
+/**
+ * The runner's view of one engine sandbox: its TTY shell, file writes through
+ * exec, checks, all in the lesson's workspace. The engine always starts in
+ * /root/lab; for a lesson that declares another workspace (an imported
+ * Killercoda scenario works in /root) the terminal's tmux session is started
+ * there beforehand, as the product would, and checks change to it first.
+ */
+export async function openLessonSandbox(
+  driver: SandboxDriver,
+  sandboxId: string,
+  workspace = ENGINE_WORKSPACE,
+): Promise<LessonSandbox & { close(): void }> {
+  const quoted = `'${workspace.replaceAll("'", "'\\''")}'`;
+  const prepare = workspace === ENGINE_WORKSPACE ? `mkdir -p ${quoted}` : `mkdir -p ${quoted} && tmux new-session -d -s main -c ${quoted}`;
+  const prepared = await driver.exec(sandboxId, ["bash", "-c", prepare]);
+  if (prepared.exitCode !== 0) throw new Error(`Preparing the workspace ${workspace} failed: ${prepared.stderr.trim()}`);
+  const inWorkspace = workspace === ENGINE_WORKSPACE ? "" : `cd ${quoted} || exit 1\n`;
   const shell = await driver.openShell(sandboxId, RUNNER_TERMINAL_SIZE);
   // Decodes UTF-8 across chunk boundaries.
   shell.stream.setEncoding("utf8");
@@ -111,7 +129,7 @@ export async function openLessonSandbox(driver: SandboxDriver, sandboxId: string
       const result = await driver.exec(sandboxId, ["bash", "-c", script, "write-file", ...args], { stdin: Buffer.from(content) });
       if (result.exitCode !== 0) throw new Error(`Writing ${path} in the sandbox failed: ${result.stderr.trim()}`);
     },
-    runCheck: (script, { timeoutMs }) => driver.runCheck(sandboxId, script, { timeoutMs }),
+    runCheck: (script, { timeoutMs }) => driver.runCheck(sandboxId, `${inWorkspace}${script}`, { timeoutMs }),
     readTerminalHistory: async () => {
       // The engine's terminals are tmux sessions ("main" unless named): tmux keeps the whole history.
       const result = await driver.exec(sandboxId, ["tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", "main"]);
@@ -159,7 +177,7 @@ export async function runOnFreshSandbox(
     const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env });
     sandboxId = sandbox.id;
     log.info("lessons.sandbox_ready", { lesson: lesson.id, sandbox: sandbox.id, user, ms: Date.now() - started });
-    const io = await openLessonSandbox(driver, sandbox.id);
+    const io = await openLessonSandbox(driver, sandbox.id, lesson.workspace);
     try {
       return await runLesson(lesson, io, { ...options, log: (event, fields) => log.info(`lessons.${event}`, fields) });
     } finally {
@@ -235,6 +253,7 @@ async function test(args: string[]): Promise<number> {
   }
   const selected = ids.length > 0 ? lessons.filter((lesson) => ids.includes(lesson.id)) : lessons;
   const log = createLogger("lessons", (line) => process.stderr.write(`${line}\n`));
+  const started = Date.now();
   const environment = await startRunnerEnvironment(log);
   let results: LessonRunResult[];
   try {
@@ -246,7 +265,7 @@ async function test(args: string[]): Promise<number> {
     await mkdir(transcripts, { recursive: true });
     for (const result of results) await writeFile(join(transcripts, `${result.lessonId}.txt`), result.transcript);
   }
-  console.log(formatRunTable(results));
+  console.log(formatRunTable(results, Date.now() - started));
   return results.every((result) => result.passed) ? 0 : 1;
 }
 

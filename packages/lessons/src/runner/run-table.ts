@@ -6,7 +6,7 @@ import type { LessonRunResult, StepRunResult } from "./lesson-runner";
  * passed after (it must), and how long it took. Failures follow the table with
  * the reason and the terminal's last lines.
  */
-export function formatRunTable(results: LessonRunResult[]): string {
+export function formatRunTable(results: LessonRunResult[], wallMs?: number): string {
   const header = ["lesson", "#", "step", "check before", "performed", "check after", "time", "result"];
   const rows: string[][] = [];
   for (const lesson of results) {
@@ -49,7 +49,7 @@ export function formatRunTable(results: LessonRunResult[]): string {
   const lessonsPassed = results.filter((lesson) => lesson.passed).length;
   out.push(
     "",
-    `${results.length} lessons (${lessonsPassed} passed), ${steps.length} steps, total ${seconds(total)}`,
+    `${results.length} lessons (${lessonsPassed} passed), ${steps.length} steps, total ${seconds(total)}${wallMs === undefined ? "" : ` (${seconds(wallMs)} wall clock)`}`,
     // The plain closing line CI summaries read.
     `${passed} passed, ${failed} failed`,
   );
