@@ -85,7 +85,7 @@ export function Terminal({ sessionId, onReady }: Props) {
   }, [sessionId]);
 
   return (
-    <section className="terminal" aria-label="Terminal">
+    <section className="terminal-frame" aria-label="Terminal">
       <div ref={container} data-testid="terminal" />
     </section>
   );
