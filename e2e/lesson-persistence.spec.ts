@@ -61,3 +61,35 @@ test("Reset gives a fresh sandbox with the files the learner saved, and keeps th
   await expect(page.getByRole("button", { name: /^Step 1: .*\(passed\)$/ })).toBeVisible();
   await passCheck(page);
 });
+
+test("the editor follows changes made in the terminal, and a file changed on both sides is not overwritten silently", async ({ page }) => {
+  await startLesson(page, "A Dockerfile and its layers");
+  await typeNewFile(page, "notes.txt", ["first line"]);
+  await saveInEditor(page);
+  const lines = page.getByTestId("monaco").locator(".view-lines");
+
+  // A clean buffer follows the file.
+  await page.getByRole("tab", { name: "Terminal" }).click();
+  await typeInTerminal(page, "echo from-the-terminal >> notes.txt");
+  await page.getByRole("tab", { name: "Editor" }).click();
+  await expect(lines).toContainText("from-the-terminal");
+
+  // Both sides: the terminal writes while the learner is still typing.
+  await page.getByRole("tab", { name: "Terminal" }).click();
+  await typeInTerminal(page, "(sleep 2; echo second-from-the-terminal >> notes.txt) &");
+  await page.getByRole("tab", { name: "Editor" }).click();
+  await lines.click();
+  await page.keyboard.press("ControlOrMeta+End");
+  await page.keyboard.type("typed while the terminal wrote", { delay: 120 });
+  const conflict = page.getByRole("alert").filter({ hasText: "changed in the sandbox" });
+  await expect(conflict).toBeVisible();
+  // Autosave holds off; the learner chooses.
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId("editor-file")).toContainText("unsaved");
+  await conflict.getByRole("button", { name: "Keep mine" }).click();
+  await expect(page.getByTestId("editor-file")).not.toContainText("unsaved");
+  await page.getByRole("tab", { name: "Terminal" }).click();
+  await typeInTerminal(page, "clear; tail -n 1 notes.txt; grep -q second-from notes.txt || echo only-mine-$((40 + 2))");
+  await expect(terminalText(page)).toContainText("typed while the terminal wrote");
+  await expect(terminalText(page)).toContainText("only-mine-42");
+});
