@@ -1,7 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { expectStep, nextPage, passCheck, recordForeignRequests, runBlock, startLesson, terminalText } from "./lesson-helpers";
 
-test("a newcomer completes lab 3, A web app in an image: the pizza page in a preview, the image pushed", async ({ page, context, baseURL }) => {
+test("a newcomer completes lab 3, A web app in an image: the pizza page in a preview, the image pushed", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   test.setTimeout(900_000);
   const foreign = recordForeignRequests(context, new URL(baseURL ?? "").origin);
   await startLesson(page, "A web app in an image");

@@ -12,7 +12,9 @@ test("a start that fails shows its reason and a retry that works", async ({ page
     }),
   );
   await page.getByRole("button", { name: "Start", exact: true }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "could not start" })).toHaveText("The sandbox could not start: The engine did not answer within 30 s.");
+  await expect(page.getByRole("alert").filter({ hasText: "could not start" })).toHaveText(
+    "The sandbox could not start: The engine did not answer within 30 s.",
+  );
   await expect(page.getByTestId("sandbox-state")).toHaveText("Failed to start");
   await page.unroute("**/api/sessions");
 
