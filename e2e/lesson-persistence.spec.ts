@@ -3,7 +3,7 @@ import { expectStep, nextPage, passCheck, saveInEditor, startLesson, terminalTex
 
 const PROGRAM = ['var os = require("os");', 'console.log("hello from " + os.hostname());'];
 
-test("a reload mid-lesson finds the same shell, the same files and the same progress", async ({ page }) => {
+test("a network drop and a reload mid-lesson find the same shell, the same files and the same progress", async ({ page }) => {
   await startLesson(page, "A Dockerfile and its layers");
   await nextPage(page);
   await typeNewFile(page, "index.js", PROGRAM);
@@ -14,6 +14,15 @@ test("a reload mid-lesson finds the same shell, the same files and the same prog
   await page.getByRole("tab", { name: "Terminal" }).click();
   await typeInTerminal(page, "MARK=kept-in-this-shell; echo before-the-reload");
   await expect(terminalText(page)).toContainText("before-the-reload");
+
+  // A network drop: the sockets come back on their own, to the same shell.
+  await page.context().setOffline(true);
+  await page.waitForTimeout(2_000);
+  await page.context().setOffline(false);
+  await expect(async () => {
+    await typeInTerminal(page, "echo after-the-drop-$MARK");
+    await expect(terminalText(page)).toContainText("after-the-drop-kept-in-this-shell", { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
 
   await page.reload();
   // No Start: the page attaches to the running sandbox, at the first step not passed yet.
