@@ -20,17 +20,16 @@ export async function requestOnChannel<E extends RequestName>(
   channel: AgentSandboxChannel,
   event: E,
   request: RequestOf<E>,
+  timeoutMs = ANSWER_TIMEOUT_MS,
 ): Promise<ValueOf<E>> {
   const refused = new Promise<never>((_resolve, reject) => {
     channel.once("connect_error", (error) => reject(new SessionError(`The sandbox agent refused the channel: ${error.message}`, 502)));
   });
   // socket.io's typed emit cannot follow a generic event name; the request and reply types are checked above.
-  const asked = (
-    channel.timeout(ANSWER_TIMEOUT_MS) as unknown as { emitWithAck(event: string, request: unknown): Promise<Reply<ValueOf<E>>> }
-  )
+  const asked = (channel.timeout(timeoutMs) as unknown as { emitWithAck(event: string, request: unknown): Promise<Reply<ValueOf<E>>> })
     .emitWithAck(event, request)
     .catch(() => {
-      throw new SessionError(`The sandbox agent did not answer ${event} within ${ANSWER_TIMEOUT_MS / 1000} s.`, 504);
+      throw new SessionError(`The sandbox agent did not answer ${event} within ${timeoutMs / 1000} s.`, 504);
     });
   const reply = await Promise.race([asked, refused]);
   if (!reply.ok) throw new SessionError(`${reply.error}${reply.hint ? ` ${reply.hint}` : ""}`, 502);

@@ -50,7 +50,11 @@ export async function startSession(
     const ready = sandbox.state === "ready" ? sandbox : await client.awaitReady(sandbox.id, onStatus);
     if (lesson) {
       onStatus({ sandboxId: sandbox.id, state: "starting", percent: 95, message: "Putting your files in place" });
-      await prepareWorkspace(client, sandbox.id, [...(await lessonFiles(lesson)), ...(await savedFiles(visitorId, lesson.id))]);
+      const files = [...(await lessonFiles(lesson)), ...(await savedFiles(visitorId, lesson.id))];
+      const setups = lesson.intro.parts.flatMap((part) =>
+        part.kind === "setup" ? [{ script: part.script, timeoutMs: part.timeoutSeconds * 1000 }] : [],
+      );
+      await prepareWorkspace(client, sandbox.id, files, setups);
     }
     await db().session.update({ where: { id }, data: { state: "ready" } });
     return { id, state: "ready", failure: null, expiresAt: ready.expiresAt ?? null };
@@ -61,12 +65,24 @@ export async function startSession(
   }
 }
 
-/** The lesson's own files first, then the learner's saved ones over them: a fresh sandbox resumes where they were. */
-async function prepareWorkspace(client: AgentClient, sandboxId: string, files: { path: string; content: string }[]): Promise<void> {
-  if (files.length === 0) return;
+/**
+ * The lesson's own files first, then the learner's saved ones over them (a
+ * fresh sandbox resumes where they were), then the lesson's setup scripts.
+ */
+async function prepareWorkspace(
+  client: AgentClient,
+  sandboxId: string,
+  files: { path: string; content: string }[],
+  setups: { script: string; timeoutMs: number }[],
+): Promise<void> {
+  if (files.length === 0 && setups.length === 0) return;
   const channel = openSandboxChannel(client.url, sandboxId, client.terminalToken(sandboxId, "write"));
   try {
     for (const file of files) await requestOnChannel(channel, "files:write", { path: file.path, content: file.content });
+    for (const setup of setups) {
+      const outcome = await requestOnChannel(channel, "check:run", setup, setup.timeoutMs + 10_000);
+      if (!outcome.passed) throw new SessionError(`The lesson's setup script failed: ${outcome.message}`, 500);
+    }
   } finally {
     channel.close();
   }
