@@ -89,7 +89,7 @@ describe("migrateDatabase", () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Session' AND sql IS NOT NULL")
       .all();
     db.close();
-    expect(sessionIndex).toEqual([{ name: "Session_visitorId_idx" }]);
+    expect(sessionIndex).toEqual([{ name: "Session_visitorId_idx" }, { name: "Session_visitorId_lessonId_idx" }]);
 
     const recorded = rows(file);
     expect(recorded.map((r) => r.migration_name)).toEqual(expected);
