@@ -12,6 +12,7 @@ fi
 filter=(--filter label=io.drydock.managed=true --filter label=io.drydock.role=sandbox)
 mapfile -t containers < <(docker ps -aq "${filter[@]}")
 ((${#containers[@]} == 0)) || docker rm -fv "${containers[@]}" >/dev/null
-mapfile -t volumes < <(docker volume ls -q "${filter[@]}")
+# Each sandbox's data and assignment volumes carry its id.
+mapfile -t volumes < <(docker volume ls -q --filter label=io.drydock.managed=true --filter label=io.drydock.sandbox-id)
 ((${#volumes[@]} == 0)) || docker volume rm "${volumes[@]}" >/dev/null
 say "removed ${#containers[@]} sandbox(es) and ${#volumes[@]} volume(s)"
