@@ -12,7 +12,7 @@ import type {
   TtySession,
   TtySize,
 } from "./driver";
-import { EngineError, explainDockerError, isNotFound } from "./errors";
+import { EngineError, explainDockerError } from "./errors";
 import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
 import { DEFAULT_ISOLATION, isolationContainerSettings, type LearnerExec, learnerExec, type SandboxIsolation } from "./isolation";
