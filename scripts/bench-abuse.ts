@@ -20,7 +20,7 @@ const PRIVATE = "10.254.254.254";
 const progress = (event: string, fields: Record<string, unknown> = {}) => console.error(JSON.stringify({ event, ...fields }));
 const round = (value: number) => Math.round(value * 10) / 10;
 
-const harness = await startAgentHarness({ isolation: "rootless", memoryBytes: 512 * 1024 * 1024, pidsLimit: 512 });
+const harness = await startAgentHarness({ isolation: "rootless", memoryBytes: 512 * 1024 * 1024, pidsLimit: 512, diskBytes: 1024 ** 3 });
 const local = await localAddresses([METADATA, PRIVATE]);
 const listeners = await Promise.all(["0.0.0.0", METADATA, PRIVATE].map((address) => hostListener(address)));
 try {
@@ -47,8 +47,8 @@ try {
   const bombs = {
     fork: "b(){ b|b& }; b",
     memory: "docker run --rm debian:bookworm-slim sh -c 'tail /dev/zero'",
-    // No disk limit yet (SECURITY.md): a bounded write storm, not a filler.
-    disk: "dd if=/dev/zero of=/var/lib/docker/bench-fill bs=1M count=2048 conv=fsync 2>/dev/null; rm -f /var/lib/docker/bench-fill",
+    // Fills the sandbox's 1 GiB data disk to "no space left on device", then frees it.
+    disk: "dd if=/dev/zero of=/var/lib/docker/bench-fill bs=1M conv=fsync 2>/dev/null; rm -f /var/lib/docker/bench-fill",
     cpu: "for i in 1 2 3 4; do sh -c 'while :; do :; done' & done; wait",
   };
   const neighbourEchoP99Ms: Record<string, number> = {};

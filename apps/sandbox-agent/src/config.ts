@@ -23,6 +23,8 @@ const schema = z.object({
   SANDBOX_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
   SANDBOX_CPUS: z.coerce.number().min(0.1).default(1),
   SANDBOX_PIDS: z.coerce.number().int().min(64).default(1024),
+  /** Each sandbox's own data disk for its inner engine; 0 for none (no disk limit). */
+  SANDBOX_DISK_MIB: z.coerce.number().int().min(0).default(4096),
   SANDBOX_LIFETIME_SECONDS: z.coerce
     .number()
     .int()

@@ -1,3 +1,4 @@
+import { statfs } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Attempt,
@@ -18,6 +19,7 @@ import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
  * responsive while a sandbox bombs itself.
  */
 const MEMORY = 512 * 1024 * 1024;
+const DISK = 1024 * 1024 * 1024;
 const PIDS = 512;
 const METADATA = "169.254.169.254";
 const PRIVATE = "10.254.254.254";
@@ -31,7 +33,7 @@ const cleanups: Array<() => Promise<void>> = [];
 let targets: Attempt[] = [];
 
 beforeAll(async () => {
-  harness = await startAgentHarness({ isolation: "rootless", memoryBytes: MEMORY, pidsLimit: PIDS });
+  harness = await startAgentHarness({ isolation: "rootless", memoryBytes: MEMORY, pidsLimit: PIDS, diskBytes: DISK });
   [attacker, neighbour] = await Promise.all([harness.createSandbox("attacker"), harness.createSandbox("neighbour")]);
   const local = await localAddresses([METADATA, PRIVATE]);
   cleanups.push(() => local.remove());
@@ -112,6 +114,32 @@ describe("abuse stays inside the sandbox's limits", () => {
     expect(counters.memoryMaxUsage).toBeLessThanOrEqual(MEMORY);
     expect(counters.memoryMaxUsage).toBeGreaterThan(MEMORY * 0.8);
     expect(echo).toBeLessThan(RESPONSIVE_MS);
+  }, 120_000);
+
+  it("filling the disk ends in 'no space left on device' inside, and the host loses no more than the sandbox's disk", async () => {
+    const hostFreeBefore = (await statfs("/")).bavail * (await statfs("/")).bsize;
+    const fill = await harness.driver.exec(attacker, [
+      "bash",
+      "-c",
+      "dd if=/dev/zero of=/var/lib/docker/fill bs=1M count=2048 2>&1; df -B1 --output=size /var/lib/docker | tail -1",
+    ]);
+    expect(fill.stdout).toContain("No space left on device");
+    const reportedSize = Number(fill.stdout.trim().split("\n").at(-1));
+    expect(reportedSize).toBeLessThanOrEqual(DISK);
+    const hostFreeAfter = (await statfs("/")).bavail * (await statfs("/")).bsize;
+    expect(hostFreeBefore - hostFreeAfter).toBeLessThan(DISK * 1.1);
+    // The neighbour still writes and runs containers.
+    const neighbourWrite = await harness.driver.exec(neighbour, [
+      "bash",
+      "-c",
+      "dd if=/dev/zero of=/root/lab/ok bs=1M count=8 2>/dev/null && rm /root/lab/ok && docker info >/dev/null && echo fine",
+    ]);
+    expect(neighbourWrite.stdout.trim()).toBe("fine");
+    // And the full sandbox frees its space when removed.
+    await harness.driver.destroy(attacker);
+    const hostFreeReleased = (await statfs("/")).bavail * (await statfs("/")).bsize;
+    expect(hostFreeReleased).toBeGreaterThan(hostFreeAfter + DISK * 0.5);
+    attacker = await harness.createSandbox("attacker");
   }, 120_000);
 
   it("a CPU hog gets one CPU, not the host's", async () => {

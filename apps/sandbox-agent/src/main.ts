@@ -16,6 +16,7 @@ try {
     memoryBytes: config.SANDBOX_MEMORY_MIB * 1024 * 1024,
     nanoCpus: Math.round(config.SANDBOX_CPUS * 1e9),
     pidsLimit: config.SANDBOX_PIDS,
+    diskBytes: config.SANDBOX_DISK_MIB * 1024 * 1024,
     fleet: config.AGENT_FLEET,
     registryAddress,
   });

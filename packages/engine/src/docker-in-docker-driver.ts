@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, type CheckResult, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
+import { createDataDisk } from "./data-disk";
 import type {
   CreateSandboxOptions,
   ProgressListener,
@@ -45,6 +46,12 @@ export interface DockerInDockerOptions {
    * this address. Without it sandboxes cannot pull base images.
    */
   registryAddress?: string;
+  /**
+   * Size of each sandbox's own data filesystem (data-disk.ts) for its inner
+   * engine; without it the inner engine's data sits on a Docker volume with
+   * no size limit.
+   */
+  diskBytes?: number;
 }
 
 const WORKSPACE = "/root/lab";
@@ -71,6 +78,17 @@ export class DockerInDockerDriver implements SandboxDriver {
     this.learner = learnerExec(this.isolation);
   }
 
+  /** The inner engine's data root: the sandbox's own size-limited disk, or a volume. */
+  private async dataMount(sandboxId: string, labels: Record<string, string>): Promise<Docker.MountSettings> {
+    const target = "/var/lib/docker";
+    if (this.options.diskBytes) {
+      const source = await createDataDisk(sandboxId, this.options.diskBytes);
+      return { Type: "bind", Source: source, Target: target };
+    }
+    await this.docker.createVolume({ Name: dataVolumeName(sandboxId), Labels: labels });
+    return { Type: "volume", Source: dataVolumeName(sandboxId), Target: target };
+  }
+
   get fleet(): string {
     return this.options.fleet ?? "default";
   }
@@ -84,7 +102,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     onProgress({ percent: 10, message: "Creating the sandbox" });
     const uids = isolation === "rootless" ? await reserveUidRange(this.docker) : undefined;
     try {
-      await this.docker.createVolume({ Name: dataVolumeName(id), Labels: labels });
+      const dataMount = await this.dataMount(id, labels);
       const settings = isolationContainerSettings(isolation, uids?.uidBase);
       const container = await this.docker.createContainer({
         name: containerName(id),
@@ -102,7 +120,7 @@ export class DockerInDockerDriver implements SandboxDriver {
           Tmpfs: { "/run": "rw,nosuid,nodev,size=64m" },
           // The inner engine's data must not sit on the container's own overlay:
           // overlay-on-overlay falls back to the vfs driver, 20 times slower.
-          Mounts: [{ Type: "volume", Source: dataVolumeName(id), Target: "/var/lib/docker" }],
+          Mounts: [dataMount],
           ...this.containerLimits(request.limits),
         },
       });

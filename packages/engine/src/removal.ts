@@ -1,5 +1,6 @@
 import Docker from "dockerode";
 import { removeAssignment } from "./assignments";
+import { removeDataDisk } from "./data-disk";
 import { isNotFound } from "./errors";
 import { LABEL, sandboxFilter } from "./labels";
 
@@ -12,6 +13,7 @@ export async function removeSandbox(docker: Docker, sandboxId: string): Promise<
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ sandboxId }) });
   await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
   await docker.getVolume(dataVolumeName(sandboxId)).remove().catch(ignoreMissing);
+  await removeDataDisk(sandboxId);
   await removeAssignment(docker, sandboxId);
 }
 

@@ -40,6 +40,8 @@ export interface AgentHarnessOptions {
   memoryBytes?: number;
   nanoCpus?: number;
   pidsLimit?: number;
+  /** Each sandbox's data disk (default 4 GiB, as deployed). */
+  diskBytes?: number;
 }
 
 export async function startAgentHarness(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
@@ -58,6 +60,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     memoryBytes: options.memoryBytes ?? 1024 * 1024 * 1024,
     nanoCpus: options.nanoCpus ?? 1e9,
     pidsLimit: options.pidsLimit ?? 1024,
+    diskBytes: options.diskBytes ?? 4 * 1024 ** 3,
   });
   const networkPolicy = {
     network: network.name,

@@ -1,0 +1,53 @@
+import { execFile } from "node:child_process";
+import { mkdir, rm, rmdir, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { EngineError } from "./errors";
+
+const run = promisify(execFile);
+
+/**
+ * A sandbox's own size-limited filesystem for its inner engine's data: a
+ * sparse ext4 image, loop-mounted on the host and bound into the sandbox at
+ * /var/lib/docker. This kernel has no disk quotas, so this is what makes
+ * "no space left on device" happen inside one sandbox instead of on the
+ * host. Sparse: it takes host disk only as the learner fills it.
+ *
+ * These are host operations (the agent runs as root): util-linux's mount
+ * sets up the loop device; nothing here talks to Docker.
+ */
+const DISKS_DIR = "/var/lib/drydock/disks";
+
+export function dataDiskPaths(sandboxId: string): { image: string; mountPoint: string } {
+  return { image: join(DISKS_DIR, `${sandboxId}.ext4`), mountPoint: join(DISKS_DIR, sandboxId) };
+}
+
+export async function createDataDisk(sandboxId: string, sizeBytes: number): Promise<string> {
+  const { image, mountPoint } = dataDiskPaths(sandboxId);
+  try {
+    await mkdir(mountPoint, { recursive: true, mode: 0o700 });
+    await writeFile(image, "", { mode: 0o600 });
+    await truncate(image, sizeBytes);
+    // No reserved blocks: the learner gets the whole size. Lazy init keeps creation fast.
+    await run("mkfs.ext4", ["-q", "-F", "-m", "0", "-E", "lazy_itable_init=1,lazy_journal_init=1", image]);
+    await run("mount", ["-o", "loop,nosuid,nodev", image, mountPoint]);
+    return mountPoint;
+  } catch (error) {
+    await removeDataDisk(sandboxId).catch(() => {});
+    throw new EngineError(
+      `Could not make the sandbox's ${Math.round(sizeBytes / 2 ** 20)} MiB data disk: ${(error as Error).message}`,
+      "The agent must run as root on a host with loop devices and mkfs.ext4 (e2fsprogs); or set SANDBOX_DISK_MIB=0 to do without a disk limit.",
+      "sandbox-failed",
+      { cause: error },
+    );
+  }
+}
+
+/** Unmounts and deletes a sandbox's data disk; a no-op when it has none. */
+export async function removeDataDisk(sandboxId: string): Promise<void> {
+  const { image, mountPoint } = dataDiskPaths(sandboxId);
+  // Lazy: the kernel detaches it once the sandbox's last process has let go.
+  await run("umount", ["--lazy", mountPoint]).catch(() => {});
+  await rmdir(mountPoint).catch(() => {});
+  await rm(image, { force: true });
+}
