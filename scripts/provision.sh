@@ -58,7 +58,8 @@ ROLE=io.drydock.role
 RECIPE=1
 TOTAL=8
 
-HOST_PACKAGES=(docker.io debootstrap iptables ca-certificates curl tmux uidmap rootlesskit slirp4netns fuse-overlayfs libcap2-bin)
+# e2fsprogs: the agent formats each sandbox's data disk with mkfs.ext4.
+HOST_PACKAGES=(docker.io debootstrap iptables ca-certificates curl tmux uidmap rootlesskit slirp4netns fuse-overlayfs libcap2-bin e2fsprogs)
 FOR_TESTS=0
 
 # ---------------------------------------------------------------- output ---
