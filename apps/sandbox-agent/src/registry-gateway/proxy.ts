@@ -1,34 +1,25 @@
-import { type Agent, type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from "node:http";
+import {
+  type Agent,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  request,
+  type ServerResponse,
+} from "node:http";
 import { pipeline } from "node:stream";
-import type { Logger } from "@drydock/protocol";
+import { forwardedHeaders, type Logger } from "@drydock/protocol";
 import { sendRegistryError } from "./responses";
 
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus what the registry must not see. */
-const DROPPED = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  // The gateway has checked the caller; the registry itself trusts everyone who reaches it.
-  "authorization",
-]);
-
-export function forwardableHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const named = new Set(
-    String(headers.connection ?? "")
-      .split(",")
-      .map((name) => name.trim().toLowerCase()),
-  );
-  const kept: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    // X-Forwarded-* would let a caller choose the host the registry writes into its Location headers.
-    if (DROPPED.has(name) || named.has(name) || name.startsWith("x-forwarded-")) continue;
-    kept[name] = value;
+/**
+ * The relay's forwardable headers, less what the registry must not see: the
+ * gateway has checked the caller's credentials (the registry trusts everyone
+ * who reaches it), and X-Forwarded-* would let a caller choose the host the
+ * registry writes into its Location headers.
+ */
+export function forwardableHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const kept = forwardedHeaders(headers);
+  for (const name of Object.keys(kept)) {
+    if (name === "authorization" || name.startsWith("x-forwarded-")) delete kept[name];
   }
   return kept;
 }
