@@ -18,6 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { databaseFilePath, resolveDatabaseUrl } from "./database-url";
+import { runAsCli } from "./run-as-cli";
 import { engineError, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -176,12 +177,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsCli(import.meta.url, main);

@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runAsCli } from "./run-as-cli";
 import { engineError, migrationLockToml, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -83,12 +84,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runAsCli(import.meta.url, main);
