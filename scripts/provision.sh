@@ -58,8 +58,9 @@ ROLE=io.drydock.role
 RECIPE=1
 TOTAL=8
 
-# e2fsprogs: the agent formats each sandbox's data disk with mkfs.ext4.
-HOST_PACKAGES=(docker.io debootstrap iptables ca-certificates curl tmux uidmap rootlesskit slirp4netns fuse-overlayfs libcap2-bin e2fsprogs)
+# e2fsprogs: the agent formats each sandbox's data disk with mkfs.ext4; iproute2: the
+# containment tests make local stand-ins for metadata and private addresses.
+HOST_PACKAGES=(docker.io debootstrap iptables ca-certificates curl tmux uidmap rootlesskit slirp4netns fuse-overlayfs libcap2-bin e2fsprogs iproute2)
 FOR_TESTS=0
 
 # ---------------------------------------------------------------- output ---
