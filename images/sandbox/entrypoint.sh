@@ -23,6 +23,8 @@ set -euo pipefail
 
 log=/var/log/dockerd.log
 mkdir -p /var/lib/docker /run /var/log
+# A home on the sandbox's own disk starts empty: give it the image's.
+[[ -e /root/.bashrc ]] || cp -a /etc/drydock/home/. /root/
 # After a container restart /run may not be a fresh tmpfs; drop stale state.
 rm -rf /run/docker.pid /run/docker.sock /run/docker/containerd/containerd.pid /run/user
 

@@ -12,6 +12,10 @@ install -D -m 0644 "$src/bashrc" "$root/root/.bashrc"
 install -D -m 0644 "$src/tmux.conf" "$root/etc/tmux.conf"
 install -d -m 0755 "$root/root/lab" "$root/var/lib/docker"
 : >"$root/var/log/dockerd.log"
+# The learner's home may be a fresh folder on the sandbox's own disk (the
+# engine binds it at /root): the entrypoint fills it from this copy.
+install -d -m 0755 "$root/etc/drydock/home"
+cp -a "$root/root/." "$root/etc/drydock/home/"
 
 # vim-tiny provides `vi`; learners type `vim` too (an alternative, so a
 # later `apt-get install vim` takes over cleanly).

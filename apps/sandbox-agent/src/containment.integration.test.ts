@@ -124,6 +124,13 @@ describe("abuse stays inside the sandbox's limits", () => {
       "dd if=/dev/zero of=/var/lib/docker/fill bs=1M count=2048 2>&1; df -B1 --output=size /var/lib/docker | tail -1",
     ]);
     expect(fill.stdout).toContain("No space left on device");
+    // The workspace is on the same disk: it is full too, and /tmp is a small tmpfs.
+    const workspace = await harness.driver.exec(attacker, [
+      "bash",
+      "-c",
+      "dd if=/dev/zero of=/root/lab/fill bs=1M count=64 2>&1; dd if=/dev/zero of=/tmp/fill bs=1M count=512 2>&1; true",
+    ]);
+    expect(workspace.stdout.match(/No space left on device/g)?.length).toBe(2);
     const reportedSize = Number(fill.stdout.trim().split("\n").at(-1));
     expect(reportedSize).toBeLessThanOrEqual(DISK);
     const hostFreeAfter = (await statfs("/")).bavail * (await statfs("/")).bsize;

@@ -7,9 +7,9 @@ import { EngineError } from "./errors";
 const run = promisify(execFile);
 
 /**
- * A sandbox's own size-limited filesystem for its inner engine's data: a
- * sparse ext4 image, loop-mounted on the host and bound into the sandbox at
- * /var/lib/docker. This kernel has no disk quotas, so this is what makes
+ * A sandbox's own size-limited filesystem for its inner engine's data and
+ * the learner's home: a sparse ext4 image, loop-mounted on the host and bound
+ * into the sandbox at /var/lib/docker and /root. This kernel has no disk quotas, so this is what makes
  * "no space left on device" happen inside one sandbox instead of on the
  * host. Sparse: it takes host disk only as the learner fills it.
  *
@@ -17,6 +17,12 @@ const run = promisify(execFile);
  * sets up the loop device; nothing here talks to Docker.
  */
 const DISKS_DIR = "/var/lib/drydock/disks";
+
+/**
+ * What lives on the disk: the inner engine's data, and the learner's home
+ * (workspace included), so neither can fill the host's disk.
+ */
+export const DATA_DISK_PARTS = { docker: "docker", home: "home" } as const;
 
 export function dataDiskPaths(sandboxId: string): { image: string; mountPoint: string } {
   return { image: join(DISKS_DIR, `${sandboxId}.ext4`), mountPoint: join(DISKS_DIR, sandboxId) };
@@ -31,6 +37,7 @@ export async function createDataDisk(sandboxId: string, sizeBytes: number): Prom
     // No reserved blocks: the learner gets the whole size. Lazy init keeps creation fast.
     await run("mkfs.ext4", ["-q", "-F", "-m", "0", "-E", "lazy_itable_init=1,lazy_journal_init=1", image]);
     await run("mount", ["-o", "loop,nosuid,nodev", image, mountPoint]);
+    for (const part of Object.values(DATA_DISK_PARTS)) await mkdir(join(mountPoint, part));
     return mountPoint;
   } catch (error) {
     await removeDataDisk(sandboxId).catch(() => {});

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, type CheckResult, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
-import { createDataDisk } from "./data-disk";
+import { createDataDisk, DATA_DISK_PARTS } from "./data-disk";
 import type {
   CreateSandboxOptions,
   ProgressListener,
@@ -78,15 +79,21 @@ export class DockerInDockerDriver implements SandboxDriver {
     this.learner = learnerExec(this.isolation);
   }
 
-  /** The inner engine's data root: the sandbox's own size-limited disk, or a volume. */
-  private async dataMount(sandboxId: string, labels: Record<string, string>): Promise<Docker.MountSettings> {
-    const target = "/var/lib/docker";
+  /**
+   * Where the sandbox writes: the inner engine's data root and the learner's
+   * home on the sandbox's own size-limited disk (or the data root on a volume
+   * when there is no disk limit).
+   */
+  private async writableMounts(sandboxId: string, labels: Record<string, string>): Promise<Docker.MountSettings[]> {
     if (this.options.diskBytes) {
-      const source = await createDataDisk(sandboxId, this.options.diskBytes);
-      return { Type: "bind", Source: source, Target: target };
+      const disk = await createDataDisk(sandboxId, this.options.diskBytes);
+      return [
+        { Type: "bind", Source: join(disk, DATA_DISK_PARTS.docker), Target: "/var/lib/docker" },
+        { Type: "bind", Source: join(disk, DATA_DISK_PARTS.home), Target: "/root" },
+      ];
     }
     await this.docker.createVolume({ Name: dataVolumeName(sandboxId), Labels: labels });
-    return { Type: "volume", Source: dataVolumeName(sandboxId), Target: target };
+    return [{ Type: "volume", Source: dataVolumeName(sandboxId), Target: "/var/lib/docker" }];
   }
 
   get fleet(): string {
@@ -102,7 +109,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     onProgress({ percent: 10, message: "Creating the sandbox" });
     const uids = isolation === "rootless" ? await reserveUidRange(this.docker) : undefined;
     try {
-      const dataMount = await this.dataMount(id, labels);
+      const mounts = await this.writableMounts(id, labels);
       const settings = isolationContainerSettings(isolation, uids?.uidBase);
       const container = await this.docker.createContainer({
         name: containerName(id),
@@ -116,11 +123,16 @@ export class DockerInDockerDriver implements SandboxDriver {
           Init: true,
           NetworkMode: network,
           ExtraHosts: this.options.registryAddress ? [`${SANDBOX_REGISTRY.host}:${this.options.registryAddress}`] : [],
-          // Sized, so /run cannot take the sandbox's memory for itself.
-          Tmpfs: { "/run": "rw,nosuid,nodev,size=64m" },
+          // In memory and sized: /run cannot take the sandbox's memory for itself, and
+          // the learner's scratch places count against its memory, not the host's disk.
+          Tmpfs: {
+            "/run": "rw,nosuid,nodev,size=64m",
+            "/tmp": "rw,nosuid,nodev,size=256m,mode=1777",
+            "/var/tmp": "rw,nosuid,nodev,size=64m,mode=1777",
+          },
           // The inner engine's data must not sit on the container's own overlay:
           // overlay-on-overlay falls back to the vfs driver, 20 times slower.
-          Mounts: [dataMount],
+          Mounts: mounts,
           ...this.containerLimits(request.limits),
         },
       });
