@@ -30,6 +30,8 @@ function driverFor(fleet: string, isolation: SandboxIsolation = DEFAULT_ISOLATIO
     memoryBytes: 1 << 30,
     nanoCpus: 1e9,
     pidsLimit: 1024,
+    // As deployed: each sandbox on its own data disk.
+    diskBytes: 4 * 1024 ** 3,
   });
 }
 
