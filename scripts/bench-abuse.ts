@@ -4,38 +4,18 @@
  * neighbour sandbox's keystroke echo measured during each bomb. Every network
  * target is an address of this machine. Last line: one JSON object.
  */
-import {
-  blocked,
-  echoLatencies,
-  hostAttempts,
-  hostListener,
-  localAddresses,
-  p99,
-  reachAttempt,
-} from "../apps/sandbox-agent/src/testing/abuse";
+import { blocked, echoLatencies, hostAttempts, type NetworkTargets, networkTargets, p99 } from "../apps/sandbox-agent/src/testing/abuse";
 import { startAgentHarness } from "../apps/sandbox-agent/src/testing/agent-harness";
 
-const METADATA = "169.254.169.254";
-const PRIVATE = "10.254.254.254";
 const progress = (event: string, fields: Record<string, unknown> = {}) => console.error(JSON.stringify({ event, ...fields }));
 const round = (value: number) => Math.round(value * 10) / 10;
 
 const harness = await startAgentHarness({ isolation: "rootless", memoryBytes: 512 * 1024 * 1024, pidsLimit: 512, diskBytes: 1024 ** 3 });
-const local = await localAddresses([METADATA, PRIVATE]);
-const listeners = await Promise.all(["0.0.0.0", METADATA, PRIVATE].map((address) => hostListener(address)));
+let network: NetworkTargets | undefined;
 try {
   const [attacker, neighbour] = await Promise.all([harness.createSandbox("attacker"), harness.createSandbox("neighbour")]);
-  await harness.driver.exec(neighbour, ["bash", "-c", "nohup python3 -m http.server 8000 >/dev/null 2>&1 & sleep 0.5"]);
-  const other = await harness.driver.portEndpoint(neighbour, 8000);
-  const [hostService, metadata, privateRange] = listeners.map((listener) => listener.port) as [number, number, number];
-  const attempts = [
-    ...hostAttempts("bench-abuse"),
-    reachAttempt("reach a host service", harness.network.gateway, hostService),
-    reachAttempt("reach the agent's API", harness.network.gateway, Number(new URL(harness.agent.url).port)),
-    reachAttempt("reach another sandbox", other.host, other.port),
-    reachAttempt("reach 169.254.169.254", METADATA, metadata),
-    reachAttempt("reach a private address", PRIVATE, privateRange),
-  ];
+  network = await networkTargets(harness, neighbour);
+  const attempts = [...hostAttempts("bench-abuse"), ...network.attempts];
   let escapesBlocked = 0;
   for (const attempt of attempts) {
     const wasBlocked = await blocked(harness, attacker, attempt);
@@ -66,7 +46,6 @@ try {
   }
   console.log(JSON.stringify({ neighbourEchoP99Ms, escapesBlocked, escapesTried: attempts.length }));
 } finally {
-  for (const listener of listeners) await listener.close();
-  await local.remove();
+  await network?.close();
   await harness.close();
 }

@@ -1,16 +1,6 @@
 import { statfs } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type Attempt,
-  blocked,
-  cgroupCounters,
-  echoLatencies,
-  hostAttempts,
-  hostListener,
-  localAddresses,
-  p99,
-  reachAttempt,
-} from "./testing/abuse";
+import { blocked, cgroupCounters, echoLatencies, hostAttempts, type NetworkTargets, networkTargets, p99 } from "./testing/abuse";
 import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
 
 /**
@@ -21,48 +11,26 @@ import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
 const MEMORY = 512 * 1024 * 1024;
 const DISK = 1024 * 1024 * 1024;
 const PIDS = 512;
-const METADATA = "169.254.169.254";
-const PRIVATE = "10.254.254.254";
 /** Keystroke echo p99 a learner still calls responsive. */
 const RESPONSIVE_MS = 500;
 
 let harness: AgentHarness;
 let attacker: string;
 let neighbour: string;
-const cleanups: Array<() => Promise<void>> = [];
-let targets: Attempt[] = [];
+let network: NetworkTargets;
 
 beforeAll(async () => {
   harness = await startAgentHarness({ isolation: "rootless", memoryBytes: MEMORY, pidsLimit: PIDS, diskBytes: DISK });
   [attacker, neighbour] = await Promise.all([harness.createSandbox("attacker"), harness.createSandbox("neighbour")]);
-  const local = await localAddresses([METADATA, PRIVATE]);
-  cleanups.push(() => local.remove());
-  const listeners = await Promise.all(["0.0.0.0", METADATA, PRIVATE].map((address) => hostListener(address)));
-  for (const listener of listeners) cleanups.push(() => listener.close());
-  const [hostService, metadata, privateRange] = listeners.map((listener) => listener.port) as [number, number, number];
-  await harness.driver.exec(neighbour, ["bash", "-c", "nohup python3 -m http.server 8000 >/dev/null 2>&1 & sleep 0.5"]);
-  const other = await harness.driver.portEndpoint(neighbour, 8000);
-  const agentPort = Number(new URL(harness.agent.url).port);
-  targets = [
-    reachAttempt("reach a host service on the bridge gateway", harness.network.gateway, hostService),
-    reachAttempt("reach the agent's API on the bridge gateway", harness.network.gateway, agentPort),
-    reachAttempt("reach another sandbox", other.host, other.port),
-    reachAttempt("reach the metadata address 169.254.169.254", METADATA, metadata),
-    reachAttempt("reach a private-range address", PRIVATE, privateRange),
-  ];
+  network = await networkTargets(harness, neighbour);
   // The controls: from the host itself every target answers, so a block is the policy's doing.
-  for (const [host, port] of [
-    ["127.0.0.1", hostService],
-    [METADATA, metadata],
-    [PRIVATE, privateRange],
-    [other.host, other.port],
-  ] as const) {
+  for (const [host, port] of network.controls) {
     expect((await fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(3000) })).ok).toBe(true);
   }
 }, 120_000);
 
 afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  await network?.close();
   await harness?.close();
 });
 
@@ -77,7 +45,9 @@ describe("a learner cannot escape a rootless sandbox", () => {
   });
 
   it("cannot reach the agent, the host's services, another sandbox, metadata or private ranges", async () => {
-    const outcomes = await Promise.all(targets.map(async (target) => [target.name, await blocked(harness, attacker, target)] as const));
+    const outcomes = await Promise.all(
+      network.attempts.map(async (target) => [target.name, await blocked(harness, attacker, target)] as const),
+    );
     expect(outcomes.filter(([, wasBlocked]) => !wasBlocked).map(([name]) => name)).toEqual([]);
   });
 

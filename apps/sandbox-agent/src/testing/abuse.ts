@@ -62,8 +62,59 @@ export function hostAttempts(marker: string): Attempt[] {
   ];
 }
 
-export function reachAttempt(name: string, host: string, port: number): Attempt {
+function reachAttempt(name: string, host: string, port: number): Attempt {
   return { name, script: `curl -s -m 3 http://${host}:${port}/ | grep -q ${LISTENER_REPLY}` };
+}
+
+/** Stand-ins on this machine for the metadata service and a private-range host. */
+export const METADATA = "169.254.169.254";
+export const PRIVATE = "10.254.254.254";
+
+export interface NetworkTargets {
+  /** One attempt per place a sandbox must not reach. */
+  attempts: Attempt[];
+  /** The same targets as the host reaches them: each must answer, so a block is the policy's doing. */
+  controls: Array<readonly [host: string, port: number]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything a sandbox must not reach, made real and local: a host service,
+ * the agent's API, another sandbox (`neighbour` serves HTTP on 8000), and
+ * listeners on local stand-ins for the metadata address and a private range,
+ * so a failed block still keeps every packet on this machine.
+ */
+export async function networkTargets(harness: AgentHarness, neighbour: string): Promise<NetworkTargets> {
+  const local = await localAddresses([METADATA, PRIVATE]);
+  const listeners = await Promise.all(["0.0.0.0", METADATA, PRIVATE].map((address) => hostListener(address)));
+  const close = async () => {
+    for (const listener of listeners) await listener.close().catch(() => {});
+    await local.remove();
+  };
+  try {
+    const [hostService, metadata, privateRange] = listeners.map((listener) => listener.port) as [number, number, number];
+    await harness.driver.exec(neighbour, ["bash", "-c", "nohup python3 -m http.server 8000 >/dev/null 2>&1 & sleep 0.5"]);
+    const other = await harness.driver.portEndpoint(neighbour, 8000);
+    return {
+      attempts: [
+        reachAttempt("reach a host service on the bridge gateway", harness.network.gateway, hostService),
+        reachAttempt("reach the agent's API on the bridge gateway", harness.network.gateway, Number(new URL(harness.agent.url).port)),
+        reachAttempt("reach another sandbox", other.host, other.port),
+        reachAttempt(`reach the metadata address ${METADATA}`, METADATA, metadata),
+        reachAttempt("reach a private-range address", PRIVATE, privateRange),
+      ],
+      controls: [
+        ["127.0.0.1", hostService],
+        [METADATA, metadata],
+        [PRIVATE, privateRange],
+        [other.host, other.port],
+      ],
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /** Runs an attempt in the sandbox as the learner; true when it was blocked. */
@@ -73,7 +124,7 @@ export async function blocked(harness: AgentHarness, sandboxId: string, attempt:
 }
 
 /** An HTTP listener on the host answering LISTENER_REPLY, on `address` (a free port). */
-export async function hostListener(address: string): Promise<{ port: number; close(): Promise<void> }> {
+async function hostListener(address: string): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((_req, res) => res.end(LISTENER_REPLY));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -86,7 +137,7 @@ export async function hostListener(address: string): Promise<{ port: number; clo
 }
 
 /** Makes link-local and private addresses local to this host, on an interface of the caller's own. */
-export async function localAddresses(addresses: string[]): Promise<{ remove(): Promise<void> }> {
+async function localAddresses(addresses: string[]): Promise<{ remove(): Promise<void> }> {
   const link = `ddesc${randomBytes(3).toString("hex")}`;
   // A bridge with no ports: a local interface of our own (this kernel has no dummy driver).
   await run("ip", ["link", "add", link, "type", "bridge"]);
