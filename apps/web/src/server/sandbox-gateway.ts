@@ -11,11 +11,11 @@ import {
   type SandboxServerEvents,
   type SandboxStatus,
 } from "@drydock/protocol";
-import type { Namespace, Server, Socket } from "socket.io";
+import type { Server, Socket } from "socket.io";
 import { forgetSavedFile, keepSavedFile, recordStepPassed } from "./learner-store";
 import { findLesson } from "./lessons";
 import { openSandboxChannel } from "./sandbox-channel-client";
-import { type OwnedSandbox, requireOwnedSession } from "./session-owner";
+import { type OwnedSandbox, ownedSessionNamespace } from "./session-owner";
 import { agentAt, markEnded } from "./sessions";
 
 const ANSWER_TIMEOUT_MS = 150_000;
@@ -48,13 +48,7 @@ type Untyped = { emit(event: string, ...args: unknown[]): unknown; on(event: str
  * or deleted from the page updates the control plane's copy.
  */
 export function serveSandboxGateway(io: Server, log: Logger): void {
-  const namespace = io.of(SANDBOX_NAMESPACE) as unknown as Namespace<
-    SandboxClientEvents,
-    SandboxServerEvents,
-    Record<string, never>,
-    OwnedSandbox
-  >;
-  namespace.use(requireOwnedSession(log));
+  const namespace = ownedSessionNamespace<SandboxClientEvents, SandboxServerEvents>(io, SANDBOX_NAMESPACE, log);
 
   namespace.on("connection", (browser: BrowserSocket) => {
     const owned = browser.data;

@@ -1,5 +1,5 @@
 import type { Logger } from "@drydock/protocol";
-import type { Socket } from "socket.io";
+import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import { ownedSession, SessionError } from "./sessions";
 import { visitorFromCookieHeader } from "./visitor";
@@ -46,4 +46,18 @@ export function requireOwnedSession(log: Logger) {
         next(new Error(error instanceof SessionError ? `Refused: ${error.message}` : "Refused: the session could not be checked."));
       });
   };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: socket.io's own EventsMap constraint, which it does not export.
+type EventsMap = Record<string, any>;
+
+/** A gateway namespace typed with its events, open only to sockets whose visitor owns the session. */
+export function ownedSessionNamespace<ClientEvents extends EventsMap, ServerEvents extends EventsMap>(
+  io: Server,
+  name: string,
+  log: Logger,
+): Namespace<ClientEvents, ServerEvents, Record<string, never>, OwnedSandbox> {
+  const namespace = io.of(name) as unknown as Namespace<ClientEvents, ServerEvents, Record<string, never>, OwnedSandbox>;
+  namespace.use(requireOwnedSession(log));
+  return namespace;
 }

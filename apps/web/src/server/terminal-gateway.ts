@@ -5,9 +5,9 @@ import {
   type TerminalClientEvents,
   type TerminalServerEvents,
 } from "@drydock/protocol";
-import type { Namespace, Server } from "socket.io";
+import type { Server } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
-import { type OwnedSandbox, requireOwnedSession } from "./session-owner";
+import { ownedSessionNamespace } from "./session-owner";
 import { agentAt } from "./sessions";
 
 /**
@@ -16,13 +16,7 @@ import { agentAt } from "./sessions";
  * its sandbox with a short-lived token. Browsers never address agents.
  */
 export function serveTerminalGateway(io: Server, log: Logger): void {
-  const namespace = io.of(TERMINAL_NAMESPACE) as unknown as Namespace<
-    TerminalClientEvents,
-    TerminalServerEvents,
-    Record<string, never>,
-    OwnedSandbox
-  >;
-  namespace.use(requireOwnedSession(log));
+  const namespace = ownedSessionNamespace<TerminalClientEvents, TerminalServerEvents>(io, TERMINAL_NAMESPACE, log);
 
   namespace.on("connection", (browser) => {
     const { sandboxId, agentUrl } = browser.data;
