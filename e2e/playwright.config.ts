@@ -3,7 +3,7 @@ import { defineConfig } from "@playwright/test";
 const webPort = Number(process.env.E2E_WEB_PORT ?? 3100);
 const agentPort = Number(process.env.E2E_AGENT_PORT ?? 4200);
 /** The e2e agent's sandboxes carry this fleet label, so teardown removes exactly them. */
-export const E2E_FLEET = "e2e";
+export const E2E_FLEET = process.env.E2E_FLEET ?? "e2e";
 
 /**
  * Real Chromium (Debian's), the real web app and agent (built and started by
