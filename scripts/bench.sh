@@ -5,12 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/prepare.sh"
 name=${1:?usage: bench.sh NAME}
-bash "$DRYDOCK_ROOT/scripts/provision.sh" >&2
-prepare_dependencies >&2
 export DATABASE_URL="file:$DRYDOCK_STATE/bench.db"
-prepare_environment
-prepare_database >&2
-# Only benchmarks that go through the web app need its build.
-[[ $name == engine || $name == abuse ]] || prepare_web_build >&2
+prepare_all >&2
 cd "$DRYDOCK_ROOT"
 exec npx tsx "scripts/bench-$name.ts"

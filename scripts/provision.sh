@@ -15,6 +15,7 @@
 #         as is when present and not ours, e.g. pulled from Docker Hub)
 #       drydock/sandbox:<hash> and :latest          role=sandbox-image
 #       drydock/registry:<hash> and :latest         role=registry-image
+#     (the three are built side by side, each logging to provision-NAME.log)
 #     <hash> = 12 hex chars of sha256 over images/<name>/ and images/base/;
 #     an image is rebuilt only when its hash tag is missing.
 #   * network `drydock` (bridge) for the sandboxes.
@@ -65,25 +66,24 @@ FOR_TESTS=0
 
 # ---------------------------------------------------------------- output ---
 
-LINE_OPEN=0
 now() { local t=${EPOCHREALTIME:-}; [[ -n $t ]] || t=$(date +%s.%N); echo "${t/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-close_line() { if ((LINE_OPEN)); then echo; LINE_OPEN=0; fi; }
-say() { close_line; printf '%s %s\n' "$PREFIX" "$*"; }
-# begin N "what": prints "[drydock] N/8 what … " and leaves the line open.
+# Whole lines only: the image builds run side by side, and `npm start` prepares
+# the code beside this script, so nobody's half-written line is interleaved.
+say() { printf '%s %s\n' "$PREFIX" "$*"; }
+# begin N "what": starts step N/8; skipped/done_ print its one line of outcome.
 begin() {
-  close_line
-  printf '%s %s/%s %s … ' "$PREFIX" "$1" "$TOTAL" "$2"
-  LINE_OPEN=1
+  STEP="$1/$TOTAL $2"
   ITEM_START=$(now)
-  log "== step $1/$TOTAL $2"
+  log "== step $STEP"
 }
-skipped() { printf 'skipped (%s)\n' "$1"; LINE_OPEN=0; }
-done_() { printf '%s in %ss\n' "${1:-done}" "$(since "$ITEM_START")"; LINE_OPEN=0; }
+# working "why": a line for a step that takes a while, so its silence is explained.
+working() { say "$STEP … $1"; }
+skipped() { say "$STEP … skipped ($1)"; }
+done_() { say "$STEP … ${1:-done} in $(since "$ITEM_START")s"; }
 log() { printf '%s %s\n' "$(date -u +%FT%TZ)" "$*" 2>/dev/null >>"$LOG" || true; }
 # die "what went wrong" ["what to do" ...]
 die() {
-  close_line
   printf '%s ERROR: %s\n' "$PREFIX" "$1" >&2
   shift
   local line
@@ -95,7 +95,6 @@ die() {
 run() {
   log "+ $*"
   if ! "$@" >>"$LOG" 2>&1 </dev/null; then
-    close_line
     echo "$PREFIX command failed: $*" >&2
     echo "$PREFIX last lines of $LOG:" >&2
     tail -n 25 "$LOG" | sed "s/^/$PREFIX   | /" >&2
@@ -123,7 +122,6 @@ trap cleanup EXIT
 # A failure that no explicit check caught still says where it happened.
 trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
 on_error() {
-  close_line
   printf '%s ERROR: unexpected failure (exit %s) at %s line %s: %s\n' "$PREFIX" "$1" "${BASH_SOURCE[0]}" "$2" "$3" >&2
   printf '%s   See %s; fix the cause and run this again (it resumes where it stopped).\n' "$PREFIX" "$LOG" >&2
 }
@@ -150,11 +148,12 @@ image_hash() {
   } | sha256sum | cut -c1-12
 }
 
-# debootstrap_rootfs DIR [PKG,PKG,...]: a minbase Debian in DIR.
+# debootstrap_rootfs DIR NAME [PKG,PKG,...]: a minbase Debian in DIR. Each image
+# has a package cache of its own: the builds run at the same time.
 debootstrap_rootfs() {
-  local dir=$1 include=${2:-}
-  mkdir -p "$CACHE_DIR/debootstrap"
-  local args=(--variant=minbase --cache-dir="$CACHE_DIR/debootstrap")
+  local dir=$1 cache=$CACHE_DIR/debootstrap/$2 include=${3:-}
+  mkdir -p "$cache"
+  local args=(--variant=minbase --cache-dir="$cache")
   [[ -n $include ]] && args+=(--include="$include")
   run debootstrap "${args[@]}" "$SUITE" "$dir" "$MIRROR"
 }
@@ -233,16 +232,16 @@ build_app_image() {
     prune_old_tags "$repo" "$hash"
     ((PRUNED)) && note+="; $PRUNED old tag(s) removed"
     skipped "$note"
-    IMAGE_REF=$repo:$hash
     return
   fi
   local packages changes=()
   packages=$(lines_of "$IMAGES_DIR/$name/packages" | paste -sd, -)
   mapfile -t changes < <(lines_of "$IMAGES_DIR/$name/changes")
   changes+=("LABEL $MANAGED=true $ROLE=$role io.drydock.image-hash=$hash")
+  working "building from Debian packages"
   new_build_dir "$name"
   local dir=$BUILD_DIR/rootfs
-  debootstrap_rootfs "$dir" "$packages"
+  debootstrap_rootfs "$dir" "$name" "$packages"
   configure_rootfs "$dir"
   run bash "$IMAGES_DIR/$name/install.sh" "$dir"
   slim_rootfs "$dir"
@@ -250,7 +249,6 @@ build_app_image() {
   import_rootfs "$dir" "$repo:$hash" "${changes[@]}"
   run docker tag "$repo:$hash" "$repo:latest"
   cleanup_one "$BUILD_DIR"
-  IMAGE_REF=$repo:$hash
   prune_old_tags "$repo" "$hash"
   local note
   note="built ($(docker image inspect -f '{{.Size}}' "$repo:$hash" | awk '{ printf "%d MB", $1 / 1e6 }')"
@@ -279,6 +277,30 @@ cleanup_one() {
   for d in "${saved[@]}"; do [[ $d == "$1" ]] || BUILD_DIRS+=("$d"); done
 }
 
+# in_parallel "NAME:CMD ARGS" ...: runs each command in a subshell of its own,
+# all at once, each logging to provision-NAME.log; stops when any of them
+# failed, after all have finished (a half-built image is cleaned up by its own job).
+in_parallel() {
+  local jobs=() names=() job failed=()
+  for job in "$@"; do
+    (
+      BUILD_DIRS=()
+      trap cleanup EXIT
+      # Word splitting is the point: the part after NAME: is a command and its arguments.
+      # shellcheck disable=SC2086
+      LOG=$LOG_DIR/provision-${job%%:*}.log ${job#*:}
+    ) &
+    jobs+=($!)
+    names+=("${job%%:*}")
+  done
+  local i
+  for i in "${!jobs[@]}"; do
+    wait "${jobs[$i]}" || failed+=("${names[$i]}")
+  done
+  ((${#failed[@]} == 0)) || die "${#failed[@]} image build(s) failed: ${failed[*]}" \
+    "The lines above say why; each build's log is in $LOG_DIR/provision-*.log. Fix the cause and run this again."
+}
+
 # ----------------------------------------------------------------- steps ---
 
 step_preconditions() {
@@ -302,8 +324,7 @@ step_preconditions() {
   fi
   local cg=v1
   [[ -f /sys/fs/cgroup/cgroup.controllers ]] && cg=v2
-  printf 'ok (Linux, root, apt-get, cgroup %s)\n' "$cg"
-  LINE_OPEN=0
+  say "$STEP … ok (Linux, root, apt-get, cgroup $cg)"
 }
 
 step_packages() {
@@ -317,7 +338,7 @@ step_packages() {
     skipped "all installed"
     return
   fi
-  printf '(installing %s) ' "${missing[*]}"
+  working "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   run apt-get update
   run apt-get install -y --no-install-recommends "${missing[@]}"
@@ -335,7 +356,7 @@ step_dockerd() {
   local pid="" started=0
   [[ -f /var/run/docker.pid ]] && pid=$(cat /var/run/docker.pid 2>/dev/null || true)
   if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-    printf '(dockerd pid %s is up, waiting) ' "$pid"
+    working "dockerd pid $pid is up, waiting for it"
   else
     # No systemd here: start it detached so it outlives this script. fd 9 is
     # our lock; dockerd must not inherit it.
@@ -353,7 +374,6 @@ step_dockerd() {
     sleep 0.3
   done
   if ! docker_ok; then
-    close_line
     echo "$PREFIX last lines of $LOG_DIR/dockerd.log:" >&2
     tail -n 20 "$LOG_DIR/dockerd.log" | sed "s/^/$PREFIX   | /" >&2
     die "dockerd did not answer \`docker info\` within 30 s." \
@@ -393,9 +413,10 @@ step_base_images() {
     return
   fi
   begin 4 "base image debian:$SUITE (debootstrap)"
+  working "building from Debian packages"
   new_build_dir base
   local dir=$BUILD_DIR/rootfs
-  debootstrap_rootfs "$dir"
+  debootstrap_rootfs "$dir" base
   configure_rootfs "$dir"
   if ((need_full)); then
     import_base "$dir" "debian:$SUITE" "$hash"
@@ -489,7 +510,6 @@ step_registry() {
   local deadline=$((SECONDS + 30))
   until registry_ok; do
     if ((SECONDS >= deadline)); then
-      close_line
       docker logs --tail 20 "$REGISTRY_CONTAINER" 2>&1 | sed "s/^/$PREFIX   | /" >&2 || true
       die "the registry does not answer on http://127.0.0.1:$REGISTRY_PORT/v2/ after 30 s." \
         "See \`docker logs $REGISTRY_CONTAINER\`. If the port is taken, set DRYDOCK_REGISTRY_PORT to a free one."
@@ -580,11 +600,11 @@ main() {
   step_preconditions
   step_packages
   step_dockerd
-  step_base_images
-  build_app_image sandbox sandbox-image 5
-  SANDBOX_IMAGE=$IMAGE_REF
-  build_app_image registry registry-image 6
-  REGISTRY_IMAGE=$IMAGE_REF
+  SANDBOX_IMAGE=drydock/sandbox:$(image_hash sandbox)
+  REGISTRY_IMAGE=drydock/registry:$(image_hash registry)
+  # Each image is its own debootstrap, mostly waiting on downloads and dpkg:
+  # side by side they take about as long as the largest alone.
+  in_parallel "base:step_base_images" "sandbox:build_app_image sandbox sandbox-image 5" "registry:build_app_image registry registry-image 6"
   step_registry
   step_seed_registry
   write_env

@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
-# `npm start`: provision the host (Docker engine, images, registry), install
-# dependencies, prepare the database and the web build, then serve.
+# `npm start`: provision the host (Docker engine, images, registry) while the
+# code is prepared (npm dependencies, Prisma client, web build, database),
+# then serve.
 set -euo pipefail
 source "$(dirname "$0")/lib/prepare.sh"
-bash "$DRYDOCK_ROOT/scripts/provision.sh"
-prepare_dependencies
-prepare_environment
-prepare_database
-prepare_web_build
+prepare_all
 exec bash "$DRYDOCK_ROOT/scripts/serve.sh"

@@ -11,13 +11,9 @@ results="$DRYDOCK_ROOT/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
 set -e
-bash scripts/provision.sh --for-tests
-prepare_dependencies
 export DATABASE_URL="file:$DRYDOCK_STATE/test.db"
 rm -f "$DRYDOCK_STATE/test.db"
-prepare_environment
-prepare_database
-prepare_web_build
+prepare_all --for-tests
 set +e
 
 failed_stages=()
