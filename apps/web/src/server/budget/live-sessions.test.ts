@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { type BudgetSession, isLive, minutesUntilOneFrees, STALLED_START_MS, sessionEndsAt } from "./live-sessions";
+
+const MINUTE = 60_000;
+const IDLE = 30 * MINUTE;
+
+function session(overrides: Partial<BudgetSession> & { createdMin?: number; expiresMin?: number; activeMin?: number }): BudgetSession {
+  const { createdMin = 0, expiresMin, activeMin, ...rest } = overrides;
+  return {
+    id: "ses_x",
+    visitorId: "vis_x",
+    lessonId: null,
+    state: "ready",
+    createdAt: new Date(createdMin * MINUTE),
+    expiresAt: expiresMin === undefined ? null : new Date(expiresMin * MINUTE),
+    activeAt: activeMin === undefined ? null : new Date(activeMin * MINUTE),
+    ...rest,
+  };
+}
+
+describe("when a session frees its sandbox", () => {
+  it("ends at its time limit or its idle limit, whichever comes first", () => {
+    expect(sessionEndsAt(session({ expiresMin: 240, activeMin: 100 }), IDLE)).toBe(130 * MINUTE);
+    expect(sessionEndsAt(session({ expiresMin: 120, activeMin: 100 }), IDLE)).toBe(120 * MINUTE);
+    // Never active since the start: idle from its creation.
+    expect(sessionEndsAt(session({ createdMin: 10, expiresMin: 250 }), IDLE)).toBe(40 * MINUTE);
+  });
+
+  it("gives up on a start that stalled", () => {
+    expect(sessionEndsAt(session({ state: "starting" }), IDLE)).toBe(STALLED_START_MS);
+  });
+
+  it("is live only while starting or ready and before its end", () => {
+    expect(isLive(session({ activeMin: 100, expiresMin: 240 }), 120 * MINUTE, IDLE)).toBe(true);
+    expect(isLive(session({ activeMin: 100, expiresMin: 240 }), 131 * MINUTE, IDLE)).toBe(false);
+    expect(isLive(session({ state: "gone", activeMin: 100 }), 101 * MINUTE, IDLE)).toBe(false);
+    expect(isLive(session({ state: "failed" }), 0, IDLE)).toBe(false);
+  });
+
+  it("estimates the whole minutes until the first frees, at least one", () => {
+    const sessions = [session({ activeMin: 100, expiresMin: 240 }), session({ activeMin: 90, expiresMin: 240 })];
+    expect(minutesUntilOneFrees(sessions, 100 * MINUTE, IDLE)).toBe(20);
+    expect(minutesUntilOneFrees(sessions, 100 * MINUTE + 1, IDLE)).toBe(20);
+    expect(minutesUntilOneFrees(sessions, 119.5 * MINUTE, IDLE)).toBe(1);
+    expect(minutesUntilOneFrees(sessions, 125 * MINUTE, IDLE)).toBe(1);
+  });
+});
