@@ -20,11 +20,15 @@ describe("originRefusal", () => {
 
   it("refuses a browser's state-changing request without an Origin", () => {
     expect(originRefusal("POST", "/api/sessions", { host, "sec-fetch-site": "cross-site" })).toMatch(/no Origin header/);
-    expect(originRefusal("PATCH", "/api/sessions", { host, "sec-fetch-mode": "cors" })).toMatch(/no Origin header/);
+    expect(originRefusal("PATCH", "/api/sessions", { host, "sec-fetch-site": "none", "sec-fetch-mode": "navigate" })).toMatch(
+      /no Origin header/,
+    );
   });
 
   it("leaves tools that are not browsers, reads and pages alone", () => {
     expect(originRefusal("POST", "/api/sessions", { host })).toBe(undefined);
+    // Node's fetch adds Sec-Fetch-Mode by itself; it is no browser.
+    expect(originRefusal("POST", "/api/sessions", { host, "sec-fetch-mode": "cors" })).toBe(undefined);
     expect(originRefusal("GET", "/api/sessions/ses_1/ports", { host, origin: "http://evil.example" })).toBe(undefined);
     expect(originRefusal("POST", "/lessons/x", { host, origin: "http://evil.example" })).toBe(undefined);
   });

@@ -15,9 +15,11 @@ export function isSameOrigin(origin: string | undefined, host: string | undefine
 /**
  * Why a state-changing API request must be refused (403), or undefined to let
  * it through. A foreign Origin is another site's page (cross-site request
- * forgery); a browser (it sends Sec-Fetch-* headers) always names the Origin
- * of a state-changing fetch, so one without it is refused too. Tools without
- * these headers (curl, scripts) pass here and meet the start budget instead.
+ * forgery); a browser always names the Origin of a state-changing fetch,
+ * so a browser's request without it is refused too. Browsers are told by
+ * Sec-Fetch-Site, which every current one sends and plain clients do not
+ * (Node's fetch sends Sec-Fetch-Mode on its own, so that one tells nothing).
+ * Tools (curl, scripts) pass here and meet the start budget instead.
  */
 export function originRefusal(method: string | undefined, url: string | undefined, headers: IncomingHttpHeaders): string | undefined {
   if (!STATE_CHANGING.has(method ?? "") || !(url ?? "").startsWith("/api/")) return undefined;
@@ -26,8 +28,7 @@ export function originRefusal(method: string | undefined, url: string | undefine
     if (isSameOrigin(origin, headers.host)) return undefined;
     return `Refused: this request comes from a page of another site (${origin}). Use Drydock from its own pages.`;
   }
-  const fromBrowser = headers["sec-fetch-site"] !== undefined || headers["sec-fetch-mode"] !== undefined;
-  if (fromBrowser)
+  if (headers["sec-fetch-site"] !== undefined)
     return "Refused: the browser did not say which page sent this request (no Origin header). Use Drydock from its own pages.";
   return undefined;
 }
