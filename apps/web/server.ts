@@ -8,8 +8,8 @@ import { createWebContext } from "./src/server/create-context";
 import { servePreviews } from "./src/server/gateways/preview-server";
 import { serveSandboxGateway } from "./src/server/gateways/sandbox-gateway";
 import { serveTerminalGateway } from "./src/server/gateways/terminal-gateway";
-import { stampClientAddress } from "./src/server/http/client-address";
-import { isSameOrigin, originRefusal } from "./src/server/http/origin-guard";
+import { refusalAtTheDoor, sendRefusal } from "./src/server/http/door";
+import { isSameOrigin } from "./src/server/http/origin-guard";
 
 const log = createLogger("web");
 const dev = process.env.NODE_ENV !== "production";
@@ -38,12 +38,8 @@ try {
   const handle = app.getRequestHandler();
   http.on("request", (req, res) => {
     if (req.url?.startsWith("/socket.io/")) return;
-    const refusal = originRefusal(req.method, req.url, req.headers);
-    if (refusal) {
-      res.writeHead(403, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ error: refusal }));
-      return;
-    }
-    stampClientAddress(req);
+    const refusal = refusalAtTheDoor(req, ctx);
+    if (refusal) return sendRefusal(res, refusal);
     void handle(req, res);
   });
   if (dev) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BudgetSession, isLive, minutesUntilOneFrees, STALLED_START_MS, sessionEndsAt } from "./live-sessions";
+import { type BudgetSession, firstEndAt, isLive, minutesUntil, STALLED_START_MS, sessionEndsAt } from "./live-sessions";
 
 const MINUTE = 60_000;
 const IDLE = 30 * MINUTE;
@@ -38,10 +38,16 @@ describe("when a session frees its sandbox", () => {
   });
 
   it("estimates the whole minutes until the first frees, at least one", () => {
-    const sessions = [session({ activeMin: 100, expiresMin: 240 }), session({ activeMin: 90, expiresMin: 240 })];
-    expect(minutesUntilOneFrees(sessions, 100 * MINUTE, IDLE)).toBe(20);
-    expect(minutesUntilOneFrees(sessions, 100 * MINUTE + 1, IDLE)).toBe(20);
-    expect(minutesUntilOneFrees(sessions, 119.5 * MINUTE, IDLE)).toBe(1);
-    expect(minutesUntilOneFrees(sessions, 125 * MINUTE, IDLE)).toBe(1);
+    const first = firstEndAt([session({ activeMin: 100, expiresMin: 240 }), session({ activeMin: 90, expiresMin: 240 })], IDLE);
+    expect(first).toBe(120 * MINUTE);
+    expect(minutesUntil(first, 100 * MINUTE, IDLE)).toBe(20);
+    expect(minutesUntil(first, 100 * MINUTE + 1, IDLE)).toBe(20);
+    expect(minutesUntil(first, 119.5 * MINUTE, IDLE)).toBe(1);
+    expect(minutesUntil(first, 125 * MINUTE, IDLE)).toBe(1);
+  });
+
+  it("guesses the idle limit when no end is known", () => {
+    expect(firstEndAt([], IDLE)).toBe(Number.POSITIVE_INFINITY);
+    expect(minutesUntil(firstEndAt([], IDLE), 0, IDLE)).toBe(30);
   });
 });

@@ -24,12 +24,17 @@ export function isLive(session: BudgetSession, now: number, idleMs: number): boo
   return (session.state === "starting" || session.state === "ready") && sessionEndsAt(session, idleMs) > now;
 }
 
+/** When the first of these sessions frees its sandbox (never, for none). */
+export function firstEndAt(sessions: BudgetSession[], idleMs: number): number {
+  return Math.min(...sessions.map((session) => sessionEndsAt(session, idleMs)));
+}
+
 /**
- * Whole minutes until the first of these sessions frees its sandbox (at least
- * one): what "Drydock is full — a sandbox frees up in about N minutes" says.
+ * Whole minutes from now until `at` (at least one): what "Drydock is full — a
+ * sandbox frees up in about N minutes" says. Without an end in sight (none
+ * known), the idle limit is the honest guess.
  */
-export function minutesUntilOneFrees(sessions: BudgetSession[], now: number, idleMs: number): number {
-  const first = Math.min(...sessions.map((session) => sessionEndsAt(session, idleMs)));
-  if (!Number.isFinite(first)) return Math.ceil(idleMs / 60_000);
-  return Math.max(1, Math.ceil((first - now) / 60_000));
+export function minutesUntil(at: number, now: number, idleMs: number): number {
+  if (!Number.isFinite(at)) return Math.ceil(idleMs / 60_000);
+  return Math.max(1, Math.ceil((at - now) / 60_000));
 }

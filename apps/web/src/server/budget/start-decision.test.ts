@@ -38,7 +38,7 @@ describe("decideStart", () => {
 
   it("refuses a visitor holding the most sandboxes for other lessons, with when the first ends", () => {
     const decision = decideStart({ visitorId: "a", lessonId: "l3" }, [live("a", "l1", 90), live("a", "l2", 99)], limits, now);
-    expect(decision).toMatchObject({ allowed: false, status: 429, retryAfterSeconds: 20 * 60 });
+    expect(decision).toMatchObject({ allowed: false, status: 429, retryAfterSeconds: 20 * 60, freesAt: 120 * MINUTE });
     expect(decision.allowed === false && decision.message).toMatch(/already has 2 sandboxes.*about 20 minutes/);
   });
 
@@ -49,7 +49,7 @@ describe("decideStart", () => {
   it("answers 503 with an estimate when the deployment is full", () => {
     const full = [live("a", "l1", 99), live("b", "l1", 80), live("c", "l1", 95), live("d", null, 99)];
     const decision = decideStart({ visitorId: "e", lessonId: "l1" }, full, limits, now);
-    expect(decision).toMatchObject({ allowed: false, status: 503, retryAfterSeconds: 10 * 60 });
+    expect(decision).toMatchObject({ allowed: false, status: 503, retryAfterSeconds: 10 * 60, freesAt: 110 * MINUTE });
     expect(decision.allowed === false && decision.message).toBe(
       "Drydock is full — a sandbox frees up in about 10 minutes. Try again then.",
     );

@@ -25,14 +25,12 @@ export interface ReservedSession {
 }
 
 /**
- * The checks before any sandbox is asked for: the lesson exists (404), and
- * the start fits the budget (429, 503). The visitor's earlier session of the
+ * The checks before any sandbox is asked for (after server.ts's, see
+ * http/door.ts): the lesson exists (404), and the start fits the visitor's
+ * cap (429) and the deployment's capacity (503). The visitor's earlier session of the
  * same lesson ends: one sandbox per lesson and browser.
  */
-export async function reserveSession(
-  ctx: WebContext,
-  request: { visitorId: string; lessonId: string | null; address: string },
-): Promise<ReservedSession> {
+export async function reserveSession(ctx: WebContext, request: { visitorId: string; lessonId: string | null }): Promise<ReservedSession> {
   const lesson = request.lessonId ? ctx.lessons.find(request.lessonId) : undefined;
   if (request.lessonId && !lesson) throw new HttpError(`There is no lesson "${request.lessonId}". The catalog at / lists them.`, 404);
   const agent = ctx.agents.forNewSandbox();
@@ -142,14 +140,16 @@ export async function liveLessonSession(ctx: WebContext, visitorId: string, less
 }
 
 export async function markEnded(ctx: WebContext, sessionId: string, state: "gone" | "failed"): Promise<void> {
-  await ctx.db.session.updateMany({
+  const ended = await ctx.db.session.updateMany({
     where: { id: sessionId, state: { notIn: ["gone", "failed"] } },
     data: { state, endedAt: new Date() },
   });
+  if (ended.count > 0) ctx.budget.released();
 }
 
 export async function endSession(ctx: WebContext, sessionId: string, visitorId: string): Promise<void> {
   const session = await ownedSession(ctx, sessionId, visitorId);
   if (session.sandboxId && session.state !== "gone") await ctx.agents.at(session.agentUrl).destroySandbox(session.sandboxId);
   await ctx.db.session.update({ where: { id: sessionId }, data: { state: "gone", endedAt: new Date() } });
+  ctx.budget.released();
 }

@@ -2,7 +2,6 @@ import type { SandboxStatus } from "@drydock/protocol";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { webContext } from "@/server/context";
-import { clientAddress } from "@/server/http/client-address";
 import { HttpError } from "@/server/http/http-error";
 import { errorResponse, visitorId } from "@/server/http/responses";
 import { reserveSession, startSession } from "@/server/learners/sessions";
@@ -31,7 +30,8 @@ function parseStartBody(text: string): { lessonId: string | null } {
 /**
  * Start a session: a private sandbox for this browser, for a lesson or the
  * free playground, within the start budget (refusals: 400, 404, 429, 503,
- * each with {error} and, for the budget, Retry-After). With
+ * each with {error} and, for the budget, Retry-After; server.ts has already
+ * refused foreign origins and addresses over their rate). With
  * `Accept: application/x-ndjson` the answer streams one JSON line per
  * progress step ({status}), then {session} or {error}.
  */
@@ -40,7 +40,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const { lessonId } = parseStartBody(await request.text());
     const visitor = await visitorId();
-    const reserved = await reserveSession(ctx, { visitorId: visitor, lessonId, address: clientAddress(request.headers) });
+    const reserved = await reserveSession(ctx, { visitorId: visitor, lessonId });
     if (!request.headers.get("accept")?.includes("application/x-ndjson")) {
       return NextResponse.json(await startSession(ctx, reserved), { status: 201 });
     }
