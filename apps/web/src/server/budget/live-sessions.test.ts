@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { type BudgetSession, firstEndAt, isLive, minutesUntil, STALLED_START_MS, sessionEndsAt } from "./live-sessions";
+import {
+  type BudgetSession,
+  firstEndAt,
+  isLive,
+  isSurelyOver,
+  minutesUntil,
+  RECORDED_GONE_AFTER_MS,
+  STALLED_START_MS,
+  sessionEndsAt,
+} from "./live-sessions";
 
 const MINUTE = 60_000;
 const IDLE = 30 * MINUTE;
@@ -35,6 +44,12 @@ describe("when a session frees its sandbox", () => {
     expect(isLive(session({ activeMin: 100, expiresMin: 240 }), 131 * MINUTE, IDLE)).toBe(false);
     expect(isLive(session({ state: "gone", activeMin: 100 }), 101 * MINUTE, IDLE)).toBe(false);
     expect(isLive(session({ state: "failed" }), 0, IDLE)).toBe(false);
+  });
+
+  it("calls a session over for the record only well after its estimated end", () => {
+    const idle = session({ activeMin: 100, expiresMin: 240 });
+    expect(isSurelyOver(idle, 131 * MINUTE, IDLE)).toBe(false);
+    expect(isSurelyOver(idle, 130 * MINUTE + RECORDED_GONE_AFTER_MS + 1, IDLE)).toBe(true);
   });
 
   it("estimates the whole minutes until the first frees, at least one", () => {

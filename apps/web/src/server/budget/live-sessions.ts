@@ -24,6 +24,18 @@ export function isLive(session: BudgetSession, now: number, idleMs: number): boo
   return (session.state === "starting" || session.state === "ready") && sessionEndsAt(session, idleMs) > now;
 }
 
+/**
+ * How long past its estimated end a session is still left "ready" in the
+ * record. The estimate may be early (activity is recorded once a minute, and
+ * an agent also counts preview traffic): a session recorded as gone can no
+ * longer be attached to, so only one surely over is recorded so.
+ */
+export const RECORDED_GONE_AFTER_MS = 10 * 60_000;
+
+export function isSurelyOver(session: BudgetSession, now: number, idleMs: number): boolean {
+  return sessionEndsAt(session, idleMs) + RECORDED_GONE_AFTER_MS < now;
+}
+
 /** When the first of these sessions frees its sandbox (never, for none). */
 export function firstEndAt(sessions: BudgetSession[], idleMs: number): number {
   return Math.min(...sessions.map((session) => sessionEndsAt(session, idleMs)));

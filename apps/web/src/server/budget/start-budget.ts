@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db";
 import { HttpError } from "../http/http-error";
-import { type BudgetSession, isLive } from "./live-sessions";
+import { type BudgetSession, isLive, isSurelyOver } from "./live-sessions";
 import type { RateLimiter } from "./rate-limiter";
 import { type BudgetLimits, type BudgetRefusal, decideStart, fullRefusal } from "./start-decision";
 
@@ -74,7 +74,7 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
       },
     });
     const live = recorded.filter((session) => isLive(session, now, limits.idleMs));
-    const over = recorded.filter((session) => !live.includes(session)).map((session) => session.id);
+    const over = recorded.filter((session) => isSurelyOver(session, now, limits.idleMs)).map((session) => session.id);
     const decision = decideStart(request, live, limits, now);
     if (!decision.allowed) {
       if (decision.status === 503) {
@@ -92,7 +92,7 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
     return { sessionId, replaced: decision.replaces };
   }
 
-  /** Sessions past their time or idle limit are gone on their agent already; the record catches up. */
+  /** Sessions well past their time or idle limit are gone on their agent already; the record catches up. */
   async function markGone(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await db.session.updateMany({ where: { id: { in: ids }, state: { in: LIVE_STATES } }, data: { state: "gone", endedAt: new Date() } });
