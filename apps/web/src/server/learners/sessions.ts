@@ -75,7 +75,11 @@ export async function startSession(
     return { id, state: "ready", failure: null, expiresAt };
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error);
-    await ctx.db.session.updateMany({ where: { id, state: "starting" }, data: { state: "failed", failure, endedAt: new Date() } });
+    const failed = await ctx.db.session.updateMany({
+      where: { id, state: "starting" },
+      data: { state: "failed", failure, endedAt: new Date() },
+    });
+    if (failed.count > 0) ctx.budget.released();
     throw new HttpError(failure, error instanceof HttpError ? error.status : 503);
   }
 }
