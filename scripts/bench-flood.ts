@@ -6,7 +6,9 @@
  * once while the learner keeps typing.
  * Reports the sandboxes alive after the flood against the capacity (never
  * above it), the count of each answer status, and the learner's echo during
- * the flood against before it (target: p99 within 2x).
+ * the flood (from its first request until every answer is in, the admitted
+ * starts' once their sandbox is ready; at least 50 keystrokes) against
+ * before it (target: p99 within 2x).
  * Last line: one JSON object. Everything it starts is removed.
  */
 import { fleetSandboxes, startDrydock } from "./lib/drydock-server";
