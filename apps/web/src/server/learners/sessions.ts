@@ -27,8 +27,8 @@ export interface ReservedSession {
 /**
  * The checks before any sandbox is asked for (after server.ts's, see
  * http/door.ts): the lesson exists (404), and the start fits the visitor's
- * cap (429) and the deployment's capacity (503). The visitor's earlier session of the
- * same lesson ends: one sandbox per lesson and browser.
+ * cap (429) and the deployment's capacity (503). The visitor's earlier
+ * session of the same lesson ends: one sandbox per lesson and browser.
  */
 export async function reserveSession(ctx: WebContext, request: { visitorId: string; lessonId: string | null }): Promise<ReservedSession> {
   const lesson = request.lessonId ? ctx.lessons.find(request.lessonId) : undefined;
