@@ -33,7 +33,7 @@ const schema = z.object({
 export type WebConfig = z.infer<typeof schema>;
 
 /** The web app's environment, validated; a bad value names the variable and the fix. */
-export function parseWebConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
+export function parseWebConfig(env: Record<string, string | undefined> = process.env): WebConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
