@@ -89,7 +89,11 @@ describe("migrateDatabase", () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Session' AND sql IS NOT NULL")
       .all();
     db.close();
-    expect(sessionIndex).toEqual([{ name: "Session_visitorId_idx" }, { name: "Session_visitorId_lessonId_idx" }]);
+    expect(sessionIndex).toEqual([
+      { name: "Session_visitorId_idx" },
+      { name: "Session_visitorId_lessonId_idx" },
+      { name: "Session_state_idx" },
+    ]);
 
     const recorded = rows(file);
     expect(recorded.map((r) => r.migration_name)).toEqual(expected);

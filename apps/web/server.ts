@@ -2,27 +2,23 @@ import { createServer } from "node:http";
 import { createLogger, MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
 import next from "next";
 import { Server } from "socket.io";
-import { webConfig } from "./src/server/config";
-import { provideLessons } from "./src/server/lesson-library";
-import { servePreviews } from "./src/server/preview-server";
-import { serveSandboxGateway } from "./src/server/sandbox-gateway";
-import { serveTerminalGateway } from "./src/server/terminal-gateway";
+import { parseWebConfig } from "./src/server/config";
+import { registerWebContext } from "./src/server/context";
+import { createWebContext } from "./src/server/create-context";
+import { servePreviews } from "./src/server/gateways/preview-server";
+import { serveSandboxGateway } from "./src/server/gateways/sandbox-gateway";
+import { serveTerminalGateway } from "./src/server/gateways/terminal-gateway";
+import { refusalAtTheDoor, sendRefusal } from "./src/server/http/door";
+import { isSameOrigin } from "./src/server/http/origin-guard";
 
 const log = createLogger("web");
 const dev = process.env.NODE_ENV !== "production";
 
-/** Only pages served by this origin may open sockets here (no cross-site WebSocket hijacking). */
-function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin || !host) return false;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
-
 try {
-  const config = webConfig();
+  const config = parseWebConfig();
+  const ctx = await createWebContext(config, log);
+  // Next's routes and pages read the context from here; the gateways below are handed it.
+  registerWebContext(ctx);
   const app = next({ dev, dir: import.meta.dirname, hostname: config.WEB_HOST, port: config.WEB_PORT });
   const http = createServer();
   // Socket handlers are registered before any await, so no early event is lost.
@@ -32,16 +28,18 @@ try {
     maxHttpBufferSize: MAX_FILES_MESSAGE_BYTES,
     // Next's own dev socket (HMR) shares the port; leave upgrades that are not ours alone.
     destroyUpgrade: false,
-    allowRequest: (req, callback) => callback(null, sameOrigin(req.headers.origin, req.headers.host)),
+    // Only pages served by this origin may open sockets here (no cross-site WebSocket hijacking).
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
   });
-  serveTerminalGateway(io, log);
-  serveSandboxGateway(io, log);
-  provideLessons(log);
+  serveTerminalGateway(io, ctx);
+  serveSandboxGateway(io, ctx);
 
   await app.prepare();
   const handle = app.getRequestHandler();
   http.on("request", (req, res) => {
     if (req.url?.startsWith("/socket.io/")) return;
+    const refusal = refusalAtTheDoor(req, ctx);
+    if (refusal) return sendRefusal(res, refusal);
     void handle(req, res);
   });
   if (dev) {
@@ -51,7 +49,7 @@ try {
     });
   }
   // After every other listener: requests for preview hosts reach the learner's app and nothing of Drydock's.
-  servePreviews(http, log);
+  servePreviews(http, ctx);
   http.listen(config.WEB_PORT, config.WEB_HOST, () => {
     const shown = config.WEB_HOST === "0.0.0.0" ? "localhost" : config.WEB_HOST;
     log.info("web.listening", { url: `http://${shown}:${config.WEB_PORT}`, dev });

@@ -1,16 +1,17 @@
 import Link from "next/link";
 import { ThemeToggle } from "@/components/ThemeToggle";
-import { knownVisitorId } from "@/server/http";
-import { progressByLesson } from "@/server/learner-store";
-import { lessonSummary } from "@/server/lesson-view";
-import { lessons } from "@/server/lessons";
+import { webContext } from "@/server/context";
+import { knownVisitorId } from "@/server/http/responses";
+import { progressByLesson } from "@/server/learners/progress";
+import { lessonSummary } from "@/server/lessons/lesson-view";
 
 export const dynamic = "force-dynamic";
 
 export default async function Catalog() {
+  const ctx = webContext();
   const visitor = await knownVisitorId();
-  const progress = visitor ? await progressByLesson(visitor) : new Map<string, Set<string>>();
-  const all = [...(await lessons()).values()];
+  const progress = visitor ? await progressByLesson(ctx.db, visitor) : new Map<string, Set<string>>();
+  const all = ctx.lessons.all();
   return (
     <main className="catalog">
       <header className="page-header">

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+const count = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+
 const schema = z.object({
   WEB_HOST: z.string().default("0.0.0.0"),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -18,20 +20,24 @@ const schema = z.object({
     .default("preview.localhost"),
   /** A folder of lessons to serve instead of the built-in ones (packages/lessons/lessons). */
   LESSONS_DIR: z.string().startsWith("/", "must be an absolute path").optional(),
+  /** The start budget (src/server/budget): live sandboxes one browser may hold at once (one per lesson). */
+  SANDBOXES_PER_VISITOR: count(1, 3),
+  /** Session starts one client address may make per minute (this web node's count). */
+  STARTS_PER_ADDRESS_PER_MINUTE: count(1, 20),
+  /** Live sandboxes the whole deployment may hold; a start beyond it is answered 503 with an estimate. */
+  MAX_LIVE_SANDBOXES: count(1, 20),
+  /** The agents' idle limit (the same variable as theirs): a session idle this long is gone, and frees its place. */
+  SANDBOX_IDLE_SECONDS: count(60, 30 * 60),
 });
 
 export type WebConfig = z.infer<typeof schema>;
 
-let cached: WebConfig | undefined;
-
-/** The web app's environment, validated once; a bad value names the variable and the fix. */
-export function webConfig(env: NodeJS.ProcessEnv = process.env): WebConfig {
-  if (cached) return cached;
+/** The web app's environment, validated; a bad value names the variable and the fix. */
+export function parseWebConfig(env: Record<string, string | undefined> = process.env): WebConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
     throw new Error(`The web app's configuration is invalid:\n${problems}`);
   }
-  cached = parsed.data;
-  return cached;
+  return parsed.data;
 }

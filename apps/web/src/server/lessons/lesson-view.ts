@@ -1,7 +1,7 @@
 import type { Lesson, Page, Part } from "@drydock/lessons";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import type { LessonSummary, LessonView, MdNode, PageView, PartView } from "@/lesson-view/types";
-import { workspacePath } from "./lessons";
+import { workspacePath } from "./lesson-files";
 
 /** Keeps only what rendering needs of a Markdown syntax tree (no positions, no raw HTML interpretation). */
 function simplify(node: { type: string; children?: unknown[] } & Record<string, unknown>): MdNode {

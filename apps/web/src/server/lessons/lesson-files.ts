@@ -1,22 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Lesson } from "@drydock/lessons";
-import { createLogger } from "@drydock/protocol";
-
-const log = createLogger("web");
-
-/** Where server.ts leaves the lesson library for the bundled pages and routes (see lesson-library.ts). */
-export const LESSONS_KEY = Symbol.for("drydock.lessons");
-
-export function lessons(): Promise<Map<string, Lesson>> {
-  const library = (globalThis as Record<symbol, unknown>)[LESSONS_KEY] as Promise<Map<string, Lesson>> | undefined;
-  if (!library) throw new Error("The lessons are not loaded: start the web app with server.ts (npm start), which loads them.");
-  return library;
-}
-
-export async function findLesson(id: string): Promise<Lesson | undefined> {
-  return (await lessons()).get(id);
-}
+import type { Logger } from "@drydock/protocol";
 
 /** A lesson path as the files channel names it (relative to the workspace), or undefined when it lies outside. */
 export function workspacePath(lesson: Lesson, path: string): string | undefined {
@@ -25,7 +10,7 @@ export function workspacePath(lesson: Lesson, path: string): string | undefined 
 }
 
 /** The files a lesson places in its workspace before the first step, with their text. */
-export async function lessonFiles(lesson: Lesson): Promise<{ path: string; content: string }[]> {
+export async function lessonFiles(lesson: Lesson, log: Logger): Promise<{ path: string; content: string }[]> {
   const placed: { path: string; content: string }[] = [];
   for (const file of lesson.files) {
     const path = workspacePath(lesson, file.path);

@@ -2,9 +2,9 @@ import type { Lesson } from "@drydock/lessons";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { Markdown } from "../components/lesson/Markdown";
+import { Markdown } from "../../components/lesson/Markdown";
+import { workspacePath } from "./lesson-files";
 import { lessonView, markdownTree } from "./lesson-view";
-import { workspacePath } from "./lessons";
 
 const at = { file: "/lessons/x/lesson.md", line: 1, column: 1 };
 

@@ -4,7 +4,6 @@ import {
   type FilesDeleteRequest,
   type FilesWriteRequest,
   type FileWriteResult,
-  type Logger,
   type Reply,
   SANDBOX_NAMESPACE,
   type SandboxClientEvents,
@@ -12,11 +11,13 @@ import {
   type SandboxStatus,
 } from "@drydock/protocol";
 import type { Server, Socket } from "socket.io";
-import { forgetSavedFile, keepSavedFile, recordStepPassed } from "./learner-store";
-import { findLesson } from "./lessons";
-import { openSandboxChannel } from "./sandbox-channel-client";
+import { openSandboxChannel } from "../agents/sandbox-channel-client";
+import type { WebContext } from "../context";
+import { activityRecorder } from "../learners/activity";
+import { recordStepPassed } from "../learners/progress";
+import { forgetSavedFile, keepSavedFile } from "../learners/saved-files";
+import { markEnded } from "../learners/sessions";
 import { type OwnedSandbox, ownedSessionNamespace } from "./session-owner";
-import { agentAt, markEnded } from "./sessions";
 
 const ANSWER_TIMEOUT_MS = 150_000;
 
@@ -47,19 +48,23 @@ type Untyped = { emit(event: string, ...args: unknown[]): unknown; on(event: str
  * check of one of the lesson's steps is saved as progress, and a file saved
  * or deleted from the page updates the control plane's copy.
  */
-export function serveSandboxGateway(io: Server, log: Logger): void {
-  const namespace = ownedSessionNamespace<SandboxClientEvents, SandboxServerEvents>(io, SANDBOX_NAMESPACE, log);
+export function serveSandboxGateway(io: Server, ctx: WebContext): void {
+  const { log } = ctx;
+  const namespace = ownedSessionNamespace<SandboxClientEvents, SandboxServerEvents>(io, SANDBOX_NAMESPACE, ctx);
 
   namespace.on("connection", (browser: BrowserSocket) => {
     const owned = browser.data;
-    const upstream = openSandboxChannel(owned.agentUrl, owned.sandboxId, agentAt(owned.agentUrl).terminalToken(owned.sandboxId, "write"));
-    const remember = recorder(owned, log);
+    const agent = ctx.agents.at(owned.agentUrl);
+    const upstream = openSandboxChannel(owned.agentUrl, owned.sandboxId, agent.terminalToken(owned.sandboxId, "write"));
+    const remember = recorder(owned, ctx);
+    const active = activityRecorder(ctx.db, owned.sessionId, log);
     const from = browser as unknown as Untyped;
     const to = upstream as unknown as Untyped & { timeout(ms: number): Untyped };
 
     for (const event of Object.keys(RELAYED_REQUESTS)) {
       from.on(event, (request, ack) => {
         if (typeof ack !== "function") return;
+        active();
         to.timeout(ANSWER_TIMEOUT_MS).emit(event, request, (error: unknown, reply: Reply<unknown>) => {
           if (error) return ack({ ok: false, error: `The sandbox did not answer ${event} in time.`, hint: "Try again." });
           ack(reply);
@@ -70,7 +75,7 @@ export function serveSandboxGateway(io: Server, log: Logger): void {
     for (const event of Object.keys(RELAYED_PUSHES)) {
       to.on(event, (payload) => {
         from.emit(event, payload);
-        if (event === "sandbox:status") void onStatus(owned, payload as SandboxStatus, log);
+        if (event === "sandbox:status") void onStatus(owned, payload as SandboxStatus, ctx);
       });
     }
     upstream.on("connect_error", (error) => {
@@ -81,30 +86,30 @@ export function serveSandboxGateway(io: Server, log: Logger): void {
   });
 }
 
-async function onStatus(owned: OwnedSandbox, status: SandboxStatus, log: Logger): Promise<void> {
+async function onStatus(owned: OwnedSandbox, status: SandboxStatus, ctx: WebContext): Promise<void> {
   if (status.state !== "gone" && status.state !== "failed") return;
-  await markEnded(owned.sessionId, status.state).catch((error: unknown) => log.error("gateway.record_failed", { error }));
+  await markEnded(ctx, owned.sessionId, status.state).catch((error: unknown) => ctx.log.error("gateway.record_failed", { error }));
 }
 
 /** What the control plane keeps of a successful request. Only the lesson's own checks count as progress. */
-function recorder(owned: OwnedSandbox, log: Logger) {
+function recorder(owned: OwnedSandbox, ctx: WebContext) {
   return async (event: string, request: unknown, value: unknown): Promise<void> => {
     const { visitorId, lessonId } = owned;
     if (!lessonId) return;
     try {
       if (event === "check:run" && (value as CheckOutcome).passed) {
-        const lesson = await findLesson(lessonId);
+        const lesson = ctx.lessons.find(lessonId);
         const step = lesson?.steps.find((candidate) => candidate.check.script === (request as CheckRequest).script);
-        if (step) await recordStepPassed(visitorId, lessonId, step.id);
+        if (step) await recordStepPassed(ctx.db, visitorId, lessonId, step.id);
       } else if (event === "files:write") {
         const result = value as FileWriteResult;
         const { path, content } = request as FilesWriteRequest;
-        if (result.status === "written") await keepSavedFile(visitorId, lessonId, path, content, result.file.etag);
+        if (result.status === "written") await keepSavedFile(ctx.db, visitorId, lessonId, { path, content, etag: result.file.etag });
       } else if (event === "files:delete") {
-        await forgetSavedFile(visitorId, lessonId, (request as FilesDeleteRequest).path);
+        await forgetSavedFile(ctx.db, visitorId, lessonId, (request as FilesDeleteRequest).path);
       }
     } catch (error) {
-      log.error("gateway.record_failed", { event, error });
+      ctx.log.error("gateway.record_failed", { event, error });
     }
   };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { parseCookie } from "cookie";
 
 /** An anonymous learner is known by this cookie: httpOnly, so page scripts never see it. */
 export const VISITOR_COOKIE = "drydock_visitor";
@@ -12,16 +13,10 @@ export function isVisitorId(value: unknown): value is string {
   return typeof value === "string" && VISITOR_ID.test(value);
 }
 
-/** Reads the visitor id from a raw Cookie header (the socket.io handshake has no cookie parser). */
+/** Reads the visitor id from a raw Cookie header (the socket.io handshake has no cookie parser of its own). */
 export function visitorFromCookieHeader(header: string | undefined): string | undefined {
-  for (const part of (header ?? "").split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === VISITOR_COOKIE) {
-      const value = decodeURIComponent(rest.join("="));
-      return isVisitorId(value) ? value : undefined;
-    }
-  }
-  return undefined;
+  const value = parseCookie(header ?? "")[VISITOR_COOKIE];
+  return isVisitorId(value) ? value : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { type Reply, SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
-import { SessionError } from "./sessions";
+import { HttpError } from "../http/http-error";
 
 const ANSWER_TIMEOUT_MS = 30_000;
 
@@ -15,7 +15,7 @@ type RequestName = keyof SandboxClientEvents;
 type RequestOf<E extends RequestName> = Parameters<SandboxClientEvents[E]>[0];
 type ValueOf<E extends RequestName> = Parameters<Parameters<SandboxClientEvents[E]>[1]>[0] extends Reply<infer T> ? T : never;
 
-/** One request on the channel, its refusal turned into a SessionError that names the agent's reason. */
+/** One request on the channel, its refusal turned into a HttpError that names the agent's reason. */
 export async function requestOnChannel<E extends RequestName>(
   channel: AgentSandboxChannel,
   event: E,
@@ -23,15 +23,15 @@ export async function requestOnChannel<E extends RequestName>(
   timeoutMs = ANSWER_TIMEOUT_MS,
 ): Promise<ValueOf<E>> {
   const refused = new Promise<never>((_resolve, reject) => {
-    channel.once("connect_error", (error) => reject(new SessionError(`The sandbox agent refused the channel: ${error.message}`, 502)));
+    channel.once("connect_error", (error) => reject(new HttpError(`The sandbox agent refused the channel: ${error.message}`, 502)));
   });
   // socket.io's typed emit cannot follow a generic event name; the request and reply types are checked above.
   const asked = (channel.timeout(timeoutMs) as unknown as { emitWithAck(event: string, request: unknown): Promise<Reply<ValueOf<E>>> })
     .emitWithAck(event, request)
     .catch(() => {
-      throw new SessionError(`The sandbox agent did not answer ${event} within ${timeoutMs / 1000} s.`, 504);
+      throw new HttpError(`The sandbox agent did not answer ${event} within ${timeoutMs / 1000} s.`, 504);
     });
   const reply = await Promise.race([asked, refused]);
-  if (!reply.ok) throw new SessionError(`${reply.error}${reply.hint ? ` ${reply.hint}` : ""}`, 502);
+  if (!reply.ok) throw new HttpError(`${reply.error}${reply.hint ? ` ${reply.hint}` : ""}`, 502);
   return reply.value;
 }

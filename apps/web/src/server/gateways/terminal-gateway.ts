@@ -1,34 +1,34 @@
-import {
-  browserTerminalAuthSchema,
-  type Logger,
-  TERMINAL_NAMESPACE,
-  type TerminalClientEvents,
-  type TerminalServerEvents,
-} from "@drydock/protocol";
+import { browserTerminalAuthSchema, TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
 import type { Server } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
+import type { WebContext } from "../context";
+import { activityRecorder } from "../learners/activity";
 import { ownedSessionNamespace } from "./session-owner";
-import { agentAt } from "./sessions";
 
 /**
  * The browser's terminal traffic enters here, on the web origin. The gateway
  * checks that the visitor owns the session, then relays to the agent hosting
  * its sandbox with a short-lived token. Browsers never address agents.
  */
-export function serveTerminalGateway(io: Server, log: Logger): void {
-  const namespace = ownedSessionNamespace<TerminalClientEvents, TerminalServerEvents>(io, TERMINAL_NAMESPACE, log);
+export function serveTerminalGateway(io: Server, ctx: WebContext): void {
+  const { log } = ctx;
+  const namespace = ownedSessionNamespace<TerminalClientEvents, TerminalServerEvents>(io, TERMINAL_NAMESPACE, ctx);
 
   namespace.on("connection", (browser) => {
-    const { sandboxId, agentUrl } = browser.data;
+    const { sandboxId, agentUrl, sessionId } = browser.data;
+    const active = activityRecorder(ctx.db, sessionId, log);
     const auth = browserTerminalAuthSchema.safeParse(browser.handshake.auth);
     const { size, terminal } = auth.success ? auth.data : {};
     const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agentUrl}${TERMINAL_NAMESPACE}`, {
-      auth: { token: agentAt(agentUrl).terminalToken(sandboxId, "write"), sandboxId, size, terminal },
+      auth: { token: ctx.agents.at(agentUrl).terminalToken(sandboxId, "write"), sandboxId, size, terminal },
       transports: ["websocket"],
       reconnection: false,
     });
 
-    browser.on("terminal:input", (data) => upstream.emit("terminal:input", data));
+    browser.on("terminal:input", (data) => {
+      upstream.emit("terminal:input", data);
+      active();
+    });
     browser.on("terminal:resize", (next) => upstream.emit("terminal:resize", next));
     // Flow control end to end: the agent's chunk is acknowledged once the browser has consumed it.
     upstream.on("terminal:output", (data, ack) => browser.emit("terminal:output", data, ack));

@@ -1,8 +1,9 @@
-import type { Logger } from "@drydock/protocol";
 import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
-import { ownedSession, SessionError } from "./sessions";
-import { visitorFromCookieHeader } from "./visitor";
+import type { WebContext } from "../context";
+import { HttpError } from "../http/http-error";
+import { ownedSession } from "../learners/sessions";
+import { visitorFromCookieHeader } from "../learners/visitor";
 
 /** What a gateway socket knows once the visitor's ownership of the session is checked. */
 export interface OwnedSandbox {
@@ -20,7 +21,7 @@ const sessionAuthSchema = z.object({ sessionId: z.string().min(1).max(100) });
  * the visitor cookie must own it, and it must have a sandbox that is not over.
  * The agent then checks the sandbox itself against the token it is given.
  */
-export function requireOwnedSession(log: Logger) {
+export function requireOwnedSession(ctx: WebContext) {
   return (socket: Socket, next: (error?: Error) => void): void => {
     const auth = sessionAuthSchema.safeParse(socket.handshake.auth);
     const visitorId = visitorFromCookieHeader(socket.handshake.headers.cookie);
@@ -28,7 +29,7 @@ export function requireOwnedSession(log: Logger) {
       next(new Error("Refused: open it from the Drydock page that started the session."));
       return;
     }
-    ownedSession(auth.data.sessionId, visitorId)
+    ownedSession(ctx, auth.data.sessionId, visitorId)
       .then((session) => {
         if (session.state !== "ready" || !session.sandboxId) return next(new Error(`Refused: the session is ${session.state}.`));
         const owned: OwnedSandbox = {
@@ -42,8 +43,8 @@ export function requireOwnedSession(log: Logger) {
         next();
       })
       .catch((error: unknown) => {
-        if (!(error instanceof SessionError)) log.error("gateway.lookup_failed", { error });
-        next(new Error(error instanceof SessionError ? `Refused: ${error.message}` : "Refused: the session could not be checked."));
+        if (!(error instanceof HttpError)) ctx.log.error("gateway.lookup_failed", { error });
+        next(new Error(error instanceof HttpError ? `Refused: ${error.message}` : "Refused: the session could not be checked."));
       });
   };
 }
@@ -55,9 +56,9 @@ type EventsMap = Record<string, any>;
 export function ownedSessionNamespace<ClientEvents extends EventsMap, ServerEvents extends EventsMap>(
   io: Server,
   name: string,
-  log: Logger,
+  ctx: WebContext,
 ): Namespace<ClientEvents, ServerEvents, Record<string, never>, OwnedSandbox> {
   const namespace = io.of(name) as unknown as Namespace<ClientEvents, ServerEvents, Record<string, never>, OwnedSandbox>;
-  namespace.use(requireOwnedSession(log));
+  namespace.use(requireOwnedSession(ctx));
   return namespace;
 }

@@ -1,10 +1,8 @@
-import { createLogger } from "@drydock/protocol";
 import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
-import { SessionError } from "./sessions";
-import { isVisitorId, newVisitorId, VISITOR_COOKIE } from "./visitor";
-
-const log = createLogger("web");
+import type { WebContext } from "../context";
+import { isVisitorId, newVisitorId, VISITOR_COOKIE } from "../learners/visitor";
+import { HttpError } from "./http-error";
 
 /** The visitor's id if the cookie holds one (pages cannot set cookies while rendering; the first API call does). */
 export async function knownVisitorId(): Promise<string | undefined> {
@@ -22,9 +20,9 @@ export async function visitorId(): Promise<string> {
   return id;
 }
 
-/** Errors become JSON with a status; unexpected ones are logged and shown without internals. */
-export function errorResponse(error: unknown): NextResponse {
-  if (error instanceof SessionError) return NextResponse.json({ error: error.message }, { status: error.status });
-  log.error("api.failed", { error });
+/** Refusals become JSON `{error}` with their status and headers; unexpected errors are logged and shown without internals. */
+export function errorResponse(ctx: WebContext, error: unknown): NextResponse {
+  if (error instanceof HttpError) return NextResponse.json({ error: error.message }, { status: error.status, headers: error.headers });
+  ctx.log.error("api.failed", { error });
   return NextResponse.json({ error: "Something went wrong on the server; try again." }, { status: 500 });
 }

@@ -1,0 +1,122 @@
+import { randomBytes } from "node:crypto";
+import type { Database } from "../db";
+import { HttpError } from "../http/http-error";
+import { type BudgetSession, isLive, isSurelyOver } from "./live-sessions";
+import type { RateLimiter } from "./rate-limiter";
+import { type BudgetLimits, type BudgetRefusal, decideStart, fullRefusal } from "./start-decision";
+
+export interface StartRequest {
+  visitorId: string;
+  lessonId: string | null;
+  /** The agent that will host the sandbox. */
+  agentUrl: string;
+}
+
+/** A session this start replaces: recorded as ended, its sandbox is still to be removed. */
+export interface ReplacedSession extends BudgetSession {
+  sandboxId: string | null;
+  agentUrl: string;
+}
+
+export interface ReservedStart {
+  sessionId: string;
+  /** The visitor's sessions of the same lesson, which this start ends. */
+  replaced: ReplacedSession[];
+}
+
+/** Every start spends from a budget: per address and minute, per visitor, and the deployment's capacity. */
+export interface StartBudget {
+  /**
+   * Counts a start attempt from a client address; a refusal when it made too
+   * many in the last minute (429), or while the deployment was found full a
+   * moment ago (503). Cheap and synchronous: server.ts asks it before Next
+   * sees the request, so a flood costs the server next to nothing.
+   */
+  attempt(address: string): HttpError | undefined;
+  /** Checks the visitor's cap and the capacity and records the start ("starting") in one step; a refusal is an HttpError with Retry-After. */
+  reserve(request: StartRequest): Promise<ReservedStart>;
+  /** A session ended on this node: its place is free, so "full" must be checked again. */
+  released(): void;
+}
+
+/**
+ * How long a "full" found by a reservation is answered at the door without
+ * reading the sessions again. A session ended on this node clears it at once;
+ * one ended elsewhere (another web node) is seen at most this late.
+ */
+const FULL_REMEMBERED_MS = 2_000;
+
+const LIVE_STATES = ["starting", "ready"];
+
+export function createStartBudget(db: Database, limits: BudgetLimits, rate: RateLimiter): StartBudget {
+  // One reservation at a time on this node: reading the live sessions and recording the new one must not interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+  let fullUntil = 0;
+  let fullFreesAt = 0;
+
+  const refused = (refusal: BudgetRefusal) =>
+    new HttpError(refusal.message, refusal.status, { "retry-after": String(refusal.retryAfterSeconds) });
+
+  async function reserveNow(request: StartRequest): Promise<ReservedStart> {
+    const now = Date.now();
+    const recorded = await db.session.findMany({
+      where: { state: { in: LIVE_STATES } },
+      select: {
+        id: true,
+        visitorId: true,
+        lessonId: true,
+        state: true,
+        createdAt: true,
+        expiresAt: true,
+        activeAt: true,
+        sandboxId: true,
+        agentUrl: true,
+      },
+    });
+    const live = recorded.filter((session) => isLive(session, now, limits.idleMs));
+    const over = recorded.filter((session) => isSurelyOver(session, now, limits.idleMs)).map((session) => session.id);
+    const decision = decideStart(request, live, limits, now);
+    if (!decision.allowed) {
+      if (decision.status === 503) {
+        fullUntil = Math.min(now + FULL_REMEMBERED_MS, decision.freesAt);
+        fullFreesAt = decision.freesAt;
+      }
+      await markGone(over);
+      throw refused(decision);
+    }
+    await markGone([...over, ...decision.replaces.map((session) => session.id)]);
+    const sessionId = `ses_${randomBytes(12).toString("hex")}`;
+    await db.session.create({
+      data: { id: sessionId, visitorId: request.visitorId, lessonId: request.lessonId, agentUrl: request.agentUrl, state: "starting" },
+    });
+    return { sessionId, replaced: decision.replaces };
+  }
+
+  /** Sessions well past their time or idle limit are gone on their agent already; the record catches up. */
+  async function markGone(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await db.session.updateMany({ where: { id: { in: ids }, state: { in: LIVE_STATES } }, data: { state: "gone", endedAt: new Date() } });
+  }
+
+  return {
+    attempt(address) {
+      const now = Date.now();
+      const verdict = rate.take(address, now);
+      if (!verdict.allowed) {
+        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+        return new HttpError(`Too many sandboxes were started from your address in the last minute. Try again in ${seconds} s.`, 429, {
+          "retry-after": String(seconds),
+        });
+      }
+      return now < fullUntil ? refused(fullRefusal(fullFreesAt, now, limits.idleMs)) : undefined;
+    },
+    released() {
+      fullUntil = 0;
+    },
+    reserve(request) {
+      const reserved = queue.then(() => reserveNow(request));
+      queue = reserved.catch(() => undefined);
+      return reserved;
+    },
+  };
+}

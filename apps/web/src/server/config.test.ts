@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { parseWebConfig } from "./config";
+
+const required = { DRYDOCK_AGENT_SECRET: "s".repeat(32), DATABASE_URL: "file:/tmp/drydock.db" };
+
+describe("parseWebConfig", () => {
+  it("gives the start budget its defaults", () => {
+    expect(parseWebConfig(required)).toMatchObject({
+      SANDBOXES_PER_VISITOR: 3,
+      STARTS_PER_ADDRESS_PER_MINUTE: 20,
+      MAX_LIVE_SANDBOXES: 20,
+      SANDBOX_IDLE_SECONDS: 1800,
+    });
+  });
+
+  it("reads the budget's limits from the environment", () => {
+    const config = parseWebConfig({ ...required, SANDBOXES_PER_VISITOR: "1", STARTS_PER_ADDRESS_PER_MINUTE: "5", MAX_LIVE_SANDBOXES: "8" });
+    expect(config).toMatchObject({ SANDBOXES_PER_VISITOR: 1, STARTS_PER_ADDRESS_PER_MINUTE: 5, MAX_LIVE_SANDBOXES: 8 });
+  });
+
+  it("refuses a bad limit, naming the variable", () => {
+    expect(() => parseWebConfig({ ...required, MAX_LIVE_SANDBOXES: "0" })).toThrow(/MAX_LIVE_SANDBOXES: /);
+    expect(() => parseWebConfig({ ...required, STARTS_PER_ADDRESS_PER_MINUTE: "many" })).toThrow(/STARTS_PER_ADDRESS_PER_MINUTE: /);
+    expect(() => parseWebConfig({ ...required, SANDBOX_IDLE_SECONDS: "10" })).toThrow(/SANDBOX_IDLE_SECONDS: /);
+  });
+});

@@ -1,0 +1,41 @@
+import type { Logger } from "@drydock/protocol";
+import type { Agents } from "./agents/agent-directory";
+import type { StartBudget } from "./budget/start-budget";
+import type { WebConfig } from "./config";
+import type { Database } from "./db";
+import type { LessonLibrary } from "./lessons/lesson-library";
+
+/**
+ * Everything the web server's parts share, built once by server.ts (see
+ * create-context.ts) and passed down: to the socket gateways and the preview
+ * server as an argument, to Next's routes and pages through webContext().
+ */
+export interface WebContext {
+  config: WebConfig;
+  db: Database;
+  lessons: LessonLibrary;
+  agents: Agents;
+  budget: StartBudget;
+  log: Logger;
+}
+
+/**
+ * Next bundles routes and pages apart from server.ts, so they cannot take
+ * arguments from it, nor share its module instances: the context is handed
+ * over under this one process-wide key instead.
+ */
+const CONTEXT_KEY = Symbol.for("drydock.web.context");
+type Holder = { [CONTEXT_KEY]?: WebContext };
+
+export function registerWebContext(context: WebContext): void {
+  (globalThis as Holder)[CONTEXT_KEY] = context;
+}
+
+/** The context server.ts registered; for route handlers and server components, which cannot be handed it. */
+export function webContext(): WebContext {
+  const context = (globalThis as Holder)[CONTEXT_KEY];
+  if (!context) {
+    throw new Error("The web server's context is missing: start the web app with server.ts (npm start, or npm run dev), not `next start`.");
+  }
+  return context;
+}

@@ -1,0 +1,26 @@
+import type { Logger } from "@drydock/protocol";
+import { agentDirectory } from "./agents/agent-directory";
+import { SlidingWindowRateLimiter } from "./budget/rate-limiter";
+import { createStartBudget } from "./budget/start-budget";
+import type { WebConfig } from "./config";
+import type { WebContext } from "./context";
+import { openDatabase } from "./db";
+import { loadLessonLibrary } from "./lessons/lesson-library";
+
+/** Builds the web server's context from its validated configuration (server.ts calls this once). */
+export async function createWebContext(config: WebConfig, log: Logger): Promise<WebContext> {
+  const db = openDatabase(config.DATABASE_URL);
+  const limits = {
+    perVisitor: config.SANDBOXES_PER_VISITOR,
+    capacity: config.MAX_LIVE_SANDBOXES,
+    idleMs: config.SANDBOX_IDLE_SECONDS * 1000,
+  };
+  return {
+    config,
+    db,
+    lessons: await loadLessonLibrary(config.LESSONS_DIR, log),
+    agents: agentDirectory(config),
+    budget: createStartBudget(db, limits, new SlidingWindowRateLimiter(config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000)),
+    log,
+  };
+}

@@ -1,0 +1,29 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { WebContext } from "../context";
+import { HttpError } from "./http-error";
+import { originRefusal } from "./origin-guard";
+
+/** The start endpoint, whose attempts count against the client address's rate. */
+const START_PATH = "/api/sessions";
+
+/**
+ * What server.ts refuses before Next sees a request, from its headers and
+ * connection alone: a state-changing request of another site's page (403),
+ * and a start beyond its address's rate (429). Both cost next to nothing,
+ * which keeps a flood from slowing the learners already at work.
+ */
+export function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): HttpError | undefined {
+  const foreign = originRefusal(req.method, req.url, req.headers);
+  if (foreign) return new HttpError(foreign, 403);
+  if (req.method === "POST" && new URL(req.url ?? "/", "http://web").pathname === START_PATH) {
+    return ctx.budget.attempt(req.socket.remoteAddress ?? "unknown");
+  }
+  return undefined;
+}
+
+/** The same JSON `{error}` the routes answer with. */
+export function sendRefusal(res: ServerResponse, refusal: HttpError): void {
+  res
+    .writeHead(refusal.status, { "content-type": "application/json", "cache-control": "no-store", ...refusal.headers })
+    .end(JSON.stringify({ error: refusal.message }));
+}
