@@ -7,7 +7,7 @@ describe("parseWebConfig", () => {
   it("gives the start budget its defaults", () => {
     expect(parseWebConfig(required)).toMatchObject({
       SANDBOXES_PER_VISITOR: 3,
-      STARTS_PER_ADDRESS_PER_MINUTE: 20,
+      STARTS_PER_ADDRESS_PER_MINUTE: 60,
       MAX_LIVE_SANDBOXES: 20,
       SANDBOX_IDLE_SECONDS: 1800,
     });

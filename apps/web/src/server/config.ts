@@ -23,7 +23,7 @@ const schema = z.object({
   /** The start budget (src/server/budget): live sandboxes one browser may hold at once (one per lesson). */
   SANDBOXES_PER_VISITOR: count(1, 3),
   /** Session starts one client address may make per minute (this web node's count). */
-  STARTS_PER_ADDRESS_PER_MINUTE: count(1, 20),
+  STARTS_PER_ADDRESS_PER_MINUTE: count(1, 60),
   /** Live sandboxes the whole deployment may hold; a start beyond it is answered 503 with an estimate. */
   MAX_LIVE_SANDBOXES: count(1, 20),
   /** The agents' idle limit (the same variable as theirs): a session idle this long is gone, and frees its place. */
