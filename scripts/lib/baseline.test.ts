@@ -2,21 +2,22 @@ import { describe, expect, it } from "vitest";
 import { baselineReport, ratios, startBaseline } from "./baseline";
 
 describe("baselineReport", () => {
-  it("gives the p50 over all samples and each phase's own p50", () => {
+  it("gives the p50 over all samples and each phase's own p50, to four significant digits", () => {
     const report = baselineReport({
       run: [
-        { phase: "before", ms: 300 },
+        { phase: "before", ms: 300.123 },
         { phase: "before", ms: 310 },
         { phase: "before", ms: 320 },
         { phase: "after", ms: 900 },
         { phase: "after", ms: 1000 },
         { phase: "after", ms: 1100 },
       ],
-      echo: [{ phase: "before", ms: 1.234 }],
+      echo: [{ phase: "before", ms: 0.123456 }],
     });
     expect(report).toEqual({
       run: { p50: 320, samples: 6, before: 310, after: 1000 },
-      echo: { p50: 1.23, samples: 1, before: 1.23 },
+      // Four significant digits: a fraction of a millisecond keeps its precision.
+      echo: { p50: 0.1235, samples: 1, before: 0.1235 },
     });
   });
 

@@ -46,28 +46,22 @@ export interface Baseline {
 }
 
 const RESERVED_PHASES = new Set(["p50", "samples"]);
+/** Four significant digits: an echo baseline is a fraction of a millisecond, and the ratios divide by it. */
+const significant = (ms: number): number => Number(ms.toPrecision(4));
+
+function p50(samples: PhaseSamples): number {
+  const times = samples.map((sample) => sample.ms);
+  return significant(percentile(times, 50));
+}
 
 /** The report of the samples taken so far (pure). */
 export function baselineReport(taken: Partial<Record<BaselineKind, PhaseSamples>>): BaselineReport {
   const report: BaselineReport = {};
   for (const [kind, samples] of Object.entries(taken) as Array<[BaselineKind, PhaseSamples]>) {
     if (samples.length === 0) continue;
-    const figure: BaselineFigure = {
-      p50: round(
-        percentile(
-          samples.map((s) => s.ms),
-          50,
-        ),
-      ),
-      samples: samples.length,
-    };
-    for (const phase of new Set(samples.map((s) => s.phase)))
-      figure[phase] = round(
-        percentile(
-          samples.filter((s) => s.phase === phase).map((s) => s.ms),
-          50,
-        ),
-      );
+    const figure: BaselineFigure = { p50: p50(samples), samples: samples.length };
+    for (const phase of new Set(samples.map((sample) => sample.phase)))
+      figure[phase] = p50(samples.filter((sample) => sample.phase === phase));
     report[kind] = figure;
   }
   return report;
