@@ -3,7 +3,8 @@
  * real socket.io clients. Starts in-process agents of its own fleets (named
  * $BENCH_FLEET-…, default bench-…) and removes everything it made. Each time
  * is also given as a ratio to the same run's plain Docker baseline
- * (scripts/lib/baseline.ts), measured before and after the main work.
+ * (scripts/lib/baseline.ts), measured before, in the middle of and after
+ * the main work.
  * Last line: one JSON object (see the keys below).
  */
 import { randomBytes } from "node:crypto";
@@ -236,6 +237,8 @@ try {
     progress("memory", { isolation, samples: memory.length, p50: isolations[isolation].idleMemMiB });
   }
   const defaults = isolations[DEFAULT_ISOLATION] as (typeof isolations)[string];
+  // This run is long and the machine's load moves: a third look at the baseline, between the starts and the terminal.
+  await baseline.measure("middle");
 
   const { sandboxId } = await startToPrompt(coldAgent);
   const echo = await echoSamples(coldAgent, sandboxId, Number(process.env.BENCH_KEYSTROKES ?? 500));
