@@ -1,7 +1,11 @@
 /**
  * `npm run bench:engine`: the sandbox engine and agent on this machine, through
- * real socket.io clients. Starts in-process agents of its own fleets and
- * removes everything it made. Last line: one JSON object (see the keys below).
+ * real socket.io clients. Starts in-process agents of its own fleets (named
+ * $BENCH_FLEET-…, default bench-…) and removes everything it made. Each time
+ * is also given as a ratio to the same run's plain Docker baseline
+ * (scripts/lib/baseline.ts), measured before, in the middle of and after
+ * the main work.
+ * Last line: one JSON object (see the keys below).
  */
 import { randomBytes } from "node:crypto";
 import { DEFAULT_ISOLATION, DockerInDockerDriver, removeFleet, type SandboxIsolation } from "@drydock/engine";
@@ -10,14 +14,14 @@ import Docker from "dockerode";
 import type { Socket } from "socket.io-client";
 import type { RunningAgent } from "../apps/sandbox-agent/src/agent";
 import { type AgentHarness, startAgentHarness } from "../apps/sandbox-agent/src/testing/agent-harness";
-import { percentile } from "./lib/stats";
+import { ratios, startBaseline } from "./lib/baseline";
+import { percentile, round, summarize as summary } from "./lib/stats";
 
 const runId = randomBytes(3).toString("hex");
+const FLEET = process.env.BENCH_FLEET ?? "bench";
 const fleets: string[] = [];
 const harnesses: AgentHarness[] = [];
 const docker = new Docker();
-const round = (value: number) => Math.round(value * 100) / 100;
-const summary = (samples: number[], ...ps: number[]) => Object.fromEntries(ps.map((p) => [`p${p}`, round(percentile(samples, p))]));
 const progress = (event: string, fields: Record<string, unknown> = {}) => console.error(JSON.stringify({ event, ...fields }));
 
 function driverFor(fleet: string, isolation: SandboxIsolation = DEFAULT_ISOLATION): DockerInDockerDriver {
@@ -86,8 +90,12 @@ async function measureStarts(harness: AgentHarness, runs: number, waitForPool: b
   return samples;
 }
 
+const CONCURRENT_COUNTS = [1, 5, 20] as const;
+/** Cold starts at once, by how many: their p50, p95 and max in ms. */
+type Concurrent = Record<(typeof CONCURRENT_COUNTS)[number], Record<string, number>>;
+
 async function concurrentColdStarts(count: number, isolation: SandboxIsolation): Promise<number[]> {
-  const driver = driverFor(`bench-concurrent-${count}-${isolation}-${runId}`, isolation);
+  const driver = driverFor(`${FLEET}-concurrent-${count}-${isolation}-${runId}`, isolation);
   const times = await Promise.all(
     Array.from({ length: count }, async () => {
       const started = performance.now();
@@ -100,7 +108,7 @@ async function concurrentColdStarts(count: number, isolation: SandboxIsolation):
 }
 
 async function idleMemoryMiB(count: number, isolation: SandboxIsolation): Promise<number[]> {
-  const driver = driverFor(`bench-memory-${isolation}-${runId}`, isolation);
+  const driver = driverFor(`${FLEET}-memory-${isolation}-${runId}`, isolation);
   const sandboxes = await Promise.all(Array.from({ length: count }, () => driver.create({ owner: "bench", lifetimeSeconds: 600 })));
   await new Promise((resolve) => setTimeout(resolve, 10_000));
   const usage: number[] = [];
@@ -200,21 +208,26 @@ async function checkSamples(harness: AgentHarness, sandboxId: string, runs: numb
   return samples;
 }
 
+// Starts compare with a plain `docker run`; the keystroke echo (a byte through the agent's long-lived
+// exec of tmux) with a byte through a running `docker exec -i … cat`; a check (one fresh exec per
+// check) with a plain `docker exec … true`.
+const baseline = await startBaseline({ fleet: `${FLEET}-${runId}`, samples: { run: 5, exec: 10, echo: 100 } });
 try {
-  const pooledAgent = await startAgentHarness({ poolSize: 1 });
+  await baseline.measure("before");
+  const pooledAgent = await startAgentHarness({ poolSize: 1, fleetPrefix: FLEET });
   harnesses.push(pooledAgent);
   const pooled = await measureStarts(pooledAgent, Number(process.env.BENCH_POOLED_RUNS ?? 20), true);
   progress("pooled", summary(pooled, 50, 95));
-  const coldAgent = await startAgentHarness({ poolSize: 0 });
+  const coldAgent = await startAgentHarness({ poolSize: 0, fleetPrefix: FLEET });
   harnesses.push(coldAgent);
   const cold = await measureStarts(coldAgent, Number(process.env.BENCH_COLD_RUNS ?? 10), false);
   progress("cold", summary(cold, 50, 95));
 
   // The default isolation beside the near-privileged opt-in: concurrent cold starts and idle memory.
-  const isolations: Record<string, { concurrent: Record<number, Record<string, number>>; idleMemMiB: number }> = {};
+  const isolations: Record<string, { concurrent: Concurrent; idleMemMiB: number }> = {};
   for (const isolation of [DEFAULT_ISOLATION, "privileged"] as const) {
-    const concurrent: Record<number, Record<string, number>> = {};
-    for (const count of [1, 5, 20]) {
+    const concurrent = {} as Concurrent;
+    for (const count of CONCURRENT_COUNTS) {
       const times = await concurrentColdStarts(count, isolation);
       concurrent[count] = { ...summary(times, 50, 95), max: round(Math.max(...times)) };
       progress("concurrent", { isolation, count, ...concurrent[count] });
@@ -224,6 +237,8 @@ try {
     progress("memory", { isolation, samples: memory.length, p50: isolations[isolation].idleMemMiB });
   }
   const defaults = isolations[DEFAULT_ISOLATION] as (typeof isolations)[string];
+  // This run is long and the machine's load moves: a third look at the baseline, between the starts and the terminal.
+  await baseline.measure("middle");
 
   const { sandboxId } = await startToPrompt(coldAgent);
   const echo = await echoSamples(coldAgent, sandboxId, Number(process.env.BENCH_KEYSTROKES ?? 500));
@@ -231,26 +246,48 @@ try {
   const flood = await throughput(coldAgent, sandboxId);
   progress("throughput", flood);
   const checks = await checkSamples(coldAgent, sandboxId, 20);
+  await baseline.measure("after");
 
+  const baselineMs = baseline.report();
+  const pooledStartMs = summary(pooled, 50, 95);
+  const coldStartMs = summary(cold, 50, 95);
+  const echoMs = summary(echo, 50, 99);
+  const checkMs = summary(checks, 50);
+  const concurrentRatios = (concurrent: Concurrent) =>
+    Object.fromEntries(Object.entries(concurrent).map(([count, times]) => [count, ratios(times, baselineMs.run)]));
   console.log(
     JSON.stringify({
-      pooledStartMs: summary(pooled, 50, 95),
-      coldStartMs: summary(cold, 50, 95),
+      pooledStartMs,
+      coldStartMs,
       concurrent1StartMs: defaults.concurrent[1],
       concurrent5StartMs: defaults.concurrent[5],
       concurrent20StartMs: defaults.concurrent[20],
       idleMemMiB: { p50: defaults.idleMemMiB },
       idleSandboxesIn8GiB: Math.floor(8192 / defaults.idleMemMiB),
-      echoMs: summary(echo, 50, 99),
+      echoMs,
       throughputMBps: flood.floodMBps,
       deliveredMBps: flood.deliveredMBps,
       bytesLost: flood.lost,
-      checkMs: summary(checks, 50),
+      checkMs,
       isolation: DEFAULT_ISOLATION,
-      byIsolation: isolations,
+      byIsolation: Object.fromEntries(
+        Object.entries(isolations).map(([isolation, figures]) => [
+          isolation,
+          { ...figures, concurrentRatio: concurrentRatios(figures.concurrent) },
+        ]),
+      ),
+      baselineMs,
+      pooledStartRatio: ratios(pooledStartMs, baselineMs.run),
+      coldStartRatio: ratios(coldStartMs, baselineMs.run),
+      concurrent1Ratio: ratios(defaults.concurrent[1], baselineMs.run),
+      concurrent5Ratio: ratios(defaults.concurrent[5], baselineMs.run),
+      concurrent20Ratio: ratios(defaults.concurrent[20], baselineMs.run),
+      echoRatio: ratios(echoMs, baselineMs.echo),
+      checkRatio: ratios(checkMs, baselineMs.exec),
     }),
   );
 } finally {
+  await baseline.close();
   for (const harness of harnesses) await harness.close();
   for (const fleet of fleets) await removeFleet(fleet);
 }

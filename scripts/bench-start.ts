@@ -2,20 +2,26 @@
  * `npm run bench:start`: how quickly Start gives a prompt, and how quickly a
  * keystroke comes back, through the whole path a browser uses:
  * socket.io client → web gateway → agent → sandbox shell → back.
- * Starts its own web app and agent (scripts/serve.sh) on spare ports.
- * Last line: {"startToPromptMs":{"p50","p95"},"echoMs":{"p50","p99"}}.
+ * Starts its own web app and agent (scripts/serve.sh) on spare ports
+ * (BENCH_WEB_PORT, BENCH_AGENT_PORT) with a fleet of its own (BENCH_FLEET).
+ * Each time is also given as a ratio to the same run's plain Docker baseline
+ * (scripts/lib/baseline.ts), measured before and after the main work.
+ * Last line: {"startToPromptMs":{"p50","p95"},"echoMs":{"p50","p99"},
+ * "baselineMs":{"run","echo"},"startToPromptRatio","echoRatio"}.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { removeFleet } from "@drydock/engine";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
-import { percentile } from "./lib/stats";
+import { ratios, startBaseline } from "./lib/baseline";
+import { summarize } from "./lib/stats";
 
 const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 10);
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 const webPort = Number(process.env.BENCH_WEB_PORT ?? 3200);
+const agentPort = Number(process.env.BENCH_AGENT_PORT ?? webPort + 1100);
 const base = `http://127.0.0.1:${webPort}`;
-const BENCH_FLEET = "bench-start";
+const BENCH_FLEET = process.env.BENCH_FLEET ?? "bench-start";
 
 type Terminal = Socket<TerminalServerEvents, TerminalClientEvents>;
 
@@ -113,12 +119,15 @@ async function measureEcho(): Promise<number[]> {
   return samples;
 }
 
+// A start compares with a plain `docker run`; a keystroke's echo (a byte through the agent's
+// long-lived exec of tmux) with a byte through a running `docker exec -i … cat`.
+const baseline = await startBaseline({ fleet: BENCH_FLEET, samples: { run: 5, echo: 100 } });
 const server = spawn("bash", ["scripts/serve.sh"], {
   env: {
     ...process.env,
     WEB_PORT: String(webPort),
     WEB_HOST: "127.0.0.1",
-    AGENT_PORT: String(webPort + 1100),
+    AGENT_PORT: String(agentPort),
     AGENT_FLEET: BENCH_FLEET,
     POOL_SIZE: "0",
   },
@@ -127,6 +136,7 @@ const server = spawn("bash", ["scripts/serve.sh"], {
 });
 try {
   await waitForServer(server);
+  await baseline.measure("before");
   // One warm-up run: the first request compiles the route.
   let { cookie } = await measureStartToPrompt();
   const startSamples: number[] = [];
@@ -137,14 +147,21 @@ try {
     console.error(JSON.stringify({ event: "start", run: i + 1, ms: Math.round(run.ms) }));
   }
   const echoSamples = await measureEcho();
-  const round = (value: number) => Math.round(value * 100) / 100;
+  await baseline.measure("after");
+  const baselineMs = baseline.report();
+  const startToPromptMs = summarize(startSamples, 50, 95);
+  const echoMs = summarize(echoSamples, 50, 99);
   console.log(
     JSON.stringify({
-      startToPromptMs: { p50: round(percentile(startSamples, 50)), p95: round(percentile(startSamples, 95)), runs: startSamples.length },
-      echoMs: { p50: round(percentile(echoSamples, 50)), p99: round(percentile(echoSamples, 99)), keystrokes: echoSamples.length },
+      startToPromptMs: { ...startToPromptMs, runs: startSamples.length },
+      echoMs: { ...echoMs, keystrokes: echoSamples.length },
+      baselineMs,
+      startToPromptRatio: ratios(startToPromptMs, baselineMs.run),
+      echoRatio: ratios(echoMs, baselineMs.echo),
     }),
   );
 } finally {
+  await baseline.close();
   if (server.pid) process.kill(-server.pid, "SIGTERM");
   await removeFleet(BENCH_FLEET);
 }

@@ -8,7 +8,11 @@
  * - startToPromptMs: from the click on Start to the shell's prompt on screen,
  *   timed in the page; each run waits for the pool to refill first;
  * - echoMs: from a key's keydown in the page to its echo arriving on the
- *   page's terminal socket; echoPaintMs: to the echo drawn in the terminal.
+ *   page's terminal socket; echoPaintMs: to the echo drawn in the terminal;
+ * - baselineMs and a ratio beside each time (scripts/lib/baseline.ts): a start
+ *   to a plain `docker run`, an echo to a byte through a running
+ *   `docker exec -i … cat`, both measured before and after the runs.
+ * Ports: BENCH_WEB_PORT, BENCH_AGENT_PORT; fleet: BENCH_FLEET.
  * Last line: one JSON object.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -17,14 +21,15 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { removeFleet } from "@drydock/engine";
 import { chromium, type Page } from "@playwright/test";
-import { percentile } from "./lib/stats";
+import { ratios, startBaseline } from "./lib/baseline";
+import { percentile, summarize } from "./lib/stats";
 
 const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 10);
 const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 const webPort = Number(process.env.BENCH_WEB_PORT ?? 3250);
-const agentPort = webPort + 1100;
+const agentPort = Number(process.env.BENCH_AGENT_PORT ?? webPort + 1100);
 const base = `http://127.0.0.1:${webPort}`;
-const BENCH_FLEET = "bench-web";
+const BENCH_FLEET = process.env.BENCH_FLEET ?? "bench-web";
 const LESSON = "/lessons/commit-a-container";
 const STATIC_DIR = join(import.meta.dirname, "../apps/web/.next/static");
 
@@ -58,6 +63,7 @@ async function lessonPageJs(page: Page): Promise<{ kb: number; files: number }> 
   return { kb: Math.round((bytes / 1024) * 10) / 10, files: scripts.size };
 }
 
+const baseline = await startBaseline({ fleet: BENCH_FLEET, samples: { run: 5, echo: 100 } });
 const server = spawn("bash", ["scripts/serve.sh"], {
   env: {
     ...process.env,
@@ -73,6 +79,7 @@ const server = spawn("bash", ["scripts/serve.sh"], {
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
 try {
   await waitFor("the web app answering", async () => (await fetch(base)).ok, server);
+  await baseline.measure("before");
   const js = await lessonPageJs(await browser.newPage());
 
   const startSamples: number[] = [];
@@ -111,6 +118,8 @@ try {
     if (sessionId) await context.request.delete(`${base}/api/sessions/${sessionId}`);
     await context.close();
   }
+  await baseline.measure("after");
+  const baselineMs = baseline.report();
   const round = (value: number) => Math.round(value * 100) / 100;
   console.log(
     JSON.stringify({
@@ -119,9 +128,14 @@ try {
       startToPromptMs: { p50: round(percentile(startSamples, 50)), p95: round(percentile(startSamples, 95)), runs: startSamples.length },
       echoMs: { p50: round(percentile(echoSamples, 50)), p99: round(percentile(echoSamples, 99)), keystrokes: echoSamples.length },
       echoPaintMs: { p50: round(percentile(paintSamples, 50)), p99: round(percentile(paintSamples, 99)) },
+      baselineMs,
+      startToPromptRatio: ratios(summarize(startSamples, 50, 95), baselineMs.run),
+      echoRatio: ratios(summarize(echoSamples, 50, 99), baselineMs.echo),
+      echoPaintRatio: ratios(summarize(paintSamples, 50, 99), baselineMs.echo),
     }),
   );
 } finally {
+  await baseline.close();
   await browser.close();
   if (server.pid) process.kill(-server.pid, "SIGTERM");
   await removeFleet(BENCH_FLEET);

@@ -2,7 +2,7 @@
 # scripts/provision.sh — prepares this host to run Drydock. `npm run provision`.
 #
 # Usage: sudo bash scripts/provision.sh [--for-tests]
-#   --for-tests   also install chromium (for the browser tests)
+#   --for-tests   also install chromium (browser tests) and shellcheck (lint)
 #   env DRYDOCK_REGISTRY_PORT (default 5000): host port of the registry, bound
 #       to 127.0.0.1 only.  DRYDOCK_DEBIAN_MIRROR (default deb.debian.org):
 #       where debootstrap fetches from; images always point at deb.debian.org.
@@ -329,7 +329,7 @@ step_preconditions() {
 
 step_packages() {
   local wanted=("${HOST_PACKAGES[@]}") missing=() pkg
-  ((FOR_TESTS)) && wanted+=(chromium)
+  ((FOR_TESTS)) && wanted+=(chromium shellcheck)
   begin 2 "Debian packages (${#wanted[@]})"
   for pkg in "${wanted[@]}"; do
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null) == installed ]] || missing+=("$pkg")

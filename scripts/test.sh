@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: every test, against real parts. Provisions what the tests need
-# (dockerd, images, registry, Chromium), then runs, in order: lint, type
-# check, unit tests, integration tests (real Docker engine and sandboxes, real
-# socket.io), browser tests (Debian's Chromium against the built app).
+# (dockerd, images, registry, Chromium, shellcheck), then runs, in order: lint
+# (`npm run lint`: Biome and shellcheck), type check, unit tests, integration
+# tests (real Docker engine and sandboxes, real socket.io), browser tests
+# (Debian's Chromium against the built app).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/lib/prepare.sh"
@@ -24,7 +25,7 @@ stage() {
   "$@" || failed_stages+=("$name")
 }
 
-stage lint npx biome check .
+stage lint npm run lint --silent
 stage typecheck npm run typecheck --silent
 stage unit npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 stage integration npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json"

@@ -35,16 +35,16 @@ privileged)
   ;;
 rootless) ;;
 *)
-  echo "drydock-sandbox-init: DRYDOCK_ISOLATION="${DRYDOCK_ISOLATION:-}" must be rootless or privileged (the engine sets it)" >&2
+  echo "drydock-sandbox-init: DRYDOCK_ISOLATION=\"${DRYDOCK_ISOLATION:-}\" must be rootless or privileged (the engine sets it)" >&2
   exit 64
   ;;
 esac
 
 uid=${DRYDOCK_UID:?the engine sets DRYDOCK_UID, the first id of the range of this sandbox}
-[[ $uid =~ ^[0-9]+$ ]] && ((uid >= 65536 && uid <= 4294901759)) || {
+if ! [[ $uid =~ ^[0-9]+$ ]] || ((uid < 65536 || uid > 4294901759)); then
   echo "drydock-sandbox-init: DRYDOCK_UID=$uid is not a usable id" >&2
   exit 64
-}
+fi
 runtime=/run/user/$uid
 # The learner's root is this uid: it owns their home, the inner engine's data
 # and its socket. Ids uid+1 … uid+65536 are the subordinate ids of the inner

@@ -1,4 +1,3 @@
-# shellcheck shell=bash
 # Shared by start.sh, test.sh and bench.sh: everything that must be in place
 # before Drydock runs. Sourced, not executed. Each step is skipped when up to date.
 #   prepare_all [provision options]   the host and the code side by side (below)

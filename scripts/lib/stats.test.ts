@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { percentile } from "./stats";
+import { percentile, summarize } from "./stats";
 
 describe("percentile", () => {
   it("takes the nearest rank", () => {
@@ -12,5 +12,12 @@ describe("percentile", () => {
 
   it("refuses an empty list", () => {
     expect(() => percentile([], 50)).toThrow(/no samples/);
+  });
+});
+
+describe("summarize", () => {
+  it("names each percentile and rounds to two decimals", () => {
+    expect(summarize([3.456, 1, 2, 10], 50, 95)).toEqual({ p50: 2, p95: 10 });
+    expect(summarize([1.23456], 99)).toEqual({ p99: 1.23 });
   });
 });

@@ -33,6 +33,8 @@ export interface AgentHarness {
 
 export interface AgentHarnessOptions {
   poolSize?: number;
+  /** How the harness's fleet name starts (default "test"); a random suffix keeps the fleet its own. */
+  fleetPrefix?: string;
   /** Default: $SANDBOX_ISOLATION, else the engine's default. */
   isolation?: SandboxIsolation;
   egress?: SandboxEgress;
@@ -47,7 +49,7 @@ export interface AgentHarnessOptions {
 export async function startAgentHarness(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
   const secret = "integration-secret-".padEnd(48, "x");
   // A fleet of its own: the harness never adopts or reaps another agent's sandboxes.
-  const fleet = `test-${randomBytes(4).toString("hex")}`;
+  const fleet = `${options.fleetPrefix ?? "test"}-${randomBytes(4).toString("hex")}`;
   // A network of its own too: its registry gateway then listens on its own address, beside a running
   // Drydock and other test runs, on the port the sandbox image expects.
   const network = await createTestNetwork();
