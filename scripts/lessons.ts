@@ -32,7 +32,7 @@ import {
   type RunLessonOptions,
   runLesson,
 } from "@drydock/lessons";
-import { createLogger, type Logger } from "@drydock/protocol";
+import { createLogger, type Logger } from "@drydock/server-kit";
 import { serveRegistry } from "../apps/sandbox-agent/src/registry-gateway";
 
 const USAGE = `usage: npm run lessons -- check [dir]

@@ -5,11 +5,10 @@ import {
   type ApiError,
   type CreateSandboxRequest,
   createSandboxRequestSchema,
-  type Logger,
   type SandboxInfo,
   type SandboxStatus,
-  verifyToken,
 } from "@drydock/protocol";
+import { type Logger, verifyToken } from "@drydock/server-kit";
 import type { SandboxFleet } from "./fleet";
 import type { AgentMetrics } from "./metrics";
 

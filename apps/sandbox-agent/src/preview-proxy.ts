@@ -1,12 +1,10 @@
 import { Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { EngineError, type PortEndpoint, type SandboxDriver } from "@drydock/engine";
+import { PREVIEW_TOKEN_HEADER, type PreviewPage, parseAgentPreviewPath } from "@drydock/protocol";
 import {
   forwardedHeaders,
   type Logger,
-  PREVIEW_TOKEN_HEADER,
-  type PreviewPage,
-  parseAgentPreviewPath,
   type RelayFailure,
   type RelayTarget,
   type RouteHandlers,
@@ -16,7 +14,7 @@ import {
   type TokenRefusal,
   verifyToken,
   writeRawResponse,
-} from "@drydock/protocol";
+} from "@drydock/server-kit";
 import { noAnswer, nothingListening, sandboxNotRunning } from "./preview-pages";
 
 export interface PreviewProxyDeps {

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { removeFleet } from "@drydock/engine";
-import { AGENT_API, mintToken, TERMINAL_NAMESPACE } from "@drydock/protocol";
+import { AGENT_API, TERMINAL_NAMESPACE } from "@drydock/protocol";
+import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
 

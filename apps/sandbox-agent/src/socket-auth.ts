@@ -1,5 +1,6 @@
-import type { Logger } from "@drydock/protocol";
-import { agentTerminalAuthSchema, verifyToken } from "@drydock/protocol";
+import { agentTerminalAuthSchema } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
+import { verifyToken } from "@drydock/server-kit";
 import type { Socket } from "socket.io";
 
 /** What a verified socket may do; set on socket.data by the middleware. */

@@ -9,7 +9,8 @@ import {
   type SandboxIsolation,
 } from "@drydock/engine";
 import { createTestNetwork, type TestNetwork } from "@drydock/engine/testing";
-import { AGENT_API, createLogger, mintToken, type Reply, type Right } from "@drydock/protocol";
+import { AGENT_API, type Reply } from "@drydock/protocol";
+import { createLogger, mintToken, type Right } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
 

@@ -1,7 +1,6 @@
 import {
   AGENT_API,
   apiErrorSchema,
-  mintToken,
   SANDBOX_NAMESPACE,
   type SandboxClientEvents,
   type SandboxInfo,
@@ -9,6 +8,7 @@ import {
   type SandboxStatus,
   sandboxInfoSchema,
 } from "@drydock/protocol";
+import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 
 export class AgentRefusal extends Error {

@@ -1,4 +1,4 @@
-import { createLogger } from "@drydock/protocol";
+import { createLogger } from "@drydock/server-kit";
 import { cookies } from "next/headers";
 import { NextResponse } from "next/server";
 import { SessionError } from "./sessions";

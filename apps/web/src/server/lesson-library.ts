@@ -1,5 +1,5 @@
 import { BUILT_IN_LESSONS_DIR, type Lesson, loadLessons } from "@drydock/lessons";
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import { webConfig } from "./config";
 import { LESSONS_KEY } from "./lessons";
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Lesson } from "@drydock/lessons";
-import { createLogger } from "@drydock/protocol";
+import { createLogger } from "@drydock/server-kit";
 
 const log = createLogger("web");
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger, PREVIEW_TOKEN_HEADER, verifyToken } from "@drydock/protocol";
+import { PREVIEW_TOKEN_HEADER } from "@drydock/protocol";
+import { createLogger, verifyToken } from "@drydock/server-kit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type PreviewSession, servePreviewGateway } from "./preview-gateway";
 import { GRANT_PATH, mintGrant, PREVIEW_COOKIE } from "./preview-grant";

@@ -1,19 +1,17 @@
 import { Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { agentPreviewPath, PREVIEW_TOKEN_HEADER, type PreviewPage } from "@drydock/protocol";
 import {
-  agentPreviewPath,
   forwardedHeaders,
   type Logger,
   mintToken,
-  PREVIEW_TOKEN_HEADER,
-  type PreviewPage,
   type RelayTarget,
   type RouteHandlers,
   relayHttp,
   relayUpgrade,
   routeFirst,
   writeRawResponse,
-} from "@drydock/protocol";
+} from "@drydock/server-kit";
 import { GRANT_PATH, GrantLedger, hasPreviewAccess, mintPreviewCookie, previewCookieHeader, withoutPreviewCookie } from "./preview-grant";
 import { isPreviewHost, isSafePreviewPath, parsePreviewHost, previewHostname } from "./preview-host";
 import { agentUnreachable, grantRefused, noAccess, noSuchPreview, previewFailed, sessionEnded } from "./preview-pages";

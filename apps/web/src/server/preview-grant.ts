@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { mintToken, verifyToken } from "@drydock/protocol";
+import { mintToken, verifyToken } from "@drydock/server-kit";
 
 /**
  * Who may see a preview. Drydock's main origin checks that the visitor owns

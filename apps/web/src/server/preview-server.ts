@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import { webConfig } from "./config";
 import { db } from "./db";
 import { servePreviewGateway } from "./preview-gateway";

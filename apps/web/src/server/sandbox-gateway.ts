@@ -4,13 +4,13 @@ import {
   type FilesDeleteRequest,
   type FilesWriteRequest,
   type FileWriteResult,
-  type Logger,
   type Reply,
   SANDBOX_NAMESPACE,
   type SandboxClientEvents,
   type SandboxServerEvents,
   type SandboxStatus,
 } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { Server, Socket } from "socket.io";
 import { forgetSavedFile, keepSavedFile, recordStepPassed } from "./learner-store";
 import { findLesson } from "./lessons";

@@ -1,4 +1,4 @@
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { Namespace, Server, Socket } from "socket.io";
 import { z } from "zod";
 import { ownedSession, SessionError } from "./sessions";

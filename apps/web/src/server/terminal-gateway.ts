@@ -1,10 +1,5 @@
-import {
-  browserTerminalAuthSchema,
-  type Logger,
-  TERMINAL_NAMESPACE,
-  type TerminalClientEvents,
-  type TerminalServerEvents,
-} from "@drydock/protocol";
+import { browserTerminalAuthSchema, TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { Server } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
 import { ownedSessionNamespace } from "./session-owner";
