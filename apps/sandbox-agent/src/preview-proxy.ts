@@ -72,7 +72,7 @@ export function createPreviewProxy({ driver, secret, log, onActivity }: PreviewP
   async function resolve(req: IncomingMessage): Promise<RelayTarget | Answer> {
     const route = parseAgentPreviewPath(req.url ?? "");
     if (!route) return { kind: "json", status: 404, body: { error: "Not a preview path." } };
-    const check = verifyToken(secret, req.headers[PREVIEW_TOKEN_HEADER], { sandboxId: route.sandboxId, needs: "read" });
+    const check = await verifyToken(secret, req.headers[PREVIEW_TOKEN_HEADER], { sandboxId: route.sandboxId, needs: "read" });
     if (!check.ok) {
       log.warn("preview.refused", { sandboxId: route.sandboxId, port: route.port, reason: check.reason });
       return {

@@ -54,7 +54,7 @@ async function send(path: string, headers: Record<string, string> = {}, hostHead
 
 /** Trades a fresh grant for the preview cookie, as the browser does after the main origin's redirect. */
 async function previewCookie(): Promise<string> {
-  const grant = mintGrant(secret, host);
+  const grant = await mintGrant(secret, host);
   const query = new URLSearchParams({ token: grant.token, nonce: grant.nonce, path: "/" });
   const response = await send(`${GRANT_PATH}?${query}`);
   const [cookie] = (response.headers["set-cookie"] ?? [""])[0]?.split(";") ?? [];
@@ -123,7 +123,7 @@ describe("the preview gateway", () => {
   });
 
   it("trades a grant once for a host-only, httpOnly cookie and sends the browser on to its path", async () => {
-    const grant = mintGrant(secret, host);
+    const grant = await mintGrant(secret, host);
     const query = new URLSearchParams({ token: grant.token, nonce: grant.nonce, path: "/app?x=1" });
     const traded = await send(`${GRANT_PATH}?${query}`);
     expect(traded.status).toBe(303);
@@ -134,7 +134,7 @@ describe("the preview gateway", () => {
   });
 
   it("refuses a grant that would send the browser to another host", async () => {
-    const grant = mintGrant(secret, host);
+    const grant = await mintGrant(secret, host);
     const query = new URLSearchParams({ token: grant.token, nonce: grant.nonce, path: "//evil.example/" });
     expect((await send(`${GRANT_PATH}?${query}`)).status).toBe(403);
   });
@@ -148,7 +148,7 @@ describe("the preview gateway", () => {
     expect(request?.url).toBe(`/v1/sandboxes/${sandboxId}/ports/8888/http/app/page?q=1`);
     expect(request?.headers.cookie).toBe("theme=dark");
     expect(request?.headers["x-forwarded-host"]).toBe(`${host}:${webPort}`);
-    expect(verifyToken(secret, request?.headers[PREVIEW_TOKEN_HEADER], { sandboxId, needs: "read" }).ok).toBe(true);
+    expect((await verifyToken(secret, request?.headers[PREVIEW_TOKEN_HEADER], { sandboxId, needs: "read" })).ok).toBe(true);
   });
 
   it("does not let a cookie for one port open another", async () => {

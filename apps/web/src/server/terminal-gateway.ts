@@ -18,7 +18,10 @@ export function serveTerminalGateway(io: Server, log: Logger): void {
     const auth = browserTerminalAuthSchema.safeParse(browser.handshake.auth);
     const { size, terminal } = auth.success ? auth.data : {};
     const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agentUrl}${TERMINAL_NAMESPACE}`, {
-      auth: { token: agentAt(agentUrl).terminalToken(sandboxId, "write"), sandboxId, size, terminal },
+      auth: (callback) =>
+        void agentAt(agentUrl)
+          .terminalToken(sandboxId, "write")
+          .then((token) => callback({ token, sandboxId, size, terminal })),
       transports: ["websocket"],
       reconnection: false,
     });
