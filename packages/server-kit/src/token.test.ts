@@ -1,4 +1,4 @@
-import { SignJWT, UnsecuredJWT } from "jose";
+import { type JWTPayload, SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { mintToken, verifyToken } from "./token";
 
@@ -6,6 +6,11 @@ const secret = "s".repeat(40);
 const other = "o".repeat(40);
 const now = Date.UTC(2026, 0, 1);
 const seconds = now / 1000;
+
+/** A JWT signed with the right secret, with claims the minter would never write. */
+function signed(claims: JWTPayload): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).sign(new TextEncoder().encode(secret));
+}
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -45,35 +50,9 @@ describe("tokens", () => {
           .setExpirationTime(seconds + 60)
           .encode(),
     ],
-    [
-      "malformed",
-      () =>
-        new SignJWT({ rights: "write" })
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject("sbx_1")
-          .setAudience("someone-else")
-          .setExpirationTime(seconds + 60)
-          .sign(new TextEncoder().encode(secret)),
-    ],
-    [
-      "malformed",
-      () =>
-        new SignJWT({ rights: "everything" })
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject("sbx_1")
-          .setAudience("drydock")
-          .setExpirationTime(seconds + 60)
-          .sign(new TextEncoder().encode(secret)),
-    ],
-    [
-      "malformed",
-      () =>
-        new SignJWT({ rights: "write" })
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject("sbx_1")
-          .setAudience("drydock")
-          .sign(new TextEncoder().encode(secret)),
-    ],
+    ["malformed", () => signed({ sub: "sbx_1", rights: "write", aud: "someone-else", exp: seconds + 60 })],
+    ["malformed", () => signed({ sub: "sbx_1", rights: "everything", aud: "drydock", exp: seconds + 60 })],
+    ["malformed", () => signed({ sub: "sbx_1", rights: "write", aud: "drydock" })],
   ])("refuses a %s token (case %#)", async (reason, token) => {
     const check = await verifyToken(secret, await token(), { sandboxId: "sbx_1", needs: "write" }, now);
     expect(check).toMatchObject({ ok: false, reason });
