@@ -42,8 +42,8 @@ prepare_database() {
 prepare_web_build() {
   cd "$DRYDOCK_ROOT"
   local stamp_file="$DRYDOCK_STATE/web-build.stamp" stamp
-  stamp=$(git ls-files -s apps/web packages/protocol package-lock.json | sha256sum | cut -c1-16)
-  stamp+="-$(git diff --no-ext-diff -- apps/web packages/protocol | sha256sum | cut -c1-16)"
+  stamp=$(git ls-files -s apps/web packages/protocol packages/server-kit package-lock.json | sha256sum | cut -c1-16)
+  stamp+="-$(git diff --no-ext-diff -- apps/web packages/protocol packages/server-kit | sha256sum | cut -c1-16)"
   if [[ -f apps/web/.next/BUILD_ID && -f "$stamp_file" && "$(cat "$stamp_file")" == "$stamp" ]]; then
     say "web build … up to date"
   else
