@@ -16,6 +16,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { databaseFilePath, resolveDatabaseUrl } from "./database-url";
 import { runAsCli } from "./run-as-cli";
@@ -150,9 +151,14 @@ export async function markMigrationRolledBack(databaseUrl: string, migrationName
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Strict: an unknown flag, a stray argument or --rolled-back without its name throws, and the message says which.
+  const { values } = parseArgs({
+    args: argv,
+    options: { help: { type: "boolean", short: "h" }, "rolled-back": { type: "string" } },
+  });
   const url = resolveDatabaseUrl();
   const database = databaseFilePath(url);
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (values.help) {
     process.stdout.write(
       "usage: tsx prisma/migrate.ts                       apply pending migrations\n" +
         "       tsx prisma/migrate.ts --rolled-back <name>  mark a failed migration rolled back\n" +
@@ -160,15 +166,13 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const rolledBack = argv.indexOf("--rolled-back");
-  if (rolledBack !== -1) {
-    const name = argv[rolledBack + 1];
+  const name = values["rolled-back"];
+  if (name !== undefined) {
     if (!name) throw new Error("--rolled-back needs a migration name");
     await markMigrationRolledBack(url, name);
     process.stdout.write(`${JSON.stringify({ rolledBack: name, database })}\n`);
     return 0;
   }
-  if (argv.length > 0) throw new Error(`unknown arguments: ${argv.join(" ")} (try --help)`);
   const { applied } = await migrateDatabase(url);
   for (const name of applied) {
     process.stdout.write(`${JSON.stringify({ applied: name, database })}\n`);

@@ -12,6 +12,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { runAsCli } from "./run-as-cli";
 import { engineError, migrationLockToml, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 
@@ -69,13 +70,18 @@ export async function createNextMigration(options: NewMigrationOptions): Promise
 }
 
 async function main(argv: string[]): Promise<number> {
-  const draft = argv.includes("--draft");
-  const names = argv.filter((arg) => !arg.startsWith("--"));
-  if (names.length !== 1 || argv.includes("--help")) {
+  // Strict: an unknown flag throws, and the message says which.
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { draft: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+  });
+  const [name] = positionals;
+  if (name === undefined || positionals.length !== 1 || values.help) {
     process.stderr.write("usage: tsx prisma/new-migration.ts <name> [--draft]\n");
     return 2;
   }
-  const created = await createNextMigration({ name: names[0] as string, draft });
+  const created = await createNextMigration({ name, draft: values.draft ?? false });
   if (created === null) {
     process.stdout.write("prisma/schema.prisma already matches the migrations: nothing to create.\n");
   } else {

@@ -56,7 +56,7 @@ async function startToPrompt(harness: AgentHarness): Promise<{ ms: number; sandb
   const started = performance.now();
   const response = await fetch(`${harness.agent.url}${AGENT_API.sandboxes}`, {
     method: "POST",
-    headers: harness.manageHeaders(),
+    headers: await harness.manageHeaders(),
     body: JSON.stringify({ owner: "bench" }),
   });
   const { id: sandboxId } = (await response.json()) as { id: string };

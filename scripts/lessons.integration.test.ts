@@ -1,5 +1,5 @@
 import { BUILT_IN_LESSONS_DIR, formatRunTable, loadLessons } from "@drydock/lessons";
-import { createLogger } from "@drydock/protocol";
+import { createLogger } from "@drydock/server-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunnerEnvironment, runOnFreshSandbox, startRunnerEnvironment } from "./lessons";
 

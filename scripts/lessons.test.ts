@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 /** The command line as an author runs it: `npm run lessons -- check [dir]`. */
 function lessonsCli(...args: string[]) {
   const result = spawnSync("npx", ["tsx", "scripts/lessons.ts", ...args], { encoding: "utf8", timeout: 60_000 });
-  return { status: result.status, stdout: result.stdout };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 describe("npm run lessons -- check", () => {
@@ -17,7 +17,7 @@ describe("npm run lessons -- check", () => {
   });
 
   it("passes on the built-in lessons", () => {
-    expect(lessonsCli("check")).toEqual({ status: 0, stdout: "3 lesson(s) valid, 0 problems.\n" });
+    expect(lessonsCli("check")).toMatchObject({ status: 0, stdout: "3 lesson(s) valid, 0 problems.\n" });
   });
 
   it("fails on a broken lesson, naming file:line:col, what is wrong and the fix", async () => {
@@ -38,5 +38,19 @@ describe("npm run lessons -- check", () => {
       `${scratch}/broken/steps/01-first.md:8:1: The check script does not pass \`bash -n\`: syntax error: unexpected end of file.`,
     );
     expect(stdout).toContain("0 lesson(s) valid, 3 problems.");
+  });
+});
+
+describe("npm run lessons -- bad usage", () => {
+  it("refuses an unknown flag with exit 2, naming the flag, before touching Docker", () => {
+    const { status, stdout, stderr } = lessonsCli("test", "--job", "2");
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("Unknown option '--job'");
+    expect(stderr).toContain("npm run lessons -- test [--dir DIR] [--jobs N] [--transcripts DIR] [id...]");
+  });
+
+  it("prints the usage on --help, with exit 0", () => {
+    expect(lessonsCli("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("npm run lessons -- check [dir]") });
   });
 });

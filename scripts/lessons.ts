@@ -8,8 +8,8 @@
  *                                        each lesson's terminal transcript into DIR)
  *   import-killercoda SCENARIO OUT       convert a Killercoda scenario folder into a lesson folder
  *
- * Exit status 0 when everything passed, 1 otherwise, 2 on bad usage. Logs are
- * JSON lines on stderr; results on stdout.
+ * Exit status 0 when everything passed, 1 otherwise, 2 on bad usage (what was
+ * wrong and the usage, on stderr). Logs are JSON lines on stderr; results on stdout.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -32,12 +32,9 @@ import {
   type RunLessonOptions,
   runLesson,
 } from "@drydock/lessons";
-import { createLogger, type Logger } from "@drydock/protocol";
+import { createLogger, type Logger } from "@drydock/server-kit";
 import { serveRegistry } from "../apps/sandbox-agent/src/registry-gateway";
-
-const USAGE = `usage: npm run lessons -- check [dir]
-       npm run lessons -- test [--dir DIR] [--jobs N] [--transcripts DIR] [id...]
-       npm run lessons -- import-killercoda SCENARIO_DIR OUT_DIR`;
+import { LESSONS_USAGE, type LessonsCommand, parseLessonsArgs, UsageError } from "./lessons-args";
 
 /** The real registry on this host (scripts/provision.sh publishes it on 127.0.0.1). */
 const REGISTRY_UPSTREAM = process.env.REGISTRY_UPSTREAM ?? `http://127.0.0.1:${process.env.DRYDOCK_REGISTRY_PORT ?? 5000}`;
@@ -228,18 +225,7 @@ async function check(dir: string): Promise<number> {
   return count === 0 ? 0 : 1;
 }
 
-async function test(args: string[]): Promise<number> {
-  let dir = BUILT_IN_LESSONS_DIR;
-  let jobs = 1;
-  let transcripts: string | undefined;
-  const ids: string[] = [];
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index] ?? "";
-    if (arg === "--dir") dir = args[++index] ?? dir;
-    else if (arg === "--jobs") jobs = Number(args[++index] ?? 1) || 1;
-    else if (arg === "--transcripts") transcripts = args[++index];
-    else ids.push(arg);
-  }
+async function test({ dir = BUILT_IN_LESSONS_DIR, jobs, transcripts, ids }: Extract<LessonsCommand, { command: "test" }>): Promise<number> {
   const { lessons, problems } = await loadLessons(dir);
   if (problems.length > 0) {
     for (const problem of problems) console.log(formatProblem(problem, display));
@@ -269,12 +255,7 @@ async function test(args: string[]): Promise<number> {
   return results.every((result) => result.passed) ? 0 : 1;
 }
 
-async function importKillercoda(args: string[]): Promise<number> {
-  const [scenario, out] = args;
-  if (!scenario || !out) {
-    console.log(USAGE);
-    return 2;
-  }
+async function importKillercoda(scenario: string, out: string): Promise<number> {
   const report = await importKillercodaScenario(scenario, out);
   console.log(formatImportReport(report, display));
   const { problems } = await loadLesson(out);
@@ -284,17 +265,24 @@ async function importKillercoda(args: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  switch (command) {
+  let parsed: LessonsCommand;
+  try {
+    parsed = parseLessonsArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n${LESSONS_USAGE}`);
+    return 2;
+  }
+  switch (parsed.command) {
+    case "help":
+      console.log(LESSONS_USAGE);
+      return 0;
     case "check":
-      return check(args[0] ?? BUILT_IN_LESSONS_DIR);
+      return check(parsed.dir ?? BUILT_IN_LESSONS_DIR);
     case "test":
-      return test(args);
+      return test(parsed);
     case "import-killercoda":
-      return importKillercoda(args);
-    default:
-      console.log(USAGE);
-      return 2;
+      return importKillercoda(parsed.scenario, parsed.out);
   }
 }
 

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
-import { createLogger, MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
+import { MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
+import { createLogger } from "@drydock/server-kit";
 import next from "next";
 import { Server } from "socket.io";
 import { parseWebConfig } from "./src/server/config";

@@ -1,7 +1,7 @@
 import { AGENT_API, SANDBOX_NAMESPACE, TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentHarness, refusal, request, startAgentHarness } from "./testing/agent-harness";
+import { type AgentHarness, forgeSignature, refusal, request, startAgentHarness } from "./testing/agent-harness";
 
 type TerminalClient = Socket<TerminalServerEvents, TerminalClientEvents>;
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const response = await fetch(`${harness.agent.url}${AGENT_API.sandbox(sandboxId)}`, {
     method: "DELETE",
-    headers: harness.manageHeaders(),
+    headers: await harness.manageHeaders(),
   });
   expect(response.status).toBe(204);
   await harness.close();
@@ -48,7 +48,7 @@ describe("agent control API", () => {
     expect(await anonymous.json()).toMatchObject({ error: expect.stringContaining("No token") });
     const wrongKind = await fetch(`${url}${AGENT_API.sandboxes}`, {
       method: "POST",
-      headers: harness.manageHeaders(harness.token(sandboxId, "write")),
+      headers: await harness.manageHeaders(await harness.token(sandboxId, "write")),
       body: "{}",
     });
     expect(wrongKind.status).toBe(401);
@@ -56,9 +56,13 @@ describe("agent control API", () => {
 
   it("answers bad input with 400 and a hint, and keeps serving", async () => {
     const { url } = harness.agent;
-    const notJson = await fetch(`${url}${AGENT_API.sandboxes}`, { method: "POST", headers: harness.manageHeaders(), body: "{not json" });
+    const notJson = await fetch(`${url}${AGENT_API.sandboxes}`, {
+      method: "POST",
+      headers: await harness.manageHeaders(),
+      body: "{not json",
+    });
     expect(notJson.status).toBe(400);
-    const noOwner = await fetch(`${url}${AGENT_API.sandboxes}`, { method: "POST", headers: harness.manageHeaders(), body: "{}" });
+    const noOwner = await fetch(`${url}${AGENT_API.sandboxes}`, { method: "POST", headers: await harness.manageHeaders(), body: "{}" });
     expect(noOwner.status).toBe(400);
     expect(await noOwner.json()).toMatchObject({ error: "Invalid sandbox request." });
     expect((await fetch(`${url}${AGENT_API.health}`)).status).toBe(200);
@@ -68,7 +72,7 @@ describe("agent control API", () => {
 describe.each([TERMINAL_NAMESPACE, SANDBOX_NAMESPACE])("agent sockets on %s", (namespace) => {
   it.each([
     ["a missing token", () => ({ sandboxId }), /needs a token/],
-    ["a forged token", () => ({ sandboxId, token: `${harness.token(sandboxId, "write").split(".")[0]}.AAAA` }), /signature/],
+    ["a forged token", () => ({ sandboxId, token: harness.token(sandboxId, "write").then(forgeSignature) }), /signature/],
     ["an expired token", () => ({ sandboxId, token: harness.token(sandboxId, "write", -1) }), /expired/],
     ["a token for another sandbox", () => ({ sandboxId, token: harness.token("sbx_other", "write") }), /another sandbox/],
   ])("refuses %s", async (_name, auth, reason) => {

@@ -1,7 +1,8 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { applyNetworkPolicy, type NetworkPolicy, type SandboxDriver } from "@drydock/engine";
-import { type Logger, MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
+import { MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import { Server } from "socket.io";
 import { checks } from "./features/checks";
 import { files } from "./features/files";

@@ -21,10 +21,10 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-function post(owner: string) {
+async function post(owner: string) {
   return fetch(`${harness.agent.url}${AGENT_API.sandboxes}`, {
     method: "POST",
-    headers: harness.manageHeaders(),
+    headers: await harness.manageHeaders(),
     body: JSON.stringify({ owner }),
   });
 }
@@ -84,7 +84,7 @@ describe("warm pool and life cycle", () => {
     await fleet.sweep(Date.now() + 3_601_000);
     await until(() => statuses.at(-1)?.state === "gone", "removal");
     expect((await harness.driver.list()).map((s) => s.id)).not.toContain(sandboxId);
-    const status = await fetch(`${harness.agent.url}${AGENT_API.sandbox(sandboxId)}`, { headers: harness.manageHeaders() });
+    const status = await fetch(`${harness.agent.url}${AGENT_API.sandbox(sandboxId)}`, { headers: await harness.manageHeaders() });
     expect(status.status).toBe(404);
   });
 

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { type Assignment, newSandboxId, type SandboxDriver, type SandboxLimits } from "@drydock/engine";
-import type { Logger, SandboxState, SandboxStatus } from "@drydock/protocol";
+import type { SandboxState, SandboxStatus } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { AgentMetrics } from "./metrics";
 
 export interface FleetPolicy {

@@ -5,11 +5,10 @@ import {
   type ApiError,
   type CreateSandboxRequest,
   createSandboxRequestSchema,
-  type Logger,
   type SandboxInfo,
   type SandboxStatus,
-  verifyToken,
 } from "@drydock/protocol";
+import { type Logger, verifyToken } from "@drydock/server-kit";
 import type { SandboxFleet } from "./fleet";
 import type { AgentMetrics } from "./metrics";
 
@@ -59,7 +58,7 @@ async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status:
     return { status: 200, body: await deps.metrics.registry.metrics(), contentType: deps.metrics.registry.contentType };
   }
 
-  authorize(deps.secret, req);
+  await authorize(deps.secret, req);
   if (url.pathname === AGENT_API.sandboxes && req.method === "POST") {
     const request = createSandboxRequestSchema.safeParse(await readJson(req));
     if (!request.success) {
@@ -84,10 +83,10 @@ async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status:
   throw new HttpError(404, { error: `No route for ${req.method} ${url.pathname}.` });
 }
 
-function authorize(secret: string, req: IncomingMessage): void {
+async function authorize(secret: string, req: IncomingMessage): Promise<void> {
   const header = req.headers.authorization ?? "";
   const token = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : undefined;
-  const check = verifyToken(secret, token, { sandboxId: "*", needs: "manage" });
+  const check = await verifyToken(secret, token, { sandboxId: "*", needs: "manage" });
   if (!check.ok) {
     throw new HttpError(401, { error: `Unauthorized: ${check.message}`, hint: "Only the control plane may call this API." });
   }

@@ -1,5 +1,5 @@
 import { DockerInDockerDriver, EngineError, networkGateway } from "@drydock/engine";
-import { createLogger } from "@drydock/protocol";
+import { createLogger } from "@drydock/server-kit";
 import { startAgent } from "./agent";
 import { loadConfig } from "./config";
 

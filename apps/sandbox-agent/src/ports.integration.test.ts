@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { agentPreviewPath, type PortInfo, type PortsChanged, PREVIEW_TOKEN_HEADER, SANDBOX_NAMESPACE } from "@drydock/protocol";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentHarness, request, startAgentHarness } from "./testing/agent-harness";
+import { type AgentHarness, forgeSignature, request, startAgentHarness } from "./testing/agent-harness";
 import { websocketExchange } from "./testing/websocket-client";
 
 let harness: AgentHarness;
@@ -120,7 +120,7 @@ describe("the preview proxy", () => {
   });
 
   it("returns the app's page, with its headers, for a read token", async () => {
-    const response = await fetch(previewUrl(8080, "/index.html?x=1"), { headers: withToken(harness.token(sandboxId, "read")) });
+    const response = await fetch(previewUrl(8080, "/index.html?x=1"), { headers: withToken(await harness.token(sandboxId, "read")) });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
     expect(await response.text()).toContain("hello from the sandbox");
@@ -130,7 +130,7 @@ describe("the preview proxy", () => {
     const body = randomBytes(512 * 1024);
     const response = await fetch(previewUrl(9000, "/upload?x=1"), {
       method: "POST",
-      headers: { ...withToken(harness.token(sandboxId, "read")), "x-app": "kept" },
+      headers: { ...withToken(await harness.token(sandboxId, "read")), "x-app": "kept" },
       body,
     });
     expect(response.status).toBe(200);
@@ -152,18 +152,18 @@ describe("the preview proxy", () => {
   });
 
   it.each([
-    ["no token", () => ({}), 401, /No token/],
-    ["a forged token", () => withToken(`${harness.token(sandboxId, "write").split(".")[0]}.AAAA`), 401, /signature/],
-    ["an expired token", () => withToken(harness.token(sandboxId, "read", -1)), 401, /expired/],
-    ["a token for another sandbox", () => withToken(harness.token("sbx_other", "write")), 403, /another sandbox/],
+    ["no token", async () => ({}), 401, /No token/],
+    ["a forged token", async () => withToken(await harness.token(sandboxId, "write").then(forgeSignature)), 401, /signature/],
+    ["an expired token", async () => withToken(await harness.token(sandboxId, "read", -1)), 401, /expired/],
+    ["a token for another sandbox", async () => withToken(await harness.token("sbx_other", "write")), 403, /another sandbox/],
   ])("refuses %s", async (_name, headers, status, message) => {
-    const response = await fetch(previewUrl(8080, "/"), { headers: headers() });
+    const response = await fetch(previewUrl(8080, "/"), { headers: await headers() });
     expect(response.status).toBe(status);
     expect((await response.json()) as { error: string }).toMatchObject({ error: expect.stringMatching(message) });
   });
 
   it("shows what to do when nothing listens on the port", async () => {
-    const response = await fetch(previewUrl(8899, "/"), { headers: withToken(harness.token(sandboxId, "read")) });
+    const response = await fetch(previewUrl(8899, "/"), { headers: withToken(await harness.token(sandboxId, "read")) });
     expect(response.status).toBe(502);
     expect(response.headers.get("content-type")).toContain("text/html");
     expect(await response.text()).toContain("Nothing is listening on port 8899 in your sandbox yet");
@@ -171,33 +171,36 @@ describe("the preview proxy", () => {
 
   it("says so when the sandbox is gone", async () => {
     const response = await fetch(previewUrl(8080, "/", "sbx_0000000000000000"), {
-      headers: withToken(harness.token("sbx_0000000000000000", "read")),
+      headers: withToken(await harness.token("sbx_0000000000000000", "read")),
     });
     expect(response.status).toBe(404);
     expect(await response.text()).toContain("Your sandbox is not running");
   });
 
   it("relays a WebSocket: the upgrade, then messages both ways", async () => {
-    const exchange = await websocketExchange(previewUrl(9000, "/socket"), withToken(harness.token(sandboxId, "read")), ["one", "two"]);
+    const exchange = await websocketExchange(previewUrl(9000, "/socket"), withToken(await harness.token(sandboxId, "read")), [
+      "one",
+      "two",
+    ]);
     expect(exchange).toMatchObject({ status: 101, accepted: true, replies: ["echo: one", "echo: two"] });
   });
 
   it("refuses a WebSocket without a token, and shows the 502 page for a closed port", async () => {
     const refused = await websocketExchange(previewUrl(9000, "/socket"), {}, ["never sent"]);
     expect(refused.status).toBe(401);
-    const closed = await websocketExchange(previewUrl(9001, "/socket"), withToken(harness.token(sandboxId, "read")), ["never sent"]);
+    const closed = await websocketExchange(previewUrl(9001, "/socket"), withToken(await harness.token(sandboxId, "read")), ["never sent"]);
     expect(closed.status).toBe(502);
     expect(closed.body).toContain("Nothing is listening on port 9001");
   });
 
   it("relays an app's refusal of an upgrade as it is", async () => {
-    const exchange = await websocketExchange(previewUrl(8080, "/"), withToken(harness.token(sandboxId, "read")), ["never sent"]);
+    const exchange = await websocketExchange(previewUrl(8080, "/"), withToken(await harness.token(sandboxId, "read")), ["never sent"]);
     expect(exchange.status).toBe(200);
     expect(exchange.body).toContain("hello from the sandbox");
   });
 
   it("answers a small GET quickly (p50 over 100 requests)", async () => {
-    const headers = withToken(harness.token(sandboxId, "read", 120));
+    const headers = withToken(await harness.token(sandboxId, "read", 120));
     const timings: number[] = [];
     for (let index = 0; index < 100; index++) {
       const started = performance.now();

@@ -1,12 +1,10 @@
 import { Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { EngineError, type PortEndpoint, type SandboxDriver } from "@drydock/engine";
+import { PREVIEW_TOKEN_HEADER, type PreviewPage, parseAgentPreviewPath } from "@drydock/protocol";
 import {
   forwardedHeaders,
   type Logger,
-  PREVIEW_TOKEN_HEADER,
-  type PreviewPage,
-  parseAgentPreviewPath,
   type RelayFailure,
   type RelayTarget,
   type RouteHandlers,
@@ -16,7 +14,7 @@ import {
   type TokenRefusal,
   verifyToken,
   writeRawResponse,
-} from "@drydock/protocol";
+} from "@drydock/server-kit";
 import { noAnswer, nothingListening, sandboxNotRunning } from "./preview-pages";
 
 export interface PreviewProxyDeps {
@@ -74,7 +72,7 @@ export function createPreviewProxy({ driver, secret, log, onActivity }: PreviewP
   async function resolve(req: IncomingMessage): Promise<RelayTarget | Answer> {
     const route = parseAgentPreviewPath(req.url ?? "");
     if (!route) return { kind: "json", status: 404, body: { error: "Not a preview path." } };
-    const check = verifyToken(secret, req.headers[PREVIEW_TOKEN_HEADER], { sandboxId: route.sandboxId, needs: "read" });
+    const check = await verifyToken(secret, req.headers[PREVIEW_TOKEN_HEADER], { sandboxId: route.sandboxId, needs: "read" });
     if (!check.ok) {
       log.warn("preview.refused", { sandboxId: route.sandboxId, port: route.port, reason: check.reason });
       return {

@@ -1,5 +1,6 @@
 import { EngineError } from "@drydock/engine";
-import type { Ack, Logger } from "@drydock/protocol";
+import type { Ack } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 
 /** A refusal meant for the caller: its message is safe and useful to show. */
 export class RequestError extends Error {

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { removeFleet } from "@drydock/engine";
-import { AGENT_API, mintToken, TERMINAL_NAMESPACE } from "@drydock/protocol";
+import { AGENT_API, TERMINAL_NAMESPACE } from "@drydock/protocol";
+import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -36,20 +37,20 @@ async function startAgentProcess(port: number): Promise<ChildProcess> {
   return child;
 }
 
-const manage = () => ({
-  authorization: `Bearer ${mintToken(secret, { sub: "*", rights: "manage" }, 30)}`,
+const manage = async () => ({
+  authorization: `Bearer ${await mintToken(secret, { sub: "*", rights: "manage" }, 30)}`,
   "content-type": "application/json",
 });
 
 async function statusOf(url: string, sandboxId: string): Promise<string> {
-  const response = await fetch(`${url}${AGENT_API.sandbox(sandboxId)}`, { headers: manage() });
+  const response = await fetch(`${url}${AGENT_API.sandbox(sandboxId)}`, { headers: await manage() });
   return response.ok ? ((await response.json()) as { state: string }).state : `http ${response.status}`;
 }
 
 function terminalOutput(url: string, sandboxId: string): { socket: Socket; text: () => string } {
   let text = "";
   const socket = io(`${url}${TERMINAL_NAMESPACE}`, {
-    auth: { sandboxId, token: mintToken(secret, { sub: sandboxId, rights: "write" }, 30) },
+    auth: (callback) => void mintToken(secret, { sub: sandboxId, rights: "write" }, 30).then((token) => callback({ sandboxId, token })),
     transports: ["websocket"],
     reconnection: false,
   });
@@ -80,7 +81,7 @@ describe("an agent killed with SIGKILL", () => {
     const first = await startAgentProcess(port);
     const created = await fetch(`${url}${AGENT_API.sandboxes}`, {
       method: "POST",
-      headers: manage(),
+      headers: await manage(),
       body: JSON.stringify({ owner: "learner-restart" }),
     });
     const { id: sandboxId } = (await created.json()) as { id: string };

@@ -1,5 +1,6 @@
 import type { SandboxDriver } from "@drydock/engine";
-import { type Logger, SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
+import { SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { Namespace, Server, Socket } from "socket.io";
 import type { SandboxFleet } from "./fleet";
 import type { SandboxAccess } from "./socket-auth";

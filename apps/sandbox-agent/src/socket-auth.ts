@@ -1,5 +1,5 @@
-import type { Logger } from "@drydock/protocol";
-import { agentTerminalAuthSchema, verifyToken } from "@drydock/protocol";
+import { agentTerminalAuthSchema } from "@drydock/protocol";
+import { type Logger, verifyToken } from "@drydock/server-kit";
 import type { Socket } from "socket.io";
 
 /** What a verified socket may do; set on socket.data by the middleware. */
@@ -13,16 +13,19 @@ export interface SandboxAccess {
  * names. A refusal carries the reason in the error's message.
  */
 export function requireSandboxToken(secret: string, log: Logger) {
-  return (socket: Socket, next: (error?: Error) => void) => {
+  const admit = async (socket: Socket): Promise<Error | undefined> => {
     const auth = agentTerminalAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(new Error("Refused: the handshake needs a token and a sandboxId."));
-    const check = verifyToken(secret, auth.data.token, { sandboxId: auth.data.sandboxId, needs: "read" });
+    if (!auth.success) return new Error("Refused: the handshake needs a token and a sandboxId.");
+    const check = await verifyToken(secret, auth.data.token, { sandboxId: auth.data.sandboxId, needs: "read" });
     if (!check.ok) {
       log.warn("socket.refused", { namespace: socket.nsp.name, sandboxId: auth.data.sandboxId, reason: check.reason });
-      return next(new Error(`Refused: ${check.message}`));
+      return new Error(`Refused: ${check.message}`);
     }
     const access: SandboxAccess = { sandboxId: auth.data.sandboxId, canWrite: check.claims.rights !== "read" };
     Object.assign(socket.data, access);
-    next();
+    return undefined;
+  };
+  return (socket: Socket, next: (error?: Error) => void) => {
+    admit(socket).then(next, next);
   };
 }

@@ -1,7 +1,6 @@
 import type { SandboxDriver, TtySession } from "@drydock/engine";
 import {
   agentTerminalAuthSchema,
-  type Logger,
   TERMINAL_NAMESPACE,
   type TerminalClientEvents,
   type TerminalServerEvents,
@@ -9,6 +8,7 @@ import {
   terminalInputSchema,
   terminalSizeSchema,
 } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { Namespace, Server, Socket } from "socket.io";
 import type { SandboxFleet } from "./fleet";
 import type { AgentMetrics } from "./metrics";

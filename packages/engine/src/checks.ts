@@ -1,15 +1,10 @@
+import type { CheckOutcome } from "@drydock/protocol";
+
 /**
  * A lesson step's check: a shell script run inside the sandbox. Exit 0 passes;
- * lines on stdout starting "FAIL:" say why it did not.
+ * lines on stdout starting "FAIL:" say why it did not. Its result is the
+ * wire's `CheckOutcome`, declared once in @drydock/protocol.
  */
-export interface CheckResult {
-  passed: boolean;
-  /** The learner-facing reason: the FAIL: lines, or a generic one. */
-  message: string;
-  /** stdout and stderr, capped. */
-  output: string;
-  durationMs: number;
-}
 
 export interface CheckOptions {
   timeoutMs: number;
@@ -31,7 +26,7 @@ export function interpretCheck(
   run: { exitCode: number; stdout: string; stderr: string; truncated: boolean },
   options: CheckOptions,
   durationMs: number,
-): CheckResult {
+): CheckOutcome {
   const reasons = run.stdout
     .split(/\r?\n/)
     .filter((line) => line.startsWith("FAIL:"))

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import type { CheckOutcome } from "@drydock/protocol";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
-import { type CheckOptions, type CheckResult, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
+import { type CheckOptions, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
 import { createDataDisk, DATA_DISK_PARTS } from "./data-disk";
 import type {
   CreateSandboxOptions,
@@ -245,7 +246,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     return execCollect(container, this.learner.command(command), { ...options, user: this.learner.user });
   }
 
-  async runCheck(sandboxId: string, script: string, options: Partial<CheckOptions> = {}): Promise<CheckResult> {
+  async runCheck(sandboxId: string, script: string, options: Partial<CheckOptions> = {}): Promise<CheckOutcome> {
     const limits = { ...DEFAULT_CHECK_OPTIONS, ...options };
     const started = performance.now();
     const run = await this.exec(sandboxId, checkCommand(limits.timeoutMs), { stdin: script, maxOutputBytes: limits.maxOutputBytes });

@@ -1,6 +1,7 @@
 import type { Duplex } from "node:stream";
+import type { CheckOutcome } from "@drydock/protocol";
 import type { Assignment } from "./assignments";
-import type { CheckOptions, CheckResult } from "./checks";
+import type { CheckOptions } from "./checks";
 import type { ExecOptions, ExecResult } from "./exec";
 import type { SandboxFiles } from "./files";
 import type { ListeningPort, PortEndpoint, PortsWatcher } from "./ports";
@@ -20,7 +21,7 @@ export interface SandboxDriver {
   /** Runs a command to completion (no TTY) and collects its output. */
   exec(sandboxId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a lesson check script with a time limit and an output cap. */
-  runCheck(sandboxId: string, script: string, options?: Partial<CheckOptions>): Promise<CheckResult>;
+  runCheck(sandboxId: string, script: string, options?: Partial<CheckOptions>): Promise<CheckOutcome>;
   destroy(sandboxId: string): Promise<void>;
   list(): Promise<Sandbox[]>;
   /** TCP ports listening in the sandbox: its own processes' and the ports its inner engine publishes. */

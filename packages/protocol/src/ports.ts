@@ -5,24 +5,36 @@ import type { Ack } from "./result";
  * proxy that reaches them. Loaded by the browser too: types and constants
  * only (the schemas are in ports-schemas.ts).
  */
-export interface PortInfo {
+/** A TCP port listening inside a sandbox, as the engine discovers it and the agent reports it. */
+export interface ListeningPort {
   port: number;
   protocol: "tcp";
   /** The process holding the socket, e.g. `python3` or `docker-proxy`. */
   process?: string;
   /** The inner engine's container that published the port (`docker run -p port:targetPort`). */
-  container?: { id: string; name: string; image: string; targetPort: number };
+  container?: PublishingContainer;
   /** Listening on a loopback address only: the preview cannot reach it until the app listens on 0.0.0.0. */
   localOnly?: true;
+}
+
+export interface PublishingContainer {
+  id: string;
+  name: string;
+  image: string;
+  /** The port inside the container that the published port forwards to. */
+  targetPort: number;
+}
+
+export interface PortInfo extends ListeningPort {
   /** The owner's link that opens the preview (added by the web app; agents do not know it). */
   url?: string;
 }
 
-/** Pushed while watching: the whole list, and what changed since the last push. */
-export interface PortsChanged {
-  ports: PortInfo[];
-  appeared: PortInfo[];
-  disappeared: PortInfo[];
+/** Pushed while watching: the whole list, and what changed since the last push (since nothing, on the first). */
+export interface PortsChanged<Port extends ListeningPort = PortInfo> {
+  ports: Port[];
+  appeared: Port[];
+  disappeared: Port[];
 }
 
 /** Requests carry no parameters yet; an object leaves room for some. */

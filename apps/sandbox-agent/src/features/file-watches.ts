@@ -1,5 +1,5 @@
 import type { FileChange, FileWatch, SandboxDriver } from "@drydock/engine";
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 
 type Listener = (changes: FileChange[]) => void;
 

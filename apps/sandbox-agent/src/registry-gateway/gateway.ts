@@ -1,6 +1,6 @@
 import { Agent, createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import { authenticate } from "./authenticate";
 import { forward, type Upstream } from "./proxy";
 import { bearerChallenge, sendRegistryError, TOKEN_PATH } from "./responses";

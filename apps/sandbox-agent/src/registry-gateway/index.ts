@@ -1,4 +1,4 @@
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import { registryEnvironment, registryKey } from "./credentials";
 import { startRegistryGateway } from "./gateway";
 

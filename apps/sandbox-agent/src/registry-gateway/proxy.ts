@@ -7,7 +7,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import { pipeline } from "node:stream";
-import { forwardedHeaders, type Logger } from "@drydock/protocol";
+import { forwardedHeaders, type Logger } from "@drydock/server-kit";
 import { sendRegistryError } from "./responses";
 
 /**

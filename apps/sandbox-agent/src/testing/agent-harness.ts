@@ -9,7 +9,8 @@ import {
   type SandboxIsolation,
 } from "@drydock/engine";
 import { createTestNetwork, type TestNetwork } from "@drydock/engine/testing";
-import { AGENT_API, createLogger, mintToken, type Reply, type Right } from "@drydock/protocol";
+import { AGENT_API, type Reply } from "@drydock/protocol";
+import { createLogger, mintToken, type Right } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
 
@@ -24,9 +25,10 @@ export interface AgentHarness {
   driver: DockerInDockerDriver;
   /** The harness's own sandbox network; its gateway address serves the registry gateway on port 5000. */
   network: TestNetwork;
-  manageHeaders(token?: string): Record<string, string>;
+  manageHeaders(token?: string): Promise<Record<string, string>>;
   createSandbox(owner?: string): Promise<string>;
-  token(sandboxId: string, rights: Right, ttlSeconds?: number): string;
+  token(sandboxId: string, rights: Right, ttlSeconds?: number): Promise<string>;
+  /** `auth`'s values may be promises (a token being minted): the handshake waits for them. */
   connect<S extends Socket = Socket>(namespace: string, auth: Record<string, unknown>, headers?: Record<string, string>): S;
   close(): Promise<void>;
 }
@@ -96,8 +98,8 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     throw new Error(`the harness's registry gateway did not start on ${network.gateway}:${SANDBOX_REGISTRY.port}`);
   }
   const sockets: Socket[] = [];
-  const manageHeaders = (token = mintToken(secret, { sub: "*", rights: "manage" }, 30)) => ({
-    authorization: `Bearer ${token}`,
+  const manageHeaders = async (token?: string) => ({
+    authorization: `Bearer ${token ?? (await mintToken(secret, { sub: "*", rights: "manage" }, 30))}`,
     "content-type": "application/json",
   });
 
@@ -111,7 +113,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     async createSandbox(owner = "agent-test") {
       const response = await fetch(`${agent.url}${AGENT_API.sandboxes}`, {
         method: "POST",
-        headers: manageHeaders(),
+        headers: await manageHeaders(),
         body: JSON.stringify({ owner }),
       });
       if (response.status !== 201 && response.status !== 202)
@@ -121,7 +123,12 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
       return id;
     },
     connect<S extends Socket = Socket>(namespace: string, auth: Record<string, unknown>, headers: Record<string, string> = {}) {
-      const socket = io(`${agent.url}${namespace}`, { auth, transports: ["websocket"], reconnection: false, extraHeaders: headers });
+      const socket = io(`${agent.url}${namespace}`, {
+        auth: (callback) => void resolveValues(auth).then(callback),
+        transports: ["websocket"],
+        reconnection: false,
+        extraHeaders: headers,
+      });
       sockets.push(socket);
       return socket as S;
     },
@@ -143,16 +150,25 @@ function isolationFromEnvironment(): SandboxIsolation | undefined {
   return value as SandboxIsolation;
 }
 
-async function waitUntilReady(agentUrl: string, sandboxId: string, headers: () => Record<string, string>): Promise<void> {
+async function resolveValues(record: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return Object.fromEntries(await Promise.all(Object.entries(record).map(async ([key, value]) => [key, await value])));
+}
+
+async function waitUntilReady(agentUrl: string, sandboxId: string, headers: () => Promise<Record<string, string>>): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${agentUrl}${AGENT_API.sandbox(sandboxId)}`, { headers: headers() });
+    const response = await fetch(`${agentUrl}${AGENT_API.sandbox(sandboxId)}`, { headers: await headers() });
     const info = (await response.json()) as { state: string; message: string };
     if (info.state === "ready") return;
     if (info.state === "failed") throw new Error(`sandbox ${sandboxId} failed: ${info.message}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`sandbox ${sandboxId} was not ready within 60 s`);
+}
+
+/** The token with its signature replaced: its header and claims still read as valid. */
+export function forgeSignature(token: string): string {
+  return token.replace(/[^.]*$/, "AAAA");
 }
 
 /** Resolves with the refusal message, or fails if the connection is accepted. */

@@ -1,4 +1,4 @@
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { Agents } from "./agents/agent-directory";
 import type { StartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";

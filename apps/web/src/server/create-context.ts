@@ -1,4 +1,4 @@
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import { agentDirectory } from "./agents/agent-directory";
 import { SlidingWindowRateLimiter } from "./budget/rate-limiter";
 import { createStartBudget } from "./budget/start-budget";

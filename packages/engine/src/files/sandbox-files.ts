@@ -1,3 +1,8 @@
+import type { FileChange, FileContent, FileEntry, FileStat, FilesWatching, FileTree } from "@drydock/protocol";
+
+// What the editor sees of files is the wire's shape, declared once in @drydock/protocol.
+export type { FileChange, FileContent, FileEntry, FileStat, FileTree } from "@drydock/protocol";
+
 /**
  * The learner's workspace as the editor sees it. Every path is relative to the
  * workspace (POSIX, normalised); nothing outside it can be read or written,
@@ -24,46 +29,9 @@ export interface SandboxFiles {
   watch(onChange: (changes: FileChange[]) => void, onProblem?: (error: Error) => void): FileWatch;
 }
 
-export interface FileEntry {
-  path: string;
-  type: "file" | "dir" | "symlink";
-  size: number;
-  mtimeMs: number;
-}
-
-export interface FileTree {
-  entries: FileEntry[];
-  /** More entries exist than the cap allowed; the deepest ones were left out. */
-  truncated: boolean;
-}
-
-/** What the editor needs to save safely: `etag` is the SHA-256 of the content. */
-export interface FileStat {
-  path: string;
-  size: number;
-  mtimeMs: number;
-  etag: string;
-}
-
-export type FileContent =
-  | (FileStat & { encoding: "utf8"; content: string })
-  | { path: string; binary: true; size: number; mtimeMs: number };
-
-/**
- * One change, coalesced per path within a batch. `type` "file" means anything
- * but a directory. A created directory's contents, and a "changed" directory
- * (path "" is the workspace: after the watch restarted), may hold changes not
- * reported one by one: list that directory again.
- */
-export interface FileChange {
-  path: string;
-  kind: "created" | "changed" | "deleted";
-  type: "file" | "dir";
-}
-
 export interface FileWatch {
   /** How changes are detected, once the watch is established; rejects if the sandbox is gone. */
-  readonly ready: Promise<"inotify" | "poll">;
+  readonly ready: Promise<FilesWatching["mode"]>;
   /** Stops watching (also the process inside the sandbox). Safe to call twice. */
   dispose(): void;
 }

@@ -1,4 +1,8 @@
+import type { CheckOutcome } from "@drydock/protocol";
 import type { TerminalIO } from "./learner-terminal";
+
+/** The result of a script: exit 0 passes; `message` is the FAIL: lines (or a generic reason). The wire's shape, declared once. */
+export type { CheckOutcome } from "@drydock/protocol";
 
 /**
  * What the runner needs of a sandbox. Deliberately small and free of Drydock's
@@ -19,12 +23,4 @@ export interface LessonSandbox extends TerminalIO {
    * own screen kept, which misses lines a full-screen program redrew away.
    */
   readTerminalHistory?(): Promise<string>;
-}
-
-/** The result of a script: exit 0 passes; `message` is the FAIL: lines (or a generic reason). */
-export interface CheckOutcome {
-  passed: boolean;
-  message: string;
-  output: string;
-  durationMs: number;
 }

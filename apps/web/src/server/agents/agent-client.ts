@@ -1,7 +1,6 @@
 import {
   AGENT_API,
   apiErrorSchema,
-  mintToken,
   SANDBOX_NAMESPACE,
   type SandboxClientEvents,
   type SandboxInfo,
@@ -9,6 +8,7 @@ import {
   type SandboxStatus,
   sandboxInfoSchema,
 } from "@drydock/protocol";
+import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 
 export class AgentRefusal extends Error {
@@ -38,7 +38,7 @@ export class AgentClient {
    */
   async awaitReady(sandboxId: string, onStatus: (status: SandboxStatus) => void = () => {}, timeoutMs = 120_000): Promise<SandboxStatus> {
     const channel: Socket<SandboxServerEvents, SandboxClientEvents> = io(`${this.url}${SANDBOX_NAMESPACE}`, {
-      auth: { sandboxId, token: this.terminalToken(sandboxId, "read") },
+      auth: (callback) => void this.terminalToken(sandboxId, "read").then((token) => callback({ sandboxId, token })),
       transports: ["websocket"],
       reconnection: false,
     });
@@ -76,12 +76,12 @@ export class AgentClient {
   }
 
   /** A short-lived token for one sandbox's sockets, handed to the gateway's connections to the agent. */
-  terminalToken(sandboxId: string, rights: "write" | "read"): string {
+  terminalToken(sandboxId: string, rights: "write" | "read"): Promise<string> {
     return mintToken(this.secret, { sub: sandboxId, rights }, 60);
   }
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const token = mintToken(this.secret, { sub: "*", rights: "manage" }, 30);
+    const token = await mintToken(this.secret, { sub: "*", rights: "manage" }, 30);
     let response: Response;
     try {
       response = await fetch(new URL(path, this.url), {

@@ -7,8 +7,13 @@ const ANSWER_TIMEOUT_MS = 30_000;
 export type AgentSandboxChannel = Socket<SandboxServerEvents, SandboxClientEvents>;
 
 /** The control plane's own connection to a sandbox's channel on its agent; close it when done. */
-export function openSandboxChannel(agentUrl: string, sandboxId: string, token: string): AgentSandboxChannel {
-  return io(`${agentUrl}${SANDBOX_NAMESPACE}`, { auth: { sandboxId, token }, transports: ["websocket"], reconnection: false });
+export function openSandboxChannel(agentUrl: string, sandboxId: string, token: Promise<string>): AgentSandboxChannel {
+  return io(`${agentUrl}${SANDBOX_NAMESPACE}`, {
+    // The handshake waits for the token; requests emitted meanwhile are buffered.
+    auth: (callback) => void token.then((value) => callback({ sandboxId, token: value })),
+    transports: ["websocket"],
+    reconnection: false,
+  });
 }
 
 type RequestName = keyof SandboxClientEvents;

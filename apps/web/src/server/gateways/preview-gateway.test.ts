@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger, PREVIEW_TOKEN_HEADER, verifyToken } from "@drydock/protocol";
+import { PREVIEW_TOKEN_HEADER } from "@drydock/protocol";
+import { createLogger, verifyToken } from "@drydock/server-kit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type PreviewSession, servePreviewGateway } from "./preview-gateway";
 import { GRANT_PATH, mintGrant, PREVIEW_COOKIE } from "./preview-grant";
@@ -53,7 +54,7 @@ async function send(path: string, headers: Record<string, string> = {}, hostHead
 
 /** Trades a fresh grant for the preview cookie, as the browser does after the main origin's redirect. */
 async function previewCookie(): Promise<string> {
-  const grant = mintGrant(secret, host);
+  const grant = await mintGrant(secret, host);
   const query = new URLSearchParams({ token: grant.token, nonce: grant.nonce, path: "/" });
   const response = await send(`${GRANT_PATH}?${query}`);
   const [cookie] = (response.headers["set-cookie"] ?? [""])[0]?.split(";") ?? [];
@@ -122,7 +123,7 @@ describe("the preview gateway", () => {
   });
 
   it("trades a grant once for a host-only, httpOnly cookie and sends the browser on to its path", async () => {
-    const grant = mintGrant(secret, host);
+    const grant = await mintGrant(secret, host);
     const query = new URLSearchParams({ token: grant.token, nonce: grant.nonce, path: "/app?x=1" });
     const traded = await send(`${GRANT_PATH}?${query}`);
     expect(traded.status).toBe(303);
@@ -133,7 +134,7 @@ describe("the preview gateway", () => {
   });
 
   it("refuses a grant that would send the browser to another host", async () => {
-    const grant = mintGrant(secret, host);
+    const grant = await mintGrant(secret, host);
     const query = new URLSearchParams({ token: grant.token, nonce: grant.nonce, path: "//evil.example/" });
     expect((await send(`${GRANT_PATH}?${query}`)).status).toBe(403);
   });
@@ -147,7 +148,7 @@ describe("the preview gateway", () => {
     expect(request?.url).toBe(`/v1/sandboxes/${sandboxId}/ports/8888/http/app/page?q=1`);
     expect(request?.headers.cookie).toBe("theme=dark");
     expect(request?.headers["x-forwarded-host"]).toBe(`${host}:${webPort}`);
-    expect(verifyToken(secret, request?.headers[PREVIEW_TOKEN_HEADER], { sandboxId, needs: "read" }).ok).toBe(true);
+    expect((await verifyToken(secret, request?.headers[PREVIEW_TOKEN_HEADER], { sandboxId, needs: "read" })).ok).toBe(true);
   });
 
   it("does not let a cookie for one port open another", async () => {

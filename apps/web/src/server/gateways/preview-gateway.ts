@@ -1,19 +1,17 @@
 import { Agent, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { agentPreviewPath, PREVIEW_TOKEN_HEADER, type PreviewPage } from "@drydock/protocol";
 import {
-  agentPreviewPath,
   forwardedHeaders,
   type Logger,
   mintToken,
-  PREVIEW_TOKEN_HEADER,
-  type PreviewPage,
   type RelayTarget,
   type RouteHandlers,
   relayHttp,
   relayUpgrade,
   routeFirst,
   writeRawResponse,
-} from "@drydock/protocol";
+} from "@drydock/server-kit";
 import { GRANT_PATH, GrantLedger, hasPreviewAccess, mintPreviewCookie, previewCookieHeader, withoutPreviewCookie } from "./preview-grant";
 import { isPreviewHost, isSafePreviewPath, parsePreviewHost, previewHostname } from "./preview-host";
 import { agentUnreachable, grantRefused, noAccess, noSuchPreview, previewFailed, sessionEnded } from "./preview-pages";
@@ -57,10 +55,10 @@ export function createPreviewGateway(deps: PreviewGatewayDeps): RouteHandlers & 
     if (!isUpgrade && url.pathname === GRANT_PATH) {
       const path = url.searchParams.get("path") ?? "/";
       const grant = { token: url.searchParams.get("token"), nonce: url.searchParams.get("nonce") };
-      if (!isSafePreviewPath(path) || !ledger.redeem(hostname, grant)) return { kind: "page", page: grantRefused() };
-      return { kind: "redirect", location: path, cookie: previewCookieHeader(mintPreviewCookie(deps.secret, hostname)) };
+      if (!isSafePreviewPath(path) || !(await ledger.redeem(hostname, grant))) return { kind: "page", page: grantRefused() };
+      return { kind: "redirect", location: path, cookie: previewCookieHeader(await mintPreviewCookie(deps.secret, hostname)) };
     }
-    if (!hasPreviewAccess(deps.secret, hostname, req.headers.cookie)) return { kind: "page", page: noAccess() };
+    if (!(await hasPreviewAccess(deps.secret, hostname, req.headers.cookie))) return { kind: "page", page: noAccess() };
     const session = await deps.findSession(address.sessionId);
     if (session?.state !== "ready" || !session.sandboxId) return { kind: "page", page: sessionEnded() };
 
@@ -68,7 +66,7 @@ export function createPreviewGateway(deps: PreviewGatewayDeps): RouteHandlers & 
     const cookie = withoutPreviewCookie(req.headers.cookie);
     if (cookie) headers.cookie = cookie;
     else delete headers.cookie;
-    headers[PREVIEW_TOKEN_HEADER] = mintToken(deps.secret, { sub: session.sandboxId, rights: "read" }, AGENT_TOKEN_TTL_SECONDS);
+    headers[PREVIEW_TOKEN_HEADER] = await mintToken(deps.secret, { sub: session.sandboxId, rights: "read" }, AGENT_TOKEN_TTL_SECONDS);
     headers["x-forwarded-host"] ??= req.headers.host;
     headers["x-forwarded-proto"] ??= "http";
     headers["x-forwarded-for"] = [req.headers["x-forwarded-for"], req.socket.remoteAddress].filter(Boolean).join(", ");

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { mintToken, verifyToken } from "@drydock/protocol";
+import { mintToken, verifyToken } from "@drydock/server-kit";
 
 /**
  * Who may see a preview. Drydock's main origin checks that the visitor owns
@@ -27,9 +27,12 @@ export interface Grant {
   nonce: string;
 }
 
-export function mintGrant(secret: string, hostname: string, now = Date.now()): Grant {
+export async function mintGrant(secret: string, hostname: string, now = Date.now()): Promise<Grant> {
   const nonce = randomBytes(12).toString("base64url");
-  return { token: mintToken(previewKey(secret), { sub: `grant ${hostname} ${nonce}`, rights: "read" }, GRANT_TTL_SECONDS, now), nonce };
+  return {
+    token: await mintToken(previewKey(secret), { sub: `grant ${hostname} ${nonce}`, rights: "read" }, GRANT_TTL_SECONDS, now),
+    nonce,
+  };
 }
 
 /** Grants already traded, until they would have expired anyway. One process's memory: a grant is used right after it is made. */
@@ -39,9 +42,14 @@ export class GrantLedger {
   constructor(private readonly secret: string) {}
 
   /** True once per valid grant for this host; false for a forged, expired, foreign or replayed one. */
-  redeem(hostname: string, grant: { token: unknown; nonce: unknown }, now = Date.now()): boolean {
+  async redeem(hostname: string, grant: { token: unknown; nonce: unknown }, now = Date.now()): Promise<boolean> {
     if (typeof grant.nonce !== "string" || grant.nonce.length === 0) return false;
-    const check = verifyToken(previewKey(this.secret), grant.token, { sandboxId: `grant ${hostname} ${grant.nonce}`, needs: "read" }, now);
+    const check = await verifyToken(
+      previewKey(this.secret),
+      grant.token,
+      { sandboxId: `grant ${hostname} ${grant.nonce}`, needs: "read" },
+      now,
+    );
     if (!check.ok || this.used.has(grant.nonce)) return false;
     for (const [nonce, expiresAt] of this.used) if (expiresAt <= now) this.used.delete(nonce);
     this.used.set(grant.nonce, check.claims.exp * 1000);
@@ -49,7 +57,7 @@ export class GrantLedger {
   }
 }
 
-export function mintPreviewCookie(secret: string, hostname: string, now = Date.now()): string {
+export function mintPreviewCookie(secret: string, hostname: string, now = Date.now()): Promise<string> {
   return mintToken(previewKey(secret), { sub: `preview ${hostname}`, rights: "read" }, PREVIEW_COOKIE_TTL_SECONDS, now);
 }
 
@@ -59,11 +67,19 @@ export function previewCookieHeader(value: string): string {
 }
 
 /** Whether any preview cookie in the header is valid for this host (a page may have set look-alikes). */
-export function hasPreviewAccess(secret: string, hostname: string, cookieHeader: string | undefined, now = Date.now()): boolean {
+export async function hasPreviewAccess(
+  secret: string,
+  hostname: string,
+  cookieHeader: string | undefined,
+  now = Date.now(),
+): Promise<boolean> {
   const key = previewKey(secret);
-  return cookieValues(cookieHeader, PREVIEW_COOKIE).some(
-    (value) => verifyToken(key, value, { sandboxId: `preview ${hostname}`, needs: "read" }, now).ok,
+  const checks = await Promise.all(
+    cookieValues(cookieHeader, PREVIEW_COOKIE).map((value) =>
+      verifyToken(key, value, { sandboxId: `preview ${hostname}`, needs: "read" }, now),
+    ),
   );
+  return checks.some((check) => check.ok);
 }
 
 /** The Cookie header without Drydock's preview cookie: the learner's app never sees it. */

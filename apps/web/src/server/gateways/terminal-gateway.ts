@@ -20,7 +20,11 @@ export function serveTerminalGateway(io: Server, ctx: WebContext): void {
     const auth = browserTerminalAuthSchema.safeParse(browser.handshake.auth);
     const { size, terminal } = auth.success ? auth.data : {};
     const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agentUrl}${TERMINAL_NAMESPACE}`, {
-      auth: { token: ctx.agents.at(agentUrl).terminalToken(sandboxId, "write"), sandboxId, size, terminal },
+      auth: (callback) =>
+        void ctx.agents
+          .at(agentUrl)
+          .terminalToken(sandboxId, "write")
+          .then((token) => callback({ token, sandboxId, size, terminal })),
       transports: ["websocket"],
       reconnection: false,
     });

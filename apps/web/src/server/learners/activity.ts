@@ -1,4 +1,4 @@
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 import type { Database } from "../db";
 
 /** The record of activity needs only minute precision: it estimates when an idle sandbox frees its place. */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Lesson } from "@drydock/lessons";
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 
 /** A lesson path as the files channel names it (relative to the workspace), or undefined when it lies outside. */
 export function workspacePath(lesson: Lesson, path: string): string | undefined {

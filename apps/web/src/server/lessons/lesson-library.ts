@@ -1,5 +1,5 @@
 import { BUILT_IN_LESSONS_DIR, type Lesson, loadLessons } from "@drydock/lessons";
-import type { Logger } from "@drydock/protocol";
+import type { Logger } from "@drydock/server-kit";
 
 /** The lessons this server offers, read once at start. */
 export interface LessonLibrary {

@@ -27,7 +27,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
 
     const domain = ctx.config.PREVIEW_DOMAIN;
     const address = { sessionId: session.id, port };
-    const grant = mintGrant(ctx.config.DRYDOCK_AGENT_SECRET, previewHostname(address, domain));
+    const grant = await mintGrant(ctx.config.DRYDOCK_AGENT_SECRET, previewHostname(address, domain));
     const forwardedProto = request.headers.get("x-forwarded-proto");
     const main = { protocol: forwardedProto ? `${forwardedProto}:` : request.nextUrl.protocol, host: request.headers.get("host") ?? "" };
     const query = new URLSearchParams({ token: grant.token, nonce: grant.nonce, path });

@@ -1,0 +1,3 @@
+export * from "./http-relay";
+export * from "./log";
+export * from "./token";
