@@ -10,7 +10,6 @@ import {
   type SandboxServerEvents,
   type SandboxStatus,
 } from "@drydock/protocol";
-import type { Logger } from "@drydock/server-kit";
 import type { Server, Socket } from "socket.io";
 import { openSandboxChannel } from "../agents/sandbox-channel-client";
 import type { WebContext } from "../context";
