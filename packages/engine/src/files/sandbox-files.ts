@@ -1,3 +1,4 @@
+import type { Disposable } from "../disposable";
 /**
  * The learner's workspace as the editor sees it. Every path is relative to the
  * workspace (POSIX, normalised); nothing outside it can be read or written,
@@ -61,11 +62,10 @@ export interface FileChange {
   type: "file" | "dir";
 }
 
-export interface FileWatch {
+/** Disposing it stops watching (also the process inside the sandbox). */
+export interface FileWatch extends Disposable {
   /** How changes are detected, once the watch is established; rejects if the sandbox is gone. */
   readonly ready: Promise<"inotify" | "poll">;
-  /** Stops watching (also the process inside the sandbox). Safe to call twice. */
-  dispose(): void;
 }
 
 export interface FilesLimits {
