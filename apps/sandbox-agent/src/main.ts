@@ -18,6 +18,7 @@ try {
     pidsLimit: config.SANDBOX_PIDS,
     diskBytes: config.SANDBOX_DISK_MIB * 1024 * 1024,
     fleet: config.AGENT_FLEET,
+    engineReadyTimeoutMs: config.SANDBOX_READY_TIMEOUT_SECONDS * 1000,
     registryAddress,
   });
   if (config.SANDBOX_ISOLATION === "privileged") {
@@ -40,6 +41,7 @@ try {
       warnSeconds: config.SANDBOX_WARN_SECONDS,
     },
     sweepIntervalSeconds: config.SWEEP_INTERVAL_SECONDS,
+    startConcurrency: config.SANDBOX_START_CONCURRENCY,
     registry: { address: registryAddress, port: config.REGISTRY_GATEWAY_PORT, upstream: config.REGISTRY_UPSTREAM },
     networkPolicy: {
       network: config.SANDBOX_NETWORK,

@@ -1,8 +1,10 @@
 export type { Assignment } from "./assignments";
 export * from "./checks";
+export * from "./disposable";
 export * from "./docker-in-docker-driver";
 export * from "./driver";
 export * from "./errors";
+export * from "./events";
 export type { ExecOptions, ExecResult } from "./exec";
 export * from "./files";
 export { DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, type SandboxIsolation } from "./isolation";
@@ -10,4 +12,4 @@ export { LABEL, sandboxFilter } from "./labels";
 export * from "./network";
 export * from "./network-policy";
 export * from "./ports";
-export { removeFleet } from "./removal";
+export { ORPHAN_GRACE_MS, type RemovedOrphans, removeFleet, removeOrphans } from "./removal";
