@@ -16,7 +16,7 @@ const run = promisify(execFile);
  * These are host operations (the agent runs as root): util-linux's mount
  * sets up the loop device; nothing here talks to Docker.
  */
-const DISKS_DIR = "/var/lib/drydock/disks";
+export const DATA_DISKS_DIR = "/var/lib/drydock/disks";
 
 /**
  * What lives on the disk: the inner engine's data, and the learner's home
@@ -25,7 +25,7 @@ const DISKS_DIR = "/var/lib/drydock/disks";
 export const DATA_DISK_PARTS = { docker: "docker", home: "home" } as const;
 
 export function dataDiskPaths(sandboxId: string): { image: string; mountPoint: string } {
-  return { image: join(DISKS_DIR, `${sandboxId}.ext4`), mountPoint: join(DISKS_DIR, sandboxId) };
+  return { image: join(DATA_DISKS_DIR, `${sandboxId}.ext4`), mountPoint: join(DATA_DISKS_DIR, sandboxId) };
 }
 
 export async function createDataDisk(sandboxId: string, sizeBytes: number): Promise<string> {
@@ -60,7 +60,7 @@ export interface DataDiskOnHost {
 
 /** Every data disk on this host, of every fleet: image files, mount points and mounts under the disks folder. */
 export async function listDataDisks(): Promise<DataDiskOnHost[]> {
-  const names = await readdir(DISKS_DIR).catch((error: NodeJS.ErrnoException) => {
+  const names = await readdir(DATA_DISKS_DIR).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return [];
     throw error;
   });
@@ -85,7 +85,7 @@ export async function listDataDisks(): Promise<DataDiskOnHost[]> {
 /** Sandbox ids whose mount point under the disks folder is mounted (from /proc/mounts). */
 async function mountedDisks(): Promise<Set<string>> {
   const table = await readFile("/proc/mounts", "utf8");
-  return new Set(mountsUnder(table, DISKS_DIR));
+  return new Set(mountsUnder(table, DATA_DISKS_DIR));
 }
 
 /** The names of the mount points directly under `dir` in a /proc/mounts table (octal escapes decoded). */

@@ -1,5 +1,6 @@
 export type { Assignment } from "./assignments";
 export * from "./checks";
+export { DATA_DISKS_DIR, mountsUnder } from "./data-disk";
 export * from "./disposable";
 export * from "./docker-in-docker-driver";
 export * from "./driver";
