@@ -13,10 +13,17 @@ const ignoreMissing = (error: unknown) => {
   if (!isNotFound(error)) throw error;
 };
 
+/** Someone else (Docker itself, an operator, another remover) removing it first is as good. */
+const ignoreGoing = (error: unknown) => {
+  const { statusCode, message } = error as { statusCode?: number; message?: string };
+  if (statusCode === 409 && /already in progress/i.test(message ?? "")) return;
+  ignoreMissing(error);
+};
+
 /** Removes everything the engine holds for one sandbox: its container, data volume, data disk and assignment. */
 export async function removeSandbox(docker: Docker, sandboxId: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ sandboxId }) });
-  await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
+  await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(ignoreGoing)));
   await docker.getVolume(dataVolumeName(sandboxId)).remove().catch(ignoreMissing);
   await removeDataDisk(sandboxId);
   await removeAssignment(docker, sandboxId);
