@@ -42,7 +42,7 @@ export function lostMessage(event: Pick<SandboxEvent, "kind" | "exitCode">): str
     event.kind === "removed"
       ? "its container was removed"
       : `its container stopped${event.exitCode === undefined ? "" : ` (exit code ${event.exitCode})`}`;
-  return `Your sandbox was lost: ${what}. Start a new one to carry on.`;
+  return `The sandbox was lost: ${what}.`;
 }
 
 /**
