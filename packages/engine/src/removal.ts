@@ -58,22 +58,29 @@ export const ORPHAN_GRACE_MS = 2 * 60_000;
  */
 export async function removeOrphans(
   docker: Docker = new Docker(),
-  { graceMs = ORPHAN_GRACE_MS, now = Date.now() }: { graceMs?: number; now?: number } = {},
+  options: {
+    graceMs?: number;
+    now?: number;
+    /** Only these sandboxes' (a test's own: on a shared host, others' young disks must not be taken early). */
+    among?: readonly string[];
+  } = {},
 ): Promise<RemovedOrphans> {
+  const { graceMs = ORPHAN_GRACE_MS, now = Date.now(), among } = options;
   const [containers, { Volumes }, disks] = await Promise.all([
     docker.listContainers({ all: true, filters: sandboxFilter() }),
     docker.listVolumes({ filters: { label: [`${LABEL.managed}=true`, LABEL.sandboxId] } }),
     listDataDisks(),
   ]);
   const alive = new Set(containers.map((info) => info.Labels[LABEL.sandboxId]));
+  const considered = (sandboxId: string) => !alive.has(sandboxId) && (!among || among.includes(sandboxId));
   const old = (time: number) => now - time >= graceMs;
 
   const orphanVolumes = (Volumes ?? []).filter((volume) => {
     const sandboxId = volume.Labels?.[LABEL.sandboxId];
     const createdAt = Date.parse((volume as { CreatedAt?: string }).CreatedAt ?? "");
-    return sandboxId && !alive.has(sandboxId) && Number.isFinite(createdAt) && old(createdAt);
+    return sandboxId && considered(sandboxId) && Number.isFinite(createdAt) && old(createdAt);
   });
-  const orphanDisks = disks.filter((disk) => !alive.has(disk.sandboxId) && old(disk.modifiedMs));
+  const orphanDisks = disks.filter((disk) => considered(disk.sandboxId) && old(disk.modifiedMs));
 
   await Promise.all(orphanVolumes.map((volume) => docker.getVolume(volume.Name).remove().catch(ignoreMissing)));
   for (const disk of orphanDisks) await removeDataDisk(disk.sandboxId);
