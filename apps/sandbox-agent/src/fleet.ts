@@ -263,9 +263,9 @@ export class SandboxFleet implements Disposable {
     const tracked = this.sandboxes.get(sandboxId);
     if (poolIndex >= 0) {
       this.pool.splice(poolIndex, 1);
-      this.log.warn("pool.sandbox_lost", { sandboxId, event: event.kind, exitCode: event.exitCode });
+      this.log.warn("pool.sandbox_lost", { sandboxId, cause: event.kind, exitCode: event.exitCode });
     } else if (tracked && isLive(tracked.status.state)) {
-      this.log.warn("sandbox.lost", { sandboxId, owner: tracked.assignment?.owner, event: event.kind, exitCode: event.exitCode });
+      this.log.warn("sandbox.lost", { sandboxId, owner: tracked.assignment?.owner, cause: event.kind, exitCode: event.exitCode });
       tracked.lastActivity = Date.now();
       this.setStatus(sandboxId, { sandboxId, state: "gone", percent: 0, message: lostMessage(event) });
     } else {
