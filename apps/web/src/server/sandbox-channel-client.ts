@@ -8,7 +8,13 @@ export type AgentSandboxChannel = Socket<SandboxServerEvents, SandboxClientEvent
 
 /** The control plane's own connection to a sandbox's channel on its agent; close it when done. */
 export function openSandboxChannel(agentUrl: string, sandboxId: string, token: string): AgentSandboxChannel {
-  return io(`${agentUrl}${SANDBOX_NAMESPACE}`, { auth: { sandboxId, token }, transports: ["websocket"], reconnection: false });
+  // forceNew: a connection of its own, never shared with a terminal's (see terminal-gateway.ts).
+  return io(`${agentUrl}${SANDBOX_NAMESPACE}`, {
+    auth: { sandboxId, token },
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+  });
 }
 
 type RequestName = keyof SandboxClientEvents;

@@ -75,7 +75,7 @@ export function serveSandboxGateway(io: Server, log: Logger): void {
     }
     upstream.on("connect_error", (error) => {
       log.warn("gateway.agent_refused", { sandboxId: owned.sandboxId, error });
-      browser.disconnect(true);
+      browser.disconnect();
     });
     browser.on("disconnect", () => upstream.close());
   });
