@@ -13,17 +13,34 @@ const ignoreMissing = (error: unknown) => {
   if (!isNotFound(error)) throw error;
 };
 
-/** Someone else (Docker itself, an operator, another remover) removing it first is as good. */
-const ignoreGoing = (error: unknown) => {
-  const { statusCode, message } = error as { statusCode?: number; message?: string };
-  if (statusCode === 409 && /already in progress/i.test(message ?? "")) return;
-  ignoreMissing(error);
-};
+/**
+ * Removes a container. When someone else (an operator, another remover) is
+ * already removing it, waits until it is gone: its disk is unmounted, and its
+ * space freed, only once its processes have let go.
+ */
+async function removeContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (error) {
+    const { statusCode, message } = error as { statusCode?: number; message?: string };
+    if (!(statusCode === 409 && /already in progress/i.test(message ?? ""))) return ignoreMissing(error);
+    const deadline = Date.now() + 60_000;
+    while (
+      Date.now() < deadline &&
+      (await container.inspect().then(
+        () => true,
+        (inspectError: unknown) => !isNotFound(inspectError),
+      ))
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
 
 /** Removes everything the engine holds for one sandbox: its container, data volume, data disk and assignment. */
 export async function removeSandbox(docker: Docker, sandboxId: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ sandboxId }) });
-  await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(ignoreGoing)));
+  await Promise.all(containers.map((info) => removeContainer(docker.getContainer(info.Id))));
   await docker.getVolume(dataVolumeName(sandboxId)).remove().catch(ignoreMissing);
   await removeDataDisk(sandboxId);
   await removeAssignment(docker, sandboxId);
