@@ -9,6 +9,7 @@ import {
   toDisposable,
 } from "@drydock/engine";
 import type { Logger, SandboxState, SandboxStatus } from "@drydock/protocol";
+import { backoffMs } from "./backoff";
 import type { AgentMetrics } from "./metrics";
 import type { StartScheduler } from "./start-scheduler";
 
@@ -30,7 +31,7 @@ interface Tracked {
 /** A failed start or a lost sandbox stays visible this long, so a caller that asks late still learns why. */
 const ENDED_RETENTION_MS = 60_000;
 /** A failed pool refill is tried again after 1 s, 2 s, 4 s … up to a minute. */
-const REFILL_RETRY_MS = { first: 1000, max: 60_000 };
+const REFILL_RETRY = { firstMs: 1000, maxMs: 60_000 };
 
 interface FleetEvents {
   status: [SandboxStatus];
@@ -296,7 +297,7 @@ export class SandboxFleet implements Disposable {
       })
       .catch((error: unknown) => {
         this.refilling = undefined;
-        const retryInMs = Math.min(REFILL_RETRY_MS.first * 2 ** this.refillFailures, REFILL_RETRY_MS.max);
+        const retryInMs = backoffMs(this.refillFailures, REFILL_RETRY);
         this.refillFailures += 1;
         this.log.error("pool.refill_failed", { error, attempt: this.refillFailures, retryInMs });
         if (this.disposed) return;
