@@ -87,6 +87,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     close: async () => {
       clearInterval(sweeper);
       fleet.dispose();
+      await fleet.settled();
       await io.close();
       await registry.close();
     },

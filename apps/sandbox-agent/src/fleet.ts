@@ -58,6 +58,8 @@ export class SandboxFleet implements Disposable {
   private readonly events = new EventEmitter<FleetEvents>();
   /** The pool sandbox being created, if any: not pooled yet, and no stray either. */
   private refilling: string | undefined;
+  /** Settles when the refill under way (if any) has finished, or cleaned up after itself once disposed. */
+  private refillSettled: Promise<void> = Promise.resolve();
   private refillFailures = 0;
   private refillRetry: NodeJS.Timeout | undefined;
   private engineEvents: Disposable | undefined;
@@ -285,8 +287,9 @@ export class SandboxFleet implements Disposable {
     if (this.refilling || this.refillRetry || this.disposed || this.pool.length >= this.policy.poolSize) return;
     const id = newSandboxId();
     this.refilling = id;
-    this.scheduler
-      .run("pool", () => this.driver.create({ id }))
+    this.refillSettled = this.scheduler
+      // A refill still waiting for its turn when the agent stops never starts.
+      .run("pool", () => (this.disposed ? Promise.reject(new Error("The agent is stopping.")) : this.driver.create({ id })))
       .then(async (sandbox) => {
         this.refilling = undefined;
         this.refillFailures = 0;
@@ -297,10 +300,10 @@ export class SandboxFleet implements Disposable {
       })
       .catch((error: unknown) => {
         this.refilling = undefined;
+        if (this.disposed) return;
         const retryInMs = backoffMs(this.refillFailures, REFILL_RETRY);
         this.refillFailures += 1;
         this.log.error("pool.refill_failed", { error, attempt: this.refillFailures, retryInMs });
-        if (this.disposed) return;
         this.refillRetry = setTimeout(() => {
           this.refillRetry = undefined;
           this.refill();
@@ -318,6 +321,15 @@ export class SandboxFleet implements Disposable {
     this.disposed = true;
     clearTimeout(this.refillRetry);
     this.engineEvents?.dispose();
+  }
+
+  /**
+   * Once disposed: settles when no pool sandbox is half made any more (the
+   * refill under way finished and removed what it made), so a stopping
+   * agent leaves nothing behind for its fleet's removal to miss.
+   */
+  settled(): Promise<void> {
+    return this.refillSettled;
   }
 
   private readyStatus(sandboxId: string, assignment: Assignment): SandboxStatus {

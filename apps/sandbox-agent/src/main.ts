@@ -51,11 +51,21 @@ try {
     },
     log,
   });
+  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    // Handled every time: a second signal (a process group's and its parent's) must not cut the close short.
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       log.info("agent.stopping", { signal });
-      // Sandboxes keep running: a restarted agent adopts them again.
-      void agent.close().then(() => process.exit(0));
+      // Sandboxes keep running: a restarted agent adopts them again. A pool refill under way is finished and removed.
+      void agent.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error("agent.stop_failed", { error });
+          process.exit(1);
+        },
+      );
     });
   }
 } catch (error) {
