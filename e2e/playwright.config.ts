@@ -40,6 +40,8 @@ export default defineConfig({
     url: `http://127.0.0.1:${webPort}/`,
     timeout: 120_000,
     reuseExistingServer: false,
+    // SIGTERM, not SIGKILL: the agent then finishes (and removes) a pool refill under way instead of leaving it behind.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     env: { WEB_PORT: String(webPort), WEB_HOST: "127.0.0.1", AGENT_PORT: String(agentPort), AGENT_FLEET: E2E_FLEET, POOL_SIZE: "1" },
     stdout: "pipe",
     stderr: "pipe",

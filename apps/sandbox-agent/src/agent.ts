@@ -14,6 +14,7 @@ import { createMetrics } from "./metrics";
 import { servePreviews } from "./preview-proxy";
 import { type RegistrySettings, serveRegistry } from "./registry-gateway";
 import { serveSandboxChannel } from "./sandbox-channel";
+import { StartScheduler } from "./start-scheduler";
 import { serveTerminals } from "./terminal-server";
 
 export interface AgentOptions {
@@ -23,6 +24,8 @@ export interface AgentOptions {
   port: number;
   policy: FleetPolicy;
   sweepIntervalSeconds: number;
+  /** How many sandboxes may boot at once (learners' starts go first, pool refills wait). */
+  startConcurrency: number;
   /** The registry gateway sandboxes push and pull through. */
   registry: RegistrySettings;
   /** The sandbox network's host firewall (SECURITY.md), installed at start; rebuilt by every start. */
@@ -42,7 +45,7 @@ export interface RunningAgent {
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { driver, secret, log } = options;
   const metrics = createMetrics();
-  const fleet = new SandboxFleet(driver, options.policy, log, metrics);
+  const fleet = new SandboxFleet(driver, options.policy, log, metrics, new StartScheduler(options.startConcurrency));
   await applyNetworkPolicy(options.networkPolicy);
   log.info("agent.network_policy", { ...options.networkPolicy });
   const registry = await serveRegistry(options.registry, secret, log);
@@ -59,9 +62,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   serveTerminals(io, { driver, fleet, metrics, secret, log });
   serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files()]);
 
-  // Adopt before listening: a restarted agent serves its running sandboxes again at once.
+  // Watch first, then adopt, so no sandbox dies unnoticed in between; adopt before listening:
+  // a restarted agent serves its running sandboxes again at once.
+  fleet.watchSandboxes();
   await fleet.adopt();
   fleet.refill();
+  // What a crash or an old `npm run stop` left on the host: disks and volumes of no container.
+  fleet.removeOrphans().catch((error: unknown) => log.error("fleet.orphans_failed", { error }));
   const sweeper = setInterval(() => {
     fleet.sweep().catch((error: unknown) => log.error("fleet.sweep_failed", { error }));
   }, options.sweepIntervalSeconds * 1000);
@@ -80,7 +87,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     registryUrl: registry.url,
     close: async () => {
       clearInterval(sweeper);
-      fleet.stop();
+      fleet.dispose();
+      await fleet.settled();
       await io.close();
       await registry.close();
     },

@@ -1,4 +1,5 @@
-import { DEFAULT_ISOLATION, SANDBOX_ISOLATIONS } from "@drydock/engine";
+import { availableParallelism } from "node:os";
+import { DEFAULT_ENGINE_READY_TIMEOUT_MS, DEFAULT_ISOLATION, SANDBOX_ISOLATIONS } from "@drydock/engine";
 import { z } from "zod";
 
 const schema = z.object({
@@ -41,6 +42,14 @@ const schema = z.object({
     .min(10)
     .default(5 * 60),
   POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),
+  /** Sandboxes booting at once; more wait their turn (learners first) instead of slowing every boot until it fails. */
+  SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).default(availableParallelism()),
+  /** How long a booting sandbox's engine may take to answer when no fault shows (a real fault fails at once). */
+  SANDBOX_READY_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(DEFAULT_ENGINE_READY_TIMEOUT_MS / 1000),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(15),
   /** The real registry (scripts/provision.sh publishes it on 127.0.0.1:$DRYDOCK_REGISTRY_PORT). */
   REGISTRY_UPSTREAM: z.url({ protocol: /^http$/ }).default("http://127.0.0.1:5000"),

@@ -53,7 +53,7 @@ describe("warm pool and life cycle", () => {
     await fleet.request("learner-drain", {});
     const seen: SandboxStatus[] = [];
     const cold = await fleet.request("learner-cold", {});
-    fleet.on("status", (status) => {
+    fleet.onStatus((status) => {
       if (status.sandboxId === cold.sandboxId) seen.push(status);
     });
     await until(() => seen.some((s) => s.state === "ready"), "the cold sandbox to be ready");

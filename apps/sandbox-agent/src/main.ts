@@ -18,6 +18,7 @@ try {
     pidsLimit: config.SANDBOX_PIDS,
     diskBytes: config.SANDBOX_DISK_MIB * 1024 * 1024,
     fleet: config.AGENT_FLEET,
+    engineReadyTimeoutMs: config.SANDBOX_READY_TIMEOUT_SECONDS * 1000,
     registryAddress,
   });
   if (config.SANDBOX_ISOLATION === "privileged") {
@@ -40,6 +41,7 @@ try {
       warnSeconds: config.SANDBOX_WARN_SECONDS,
     },
     sweepIntervalSeconds: config.SWEEP_INTERVAL_SECONDS,
+    startConcurrency: config.SANDBOX_START_CONCURRENCY,
     registry: { address: registryAddress, port: config.REGISTRY_GATEWAY_PORT, upstream: config.REGISTRY_UPSTREAM },
     networkPolicy: {
       network: config.SANDBOX_NETWORK,
@@ -49,11 +51,21 @@ try {
     },
     log,
   });
+  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    // Handled every time: a second signal (a process group's and its parent's) must not cut the close short.
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       log.info("agent.stopping", { signal });
-      // Sandboxes keep running: a restarted agent adopts them again.
-      void agent.close().then(() => process.exit(0));
+      // Sandboxes keep running: a restarted agent adopts them again. A pool refill under way is finished and removed.
+      void agent.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error("agent.stop_failed", { error });
+          process.exit(1);
+        },
+      );
     });
   }
 } catch (error) {

@@ -1,4 +1,4 @@
-import type { SandboxDriver } from "@drydock/engine";
+import { type Disposable, DisposableStore, type SandboxDriver } from "@drydock/engine";
 import { SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
 import type { Logger } from "@drydock/server-kit";
 import type { Namespace, Server, Socket } from "socket.io";
@@ -14,8 +14,8 @@ export interface SandboxFeatureDeps {
   log: Logger;
 }
 
-/** A capability offered on the sandbox channel; returns what to release when the socket goes. */
-export type SandboxFeature = (socket: SandboxSocket, deps: SandboxFeatureDeps) => (() => void) | undefined;
+/** A capability offered on the sandbox channel; returns what it holds for the socket, disposed when the socket goes. */
+export type SandboxFeature = (socket: SandboxSocket, deps: SandboxFeatureDeps) => Disposable | undefined;
 
 /** The /sandbox namespace: token-checked, then each feature registers its handlers on the socket. */
 export function serveSandboxChannel(io: Server, deps: SandboxFeatureDeps & { secret: string }, features: SandboxFeature[]): Namespace {
@@ -27,10 +27,12 @@ export function serveSandboxChannel(io: Server, deps: SandboxFeatureDeps & { sec
   >;
   namespace.use(requireSandboxToken(deps.secret, deps.log));
   namespace.on("connection", (socket) => {
-    const releases = features.map((feature) => feature(socket, deps)).filter((release) => typeof release === "function");
-    socket.on("disconnect", () => {
-      for (const release of releases) release();
-    });
+    const held = new DisposableStore();
+    for (const feature of features) {
+      const disposable = feature(socket, deps);
+      if (disposable) held.add(disposable);
+    }
+    socket.on("disconnect", () => held.dispose());
   });
   return namespace as unknown as Namespace;
 }

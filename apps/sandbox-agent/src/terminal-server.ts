@@ -42,7 +42,8 @@ export function serveTerminals(io: Server, deps: TerminalDeps): void {
     attach(socket, auth.size ?? DEFAULT_SIZE, auth.terminal, deps).catch((error: unknown) => {
       deps.log.error("terminal.attach_failed", { sandboxId: socket.data.sandboxId, error });
       socket.emit("terminal:closed", { reason: error instanceof Error ? error.message : "The terminal could not be opened." });
-      socket.disconnect(true);
+      // This namespace only: the caller's connection also carries its other channels (socket.io multiplexes them).
+      socket.disconnect();
     });
   });
 }
@@ -87,7 +88,7 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
   });
   opened.stream.on("end", () => {
     socket.emit("terminal:closed", { reason: "The shell exited." });
-    socket.disconnect(true);
+    socket.disconnect();
   });
   opened.stream.on("error", (error: Error) => deps.log.warn("terminal.stream_error", { sandboxId, error }));
   socket.on("disconnect", (reason) => {

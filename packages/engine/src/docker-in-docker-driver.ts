@@ -5,6 +5,7 @@ import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
 import { createDataDisk, DATA_DISK_PARTS } from "./data-disk";
+import type { Disposable } from "./disposable";
 import type {
   CreateSandboxOptions,
   ProgressListener,
@@ -15,17 +16,18 @@ import type {
   TtySession,
   TtySize,
 } from "./driver";
+import { waitForInnerEngine } from "./engine-ready";
 import { EngineError, explainDockerError } from "./errors";
+import { type SandboxEventsWatcher, watchSandboxEvents } from "./events";
 import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
 import { DEFAULT_ISOLATION, isolationContainerSettings, type LearnerExec, learnerExec, type SandboxIsolation } from "./isolation";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
-import { containerName, dataVolumeName, removeSandbox } from "./removal";
+import { containerName, dataVolumeName, type RemovedOrphans, removeOrphans, removeSandbox } from "./removal";
 import { attachCommand } from "./shell-command";
 import { reserveUidRange } from "./uid-ranges";
-import { waitUntil } from "./wait";
 
 export interface DockerInDockerOptions {
   docker?: Docker;
@@ -37,6 +39,11 @@ export interface DockerInDockerOptions {
   memoryBytes: number;
   nanoCpus: number;
   pidsLimit: number;
+  /**
+   * How long a booting sandbox's inner engine may take to answer when no
+   * fault shows (default 3 minutes): a busy host makes boots slow, and a real
+   * fault (dockerd exited or logged a fatal error) fails the boot at once anyway.
+   */
   engineReadyTimeoutMs?: number;
   /** The fleet this driver manages; it lists and reaps only its own sandboxes. */
   fleet?: string;
@@ -57,6 +64,7 @@ export interface DockerInDockerOptions {
 }
 
 const WORKSPACE = "/root/lab";
+export const DEFAULT_ENGINE_READY_TIMEOUT_MS = 180_000;
 
 /**
  * Each sandbox is a container running its own dockerd (Docker-in-Docker).
@@ -156,7 +164,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       if (error instanceof EngineError) throw error;
       throw explainDockerError(error, { image, network });
     } finally {
-      uids?.release();
+      uids?.dispose();
     }
   }
 
@@ -185,25 +193,11 @@ export class DockerInDockerDriver implements SandboxDriver {
     return { id: sandboxId, createdAt: new Date(info.Created), state: "ready", assignment };
   }
 
-  private async waitForEngine(container: Docker.Container, id: string): Promise<void> {
-    const timeoutMs = this.options.engineReadyTimeoutMs ?? 30_000;
-    try {
-      await waitUntil(
-        async () => {
-          const result = await this.execAsLearner(container, ["docker", "version", "--format", "{{.Server.Version}}"]);
-          return result.exitCode === 0;
-        },
-        { timeoutMs, intervalMs: 50, what: `the Docker engine in sandbox ${id}` },
-      );
-    } catch (error) {
-      const log = await execCollect(container, ["tail", "-n", "20", "/var/log/dockerd.log"]).catch(() => undefined);
-      throw new EngineError(
-        `The sandbox's Docker engine did not start within ${timeoutMs} ms.${log ? ` Its log ends with:\n${log.stdout}` : ""}`,
-        "Check that the host's dockerd runs with overlay2 and that `npm run provision` completed.",
-        "sandbox-failed",
-        { cause: error },
-      );
-    }
+  private waitForEngine(container: Docker.Container, id: string): Promise<void> {
+    return waitForInnerEngine(container, id, {
+      answers: async () => (await this.execAsLearner(container, ["docker", "version", "--format", "{{.Server.Version}}"])).exitCode === 0,
+      timeoutMs: this.options.engineReadyTimeoutMs ?? DEFAULT_ENGINE_READY_TIMEOUT_MS,
+    });
   }
 
   async openShell(sandboxId: string, size: TtySize, options: ShellOptions = {}): Promise<TtySession> {
@@ -258,6 +252,10 @@ export class DockerInDockerDriver implements SandboxDriver {
     this.assignments.delete(sandboxId);
   }
 
+  removeOrphans(): Promise<RemovedOrphans> {
+    return removeOrphans(this.docker);
+  }
+
   async list(): Promise<Sandbox[]> {
     const [containers, assignments] = await Promise.all([
       this.docker.listContainers({ all: true, filters: sandboxFilter({ fleet: this.fleet }) }),
@@ -287,8 +285,13 @@ export class DockerInDockerDriver implements SandboxDriver {
     return parsePortScan(scan.stdout);
   }
 
-  watchPorts(sandboxId: string, watcher: PortsWatcher): () => void {
+  watchPorts(sandboxId: string, watcher: PortsWatcher): Disposable {
     return this.portPolling.watch(sandboxId, watcher);
+  }
+
+  /** Docker's events for this fleet's sandbox containers (died, removed, killed, out of memory), until disposed. */
+  watchEvents(watcher: SandboxEventsWatcher): Disposable {
+    return watchSandboxEvents(this.docker, this.fleet, watcher);
   }
 
   /** The sandbox container's address on the sandbox network, which the host (and so the agent) can reach. */

@@ -2,9 +2,12 @@ import type { Duplex } from "node:stream";
 import type { CheckOutcome } from "@drydock/protocol";
 import type { Assignment } from "./assignments";
 import type { CheckOptions } from "./checks";
+import type { Disposable } from "./disposable";
+import type { SandboxEventsWatcher } from "./events";
 import type { ExecOptions, ExecResult } from "./exec";
 import type { SandboxFiles } from "./files";
 import type { ListeningPort, PortEndpoint, PortsWatcher } from "./ports";
+import type { RemovedOrphans } from "./removal";
 
 /**
  * How a sandbox is made is hidden behind this small interface: Docker-in-Docker
@@ -22,12 +25,17 @@ export interface SandboxDriver {
   exec(sandboxId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a lesson check script with a time limit and an output cap. */
   runCheck(sandboxId: string, script: string, options?: Partial<CheckOptions>): Promise<CheckOutcome>;
+  /** Removes the sandbox's container, data volume, data disk and assignment; a no-op for an unknown id. */
   destroy(sandboxId: string): Promise<void>;
   list(): Promise<Sandbox[]>;
+  /** Removes data disks and volumes whose sandbox has no container in any fleet, once past a grace age (removal.ts). */
+  removeOrphans(): Promise<RemovedOrphans>;
   /** TCP ports listening in the sandbox: its own processes' and the ports its inner engine publishes. */
   listPorts(sandboxId: string): Promise<ListeningPort[]>;
-  /** Reports the sandbox's ports as they appear and disappear, polling only while watched; returns the unsubscribe. */
-  watchPorts(sandboxId: string, watcher: PortsWatcher): () => void;
+  /** Reports the sandbox's ports as they appear and disappear, polling only while watched, until disposed. */
+  watchPorts(sandboxId: string, watcher: PortsWatcher): Disposable;
+  /** Reports what happens to this fleet's sandbox containers (one died or was removed: the sandbox is lost), until disposed. */
+  watchEvents(watcher: SandboxEventsWatcher): Disposable;
   /** Where this host reaches a port of the sandbox (previews are proxied there). */
   portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint>;
   /** The workspace's files: list, read, write, create, rename, delete, watch; confined to the workspace. */
@@ -81,10 +89,9 @@ export interface TtySize {
   rows: number;
 }
 
-/** A shell on a TTY inside a sandbox. One owner calls dispose(); it is safe to call twice. */
-export interface TtySession {
+/** A shell on a TTY inside a sandbox. One owner calls dispose() (it detaches; the shell lives on); it is safe to call twice. */
+export interface TtySession extends Disposable {
   /** Raw TTY bytes out, keystrokes in. */
   readonly stream: Duplex;
   resize(size: TtySize): Promise<void>;
-  dispose(): void;
 }

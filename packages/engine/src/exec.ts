@@ -1,5 +1,6 @@
 import { PassThrough, type Readable } from "node:stream";
 import type Docker from "dockerode";
+import { type Disposable, toDisposable } from "./disposable";
 
 export interface ExecOptions {
   env?: string[];
@@ -77,16 +78,15 @@ export async function execCollect(container: Docker.Container, cmd: string[], op
 }
 
 /** A command whose output is read as it comes, for commands that run until stopped. */
-export interface ExecStream {
+export interface ExecStream extends Disposable {
   readonly stdout: Readable;
   readonly stderr: Readable;
   /** Resolves with the exit code once the command has ended (-1 when Docker cannot tell). */
   readonly exited: Promise<number>;
   /**
-   * Closes the connection, and with it the command's stdin. Docker does not
-   * stop an exec whose client went away: the command must end on that EOF.
+   * dispose() closes the connection, and with it the command's stdin. Docker
+   * does not stop an exec whose client went away: the command must end on that EOF.
    */
-  close(): void;
 }
 
 /** Starts a command inside a container with its stdin attached and streams its output. */
@@ -125,5 +125,5 @@ export async function execStream(
     stream.on("close", end);
     stream.on("error", end);
   });
-  return { stdout, stderr, exited, close: () => stream.destroy() };
+  return { stdout, stderr, exited, ...toDisposable(() => stream.destroy()) };
 }

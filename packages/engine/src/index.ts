@@ -1,8 +1,11 @@
 export type { Assignment } from "./assignments";
 export * from "./checks";
+export { DATA_DISKS_DIR, mountsUnder } from "./data-disk";
+export * from "./disposable";
 export * from "./docker-in-docker-driver";
 export * from "./driver";
 export * from "./errors";
+export * from "./events";
 export type { ExecOptions, ExecResult } from "./exec";
 export * from "./files";
 export { DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, type SandboxIsolation } from "./isolation";
@@ -10,4 +13,4 @@ export { LABEL, sandboxFilter } from "./labels";
 export * from "./network";
 export * from "./network-policy";
 export * from "./ports";
-export { removeFleet } from "./removal";
+export { ORPHAN_GRACE_MS, type RemovedOrphans, removeFleet, removeOrphans } from "./removal";

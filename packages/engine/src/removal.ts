@@ -1,28 +1,107 @@
 import Docker from "dockerode";
 import { removeAssignment } from "./assignments";
-import { removeDataDisk } from "./data-disk";
+import { listDataDisks, removeDataDisk } from "./data-disk";
 import { isNotFound } from "./errors";
 import { LABEL, sandboxFilter } from "./labels";
+
+/**
+ * The engine's one way to remove sandboxes, used by the driver (and so the
+ * agent), `npm run stop` and the tests: nothing else re-implements it.
+ */
 
 const ignoreMissing = (error: unknown) => {
   if (!isNotFound(error)) throw error;
 };
 
-/** Removes everything the engine holds for one sandbox: its container, data volume and assignment. */
+/**
+ * Removes a container. When someone else (an operator, another remover) is
+ * already removing it, waits until it is gone: its disk is unmounted, and its
+ * space freed, only once its processes have let go.
+ */
+async function removeContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (error) {
+    const { statusCode, message } = error as { statusCode?: number; message?: string };
+    if (!(statusCode === 409 && /already in progress/i.test(message ?? ""))) return ignoreMissing(error);
+    const deadline = Date.now() + 60_000;
+    while (
+      Date.now() < deadline &&
+      (await container.inspect().then(
+        () => true,
+        (inspectError: unknown) => !isNotFound(inspectError),
+      ))
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/** Removes everything the engine holds for one sandbox: its container, data volume, data disk and assignment. */
 export async function removeSandbox(docker: Docker, sandboxId: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ sandboxId }) });
-  await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
+  await Promise.all(containers.map((info) => removeContainer(docker.getContainer(info.Id))));
   await docker.getVolume(dataVolumeName(sandboxId)).remove().catch(ignoreMissing);
   await removeDataDisk(sandboxId);
   await removeAssignment(docker, sandboxId);
 }
 
-/** Removes every sandbox of a fleet (what a test suite or a benchmark made); returns how many. */
-export async function removeFleet(fleet: string, docker: Docker = new Docker()): Promise<number> {
+/** Removes every sandbox of a fleet (what a test suite, a benchmark or a deployment made); returns their ids. */
+export async function removeFleet(fleet: string, docker: Docker = new Docker()): Promise<string[]> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ fleet }) });
-  const ids = containers.map((info) => info.Labels[LABEL.sandboxId]).filter((id): id is string => Boolean(id));
+  const ids = [...new Set(containers.map((info) => info.Labels[LABEL.sandboxId]).filter((id): id is string => Boolean(id)))];
   await Promise.all(ids.map((id) => removeSandbox(docker, id)));
-  return ids.length;
+  return ids;
+}
+
+/** What `removeOrphans` removed: data disks by sandbox id, volumes by name. */
+export interface RemovedOrphans {
+  disks: string[];
+  volumes: string[];
+}
+
+/**
+ * How old a sandbox's disk or volume must be before it counts as an orphan:
+ * a sandbox being created right now has its disk and data volume for a
+ * moment before its container exists.
+ */
+export const ORPHAN_GRACE_MS = 2 * 60_000;
+
+/**
+ * Removes the data disks, data volumes and assignment volumes whose sandbox
+ * has no container in any fleet (several agents share one host), once they
+ * are older than `graceMs`: what a crash, a removed container or an old
+ * `npm run stop` left behind.
+ */
+export async function removeOrphans(
+  docker: Docker = new Docker(),
+  options: {
+    graceMs?: number;
+    now?: number;
+    /** Only these sandboxes' (a test's own: on a shared host, others' young disks must not be taken early). */
+    among?: readonly string[];
+  } = {},
+): Promise<RemovedOrphans> {
+  const { graceMs = ORPHAN_GRACE_MS, now = Date.now(), among } = options;
+  const [containers, { Volumes }, disks] = await Promise.all([
+    docker.listContainers({ all: true, filters: sandboxFilter() }),
+    docker.listVolumes({ filters: { label: [`${LABEL.managed}=true`, LABEL.sandboxId] } }),
+    listDataDisks(),
+  ]);
+  const alive = new Set(containers.map((info) => info.Labels[LABEL.sandboxId]));
+  const considered = (sandboxId: string) => !alive.has(sandboxId) && (!among || among.includes(sandboxId));
+  const old = (time: number) => now - time >= graceMs;
+
+  const orphanVolumes = (Volumes ?? []).filter((volume) => {
+    const sandboxId = volume.Labels?.[LABEL.sandboxId];
+    const createdAt = Date.parse((volume as { CreatedAt?: string }).CreatedAt ?? "");
+    return sandboxId && considered(sandboxId) && Number.isFinite(createdAt) && old(createdAt);
+  });
+  const orphanDisks = disks.filter((disk) => considered(disk.sandboxId) && old(disk.modifiedMs));
+
+  await Promise.all(orphanVolumes.map((volume) => docker.getVolume(volume.Name).remove().catch(ignoreMissing)));
+  for (const disk of orphanDisks) await removeDataDisk(disk.sandboxId);
+  return { disks: orphanDisks.map((disk) => disk.sandboxId), volumes: orphanVolumes.map((volume) => volume.Name) };
 }
 
 export function containerName(sandboxId: string): string {

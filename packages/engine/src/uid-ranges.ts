@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type Docker from "dockerode";
+import { type Disposable, toDisposable } from "./disposable";
 import { LABEL, sandboxFilter } from "./labels";
 
 /**
@@ -19,10 +20,10 @@ const reserved = new Set<number>();
 
 /**
  * Picks a free range among every Drydock sandbox on this engine (all fleets)
- * and reserves it until `release` (call it once the container exists or the
- * create failed).
+ * and reserves it until disposed (once the container exists or the create
+ * failed).
  */
-export async function reserveUidRange(docker: Docker): Promise<{ uidBase: number; release(): void }> {
+export async function reserveUidRange(docker: Docker): Promise<{ uidBase: number } & Disposable> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter() });
   const used = new Set(reserved);
   for (const info of containers) {
@@ -33,7 +34,7 @@ export async function reserveUidRange(docker: Docker): Promise<{ uidBase: number
     const uidBase = FIRST_UID + randomInt(SLOTS) * RANGE_SIZE;
     if (used.has(uidBase)) continue;
     reserved.add(uidBase);
-    return { uidBase, release: () => reserved.delete(uidBase) };
+    return { uidBase, ...toDisposable(() => reserved.delete(uidBase)) };
   }
   throw new Error(`no free uid range among ${SLOTS} for a new sandbox`);
 }

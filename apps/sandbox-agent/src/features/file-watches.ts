@@ -1,12 +1,12 @@
-import type { FileChange, FileWatch, SandboxDriver } from "@drydock/engine";
+import { type Disposable, type FileChange, type FileWatch, type SandboxDriver, toDisposable } from "@drydock/engine";
 import type { Logger } from "@drydock/server-kit";
 
 type Listener = (changes: FileChange[]) => void;
 
-export interface FileWatchSubscription {
+/** One listener's share of a sandbox's watch; disposing it unsubscribes. */
+export interface FileWatchSubscription extends Disposable {
   /** Settles once the sandbox's watch is established (or cannot be). */
   ready: Promise<"inotify" | "poll">;
-  unsubscribe(): void;
 }
 
 /**
@@ -39,15 +39,12 @@ export class SharedFileWatches {
     }
     const entry = shared;
     entry.listeners.add(listener);
-    let subscribed = true;
     return {
       ready: entry.watch.ready,
-      unsubscribe: () => {
-        if (!subscribed) return;
-        subscribed = false;
+      ...toDisposable(() => {
         entry.listeners.delete(listener);
         if (entry.listeners.size === 0) this.forget(sandboxId, entry);
-      },
+      }),
     };
   }
 

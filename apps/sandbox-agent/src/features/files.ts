@@ -1,4 +1,4 @@
-import { FileConflictError } from "@drydock/engine";
+import { FileConflictError, toDisposable } from "@drydock/engine";
 import {
   type FileWriteResult,
   filesCreateRequestSchema,
@@ -36,7 +36,7 @@ export function files(): SandboxFeature {
     const workspace = driver.files(sandboxId);
     let subscription: FileWatchSubscription | undefined;
     const unwatch = () => {
-      subscription?.unsubscribe();
+      subscription?.dispose();
       subscription = undefined;
     };
     const requireWriter = () => {
@@ -115,6 +115,6 @@ export function files(): SandboxFeature {
       }),
     );
 
-    return unwatch;
+    return toDisposable(unwatch);
   };
 }

@@ -8,10 +8,8 @@ export function lifecycle(fleet: SandboxFleet): SandboxFeature {
     const { sandboxId } = socket.data;
     const current = fleet.status(sandboxId);
     if (current) socket.emit("sandbox:status", current);
-    const forward = (status: SandboxStatus) => {
+    return fleet.onStatus((status: SandboxStatus) => {
       if (status.sandboxId === sandboxId) socket.emit("sandbox:status", status);
-    };
-    fleet.on("status", forward);
-    return () => fleet.off("status", forward);
+    });
   };
 }

@@ -1,4 +1,4 @@
-import { EngineError } from "@drydock/engine";
+import { type Disposable, EngineError, toDisposable } from "@drydock/engine";
 import { type PortInfo, portsRequestSchema } from "@drydock/protocol";
 import { answer, RequestError } from "../reply";
 import type { SandboxFeature } from "../sandbox-channel";
@@ -16,10 +16,10 @@ function checkRequest(request: unknown): void {
  */
 export const ports: SandboxFeature = (socket, { driver, log }) => {
   const { sandboxId } = socket.data;
-  let unwatch: (() => void) | undefined;
+  let watching: Disposable | undefined;
   const stopWatching = () => {
-    unwatch?.();
-    unwatch = undefined;
+    watching?.dispose();
+    watching = undefined;
   };
 
   socket.on("ports:list", (request, ack) =>
@@ -36,7 +36,7 @@ export const ports: SandboxFeature = (socket, { driver, log }) => {
       return new Promise<PortInfo[]>((resolve, reject) => {
         let first = true;
         let failing = false;
-        const stop = driver.watchPorts(sandboxId, {
+        const watch = driver.watchPorts(sandboxId, {
           onChange: (change) => {
             failing = false;
             if (!first) return socket.emit("ports:changed", change);
@@ -46,8 +46,8 @@ export const ports: SandboxFeature = (socket, { driver, log }) => {
           onError: (error) => {
             if (first) {
               first = false;
-              stop();
-              if (unwatch === stop) unwatch = undefined;
+              watch.dispose();
+              if (watching === watch) watching = undefined;
               return reject(error);
             }
             if (error instanceof EngineError && error.code === "sandbox-not-found") {
@@ -59,7 +59,7 @@ export const ports: SandboxFeature = (socket, { driver, log }) => {
             failing = true;
           },
         });
-        unwatch = stop;
+        watching = watch;
       });
     }),
   );
@@ -72,5 +72,5 @@ export const ports: SandboxFeature = (socket, { driver, log }) => {
     }),
   );
 
-  return stopWatching;
+  return toDisposable(stopWatching);
 };

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { availableParallelism } from "node:os";
 import {
   DockerInDockerDriver,
   removeFleet,
@@ -46,6 +47,8 @@ export interface AgentHarnessOptions {
   pidsLimit?: number;
   /** Each sandbox's data disk (default 4 GiB, as deployed). */
   diskBytes?: number;
+  /** Sandboxes booting at once (default: the number of CPUs, as deployed). */
+  startConcurrency?: number;
 }
 
 export async function startAgentHarness(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
@@ -79,6 +82,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     port: 0,
     policy: { poolSize: options.poolSize ?? 0, lifetimeSeconds: 3600, idleSeconds: 600, warnSeconds: 60 },
     sweepIntervalSeconds: 3600,
+    startConcurrency: options.startConcurrency ?? availableParallelism(),
     registry: {
       address: network.gateway,
       port: SANDBOX_REGISTRY.port,

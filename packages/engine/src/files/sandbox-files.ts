@@ -3,6 +3,7 @@ import type { FileChange, FileContent, FileEntry, FileStat, FilesWatching, FileT
 // What the editor sees of files is the wire's shape, declared once in @drydock/protocol.
 export type { FileChange, FileContent, FileEntry, FileStat, FileTree } from "@drydock/protocol";
 
+import type { Disposable } from "../disposable";
 /**
  * The learner's workspace as the editor sees it. Every path is relative to the
  * workspace (POSIX, normalised); nothing outside it can be read or written,
@@ -29,11 +30,10 @@ export interface SandboxFiles {
   watch(onChange: (changes: FileChange[]) => void, onProblem?: (error: Error) => void): FileWatch;
 }
 
-export interface FileWatch {
+/** Disposing it stops watching (also the process inside the sandbox). */
+export interface FileWatch extends Disposable {
   /** How changes are detected, once the watch is established; rejects if the sandbox is gone. */
   readonly ready: Promise<FilesWatching["mode"]>;
-  /** Stops watching (also the process inside the sandbox). Safe to call twice. */
-  dispose(): void;
 }
 
 export interface FilesLimits {

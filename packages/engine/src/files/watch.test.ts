@@ -15,7 +15,7 @@ class FakeRun implements ExecStream {
   readonly exited = new Promise<number>((resolve) => {
     this.finish = resolve;
   });
-  close(): void {
+  dispose(): void {
     this.closed = true;
     this.exit(-1);
   }

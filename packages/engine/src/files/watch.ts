@@ -68,7 +68,7 @@ export class WorkspaceWatch implements FileWatch {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
-    this.run?.close();
+    this.run?.dispose();
     this.batcher.dispose();
     this.settleReady?.reject(reason);
     this.settleReady = undefined;
@@ -95,7 +95,7 @@ export class WorkspaceWatch implements FileWatch {
       this.startFailed(asError(error));
       return;
     }
-    if (this.stopped) return run.close();
+    if (this.stopped) return run.dispose();
     this.run = run;
     let established = false;
     let complaint = "";

@@ -59,7 +59,7 @@ describe("PortPolling", () => {
       { ports: [], appeared: [], disappeared: [web] },
     ]);
     expect(scans).toHaveLength(5);
-    unwatch();
+    unwatch.dispose();
     expect(polling.polling).toBe(0);
     await vi.advanceTimersByTimeAsync(5000);
     expect(scans).toHaveLength(5);
@@ -75,11 +75,11 @@ describe("PortPolling", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(second.seen).toEqual([{ ports: [web], appeared: [web], disappeared: [] }]);
     expect(scans).toHaveLength(2);
-    stopFirst();
+    stopFirst.dispose();
     await vi.advanceTimersByTimeAsync(1000);
     expect(polling.polling).toBe(1);
     expect(scans).toHaveLength(3);
-    stopSecond();
+    stopSecond.dispose();
     expect(polling.polling).toBe(0);
   });
 
@@ -91,6 +91,6 @@ describe("PortPolling", () => {
     results = [[api]];
     await vi.advanceTimersByTimeAsync(1000);
     expect(watched.seen).toEqual([{ ports: [api], appeared: [api], disappeared: [] }]);
-    unwatch();
+    unwatch.dispose();
   });
 });

@@ -1,9 +1,10 @@
+import { type Disposable, toDisposable } from "../disposable";
 import { diffPorts } from "./diff";
 import type { ListeningPort, PortsChange } from "./types";
 
 export interface PortsWatcher {
   onChange(change: PortsChange): void;
-  /** A scan failed (e.g. the sandbox stopped); polling goes on until the watcher unsubscribes. */
+  /** A scan failed (e.g. the sandbox stopped); polling goes on until the watcher is disposed. */
   onError?(error: unknown): void;
 }
 
@@ -30,9 +31,9 @@ export class PortPolling {
 
   /**
    * The watcher's first onChange has every current port as appeared; later
-   * ones carry differences only. Returns the unsubscribe function.
+   * ones carry differences only. Disposing it stops this watcher.
    */
-  watch(sandboxId: string, watcher: PortsWatcher): () => void {
+  watch(sandboxId: string, watcher: PortsWatcher): Disposable {
     let poll = this.polls.get(sandboxId);
     if (!poll) {
       poll = { watchers: new Set(), stopped: false };
@@ -47,13 +48,13 @@ export class PortPolling {
     }
     poll.watchers.add(watcher);
     const active = poll;
-    return () => {
+    return toDisposable(() => {
       active.watchers.delete(watcher);
       if (active.watchers.size > 0) return;
       active.stopped = true;
       clearTimeout(active.timer);
       if (this.polls.get(sandboxId) === active) this.polls.delete(sandboxId);
-    };
+    });
   }
 
   /** How many sandboxes are being polled (for tests and metrics). */

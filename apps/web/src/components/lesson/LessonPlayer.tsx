@@ -9,6 +9,7 @@ import type { EditorRequest } from "../editor/Workspace";
 import type { TerminalApi } from "../Terminal";
 import { ThemeToggle } from "../ThemeToggle";
 import type { BlockActions } from "./Blocks";
+import { SandboxLost } from "./SandboxLost";
 import { SplitPane } from "./SplitPane";
 import { StatusBar } from "./StatusBar";
 import { StepsPanel } from "./StepsPanel";
@@ -27,7 +28,7 @@ type Phase =
   | { kind: "starting"; percent: number; message: string }
   | { kind: "ready"; session: SessionRef }
   | { kind: "failed"; reason: string }
-  | { kind: "ended"; reason: string };
+  | { kind: "ended"; reason: string; lost: boolean };
 
 type Tab = "terminal" | "editor";
 
@@ -40,9 +41,14 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
   const [editorWanted, setEditorWanted] = useState(false);
   const [editorRequest, setEditorRequest] = useState<EditorRequest | null>(null);
   const terminal = useRef<TerminalApi | null>(null);
+  // A sandbox removed at its time or idle limit was announced (expiring) first; one that goes without warning was lost.
+  const warned = useRef(false);
 
   useEffect(() => {
-    if (status?.state === "gone" || status?.state === "failed") setPhase({ kind: "ended", reason: status.message });
+    if (status?.state === "gone" || status?.state === "failed") {
+      setPhase({ kind: "ended", reason: status.message, lost: !warned.current });
+    }
+    warned.current = status?.state === "expiring";
   }, [status]);
 
   const start = useCallback(async () => {
@@ -166,6 +172,8 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
                   {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
                 </div>
               </>
+            ) : phase.kind === "ended" ? (
+              <SandboxLost lost={phase.lost} reason={phase.reason} onRestart={reset} />
             ) : (
               <StartPanel phase={phase} onStart={start} />
             )}
@@ -179,7 +187,7 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
         expiresAt={phase.kind === "ready" ? phase.session.expiresAt : null}
         ports={ready ? ports : []}
         portHref={portHref}
-        onReset={ready || phase.kind === "ended" ? reset : undefined}
+        onReset={ready ? reset : undefined}
       />
     </div>
   );
@@ -194,13 +202,15 @@ function describe(phase: Phase, state: string | undefined): [string, "idle" | "b
     case "failed":
       return ["Failed to start", "bad"];
     case "ended":
-      return ["Sandbox ended", "bad"];
+      return [phase.lost ? "Sandbox lost" : "Sandbox ended", "bad"];
     case "ready":
+      // The status may say gone a moment before the phase follows: never call a gone sandbox ready.
+      if (state === "gone" || state === "failed") return ["Sandbox lost", "bad"];
       return state === "expiring" ? ["Ending soon", "warn"] : ["Sandbox ready", "ok"];
   }
 }
 
-function StartPanel({ phase, onStart }: { phase: Exclude<Phase, { kind: "ready" }>; onStart: () => void }) {
+function StartPanel({ phase, onStart }: { phase: Exclude<Phase, { kind: "ready" | "ended" }>; onStart: () => void }) {
   return (
     <div className="start-panel">
       {phase.kind === "starting" ? (
@@ -216,13 +226,8 @@ function StartPanel({ phase, onStart }: { phase: Exclude<Phase, { kind: "ready" 
               The sandbox could not start: {phase.reason}
             </p>
           )}
-          {phase.kind === "ended" && (
-            <p role="alert">
-              Your sandbox has ended ({phase.reason}). Your progress and saved files are kept: a new sandbox starts with them.
-            </p>
-          )}
           <button type="button" className="large" onClick={onStart}>
-            {phase.kind === "failed" ? "Try again" : phase.kind === "ended" ? "Start a new sandbox" : "Start"}
+            {phase.kind === "failed" ? "Try again" : "Start"}
           </button>
         </>
       )}

@@ -8,11 +8,13 @@ export type AgentSandboxChannel = Socket<SandboxServerEvents, SandboxClientEvent
 
 /** The control plane's own connection to a sandbox's channel on its agent; close it when done. */
 export function openSandboxChannel(agentUrl: string, sandboxId: string, token: Promise<string>): AgentSandboxChannel {
+  // forceNew: a connection of its own, never shared with a terminal's (see terminal-gateway.ts).
   return io(`${agentUrl}${SANDBOX_NAMESPACE}`, {
     // The handshake waits for the token; requests emitted meanwhile are buffered.
     auth: (callback) => void token.then((value) => callback({ sandboxId, token: value })),
     transports: ["websocket"],
     reconnection: false,
+    forceNew: true,
   });
 }
 

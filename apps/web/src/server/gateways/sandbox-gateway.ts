@@ -80,7 +80,7 @@ export function serveSandboxGateway(io: Server, ctx: WebContext): void {
     }
     upstream.on("connect_error", (error) => {
       log.warn("gateway.agent_refused", { sandboxId: owned.sandboxId, error });
-      browser.disconnect(true);
+      browser.disconnect();
     });
     browser.on("disconnect", () => upstream.close());
   });

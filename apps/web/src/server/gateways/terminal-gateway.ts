@@ -27,6 +27,9 @@ export function serveTerminalGateway(io: Server, ctx: WebContext): void {
           .then((token) => callback({ token, sandboxId, size, terminal })),
       transports: ["websocket"],
       reconnection: false,
+      // A connection of its own: socket.io-client would otherwise share one with the sandbox channel,
+      // and the terminal's end (the sandbox died) would cut the channel that reports why.
+      forceNew: true,
     });
 
     browser.on("terminal:input", (data) => {
@@ -38,12 +41,13 @@ export function serveTerminalGateway(io: Server, ctx: WebContext): void {
     upstream.on("terminal:output", (data, ack) => browser.emit("terminal:output", data, ack));
     upstream.on("terminal:closed", (closed) => {
       browser.emit("terminal:closed", closed);
-      browser.disconnect(true);
+      // This namespace only: the page's connection also carries its sandbox channel, which must hear why.
+      browser.disconnect();
     });
     upstream.on("connect_error", (error) => {
       log.warn("gateway.agent_refused", { sandboxId, agentUrl, error });
       browser.emit("terminal:closed", { reason: `The sandbox's agent could not be reached: ${error.message}` });
-      browser.disconnect(true);
+      browser.disconnect();
     });
     browser.on("disconnect", () => upstream.disconnect());
   });

@@ -1,0 +1,89 @@
+import { describe, expect, it } from "vitest";
+import { StartScheduler } from "./start-scheduler";
+
+/** A boot the test finishes by hand. */
+function boot(name: string, log: string[]) {
+  let finish!: () => void;
+  let fail!: (error: Error) => void;
+  const done = new Promise<string>((resolve, reject) => {
+    finish = () => resolve(name);
+    fail = reject;
+  });
+  return {
+    task: () => {
+      log.push(name);
+      return done;
+    },
+    finish,
+    fail,
+  };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("the start scheduler", () => {
+  it("runs at most its concurrency at once and lets the next one through as one ends", async () => {
+    const started: string[] = [];
+    const scheduler = new StartScheduler(2);
+    const boots = ["a", "b", "c", "d"].map((name) => boot(name, started));
+    const results = boots.map((b) => scheduler.run("pool", b.task));
+    // Asserted below; handled now so the failure is not reported as unhandled in between.
+    for (const result of results) result.catch(() => {});
+    await settle();
+    expect(started).toEqual(["a", "b"]);
+    expect(scheduler.load).toEqual({ running: 2, waiting: 2 });
+    boots[1]?.finish();
+    await settle();
+    expect(started).toEqual(["a", "b", "c"]);
+    boots[0]?.fail(new Error("boot failed"));
+    await settle();
+    expect(started).toEqual(["a", "b", "c", "d"]);
+    await expect(results[0]).rejects.toThrow("boot failed");
+    await expect(results[1]).resolves.toBe("b");
+    boots[2]?.finish();
+    boots[3]?.finish();
+    await Promise.all(results.slice(2));
+    expect(scheduler.load).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it("puts a learner's start ahead of waiting pool refills, behind earlier learners", async () => {
+    const started: string[] = [];
+    const scheduler = new StartScheduler(1);
+    const first = boot("pool-1", started);
+    const names = ["pool-2", "learner-1", "pool-3", "learner-2"];
+    const later = names.map((name) => boot(name, started));
+    void scheduler.run("pool", first.task);
+    later.forEach((b, index) => {
+      void scheduler.run(names[index]?.startsWith("learner") ? "learner" : "pool", b.task);
+    });
+    for (const b of [first, ...later]) {
+      await settle();
+      b.finish();
+    }
+    await settle();
+    expect(started).toEqual(["pool-1", "learner-1", "learner-2", "pool-2", "pool-3"]);
+  });
+
+  it("tells a waiting start how many are ahead of it as the line moves", async () => {
+    const scheduler = new StartScheduler(1);
+    const places: number[] = [];
+    const running = boot("running", []);
+    void scheduler.run("pool", running.task);
+    void scheduler.run("pool", boot("pool", []).task);
+    void scheduler.run(
+      "learner",
+      () => Promise.resolve("learner"),
+      (ahead) => places.push(ahead),
+    );
+    await settle();
+    expect(places).toEqual([1]);
+    running.finish();
+    await settle();
+    // Its turn came: nothing is reported once it runs.
+    expect(places).toEqual([1]);
+  });
+
+  it("refuses a concurrency that is not a positive whole number", () => {
+    expect(() => new StartScheduler(0)).toThrow(/≥ 1/);
+  });
+});
