@@ -57,6 +57,9 @@ describe("a learner cannot escape a rootless sandbox", () => {
   });
 });
 
+/** One charge batch of the kernel's memory controller (MEMCG_CHARGE_BATCH, 64 pages since Linux 6.1). */
+const CGROUP_CHARGE_BATCH_BYTES = 64 * 4096;
+
 describe("abuse stays inside the sandbox's limits", () => {
   async function bomb(script: string, seconds: number): Promise<number> {
     const during = harness.driver
@@ -81,7 +84,9 @@ describe("abuse stays inside the sandbox's limits", () => {
     const echo = await bomb("docker run --rm debian:bookworm-slim sh -c 'tail /dev/zero'", 15);
     const counters = await cgroupCounters(attacker);
     expect(counters.memoryLimit).toBe(MEMORY);
-    expect(counters.memoryMaxUsage).toBeLessThanOrEqual(MEMORY);
+    // The kernel may charge a few pages past the limit (allocations that must not fail are
+    // forced through, and charges come in per-CPU batches): its high-water mark shows them.
+    expect(counters.memoryMaxUsage).toBeLessThanOrEqual(MEMORY + CGROUP_CHARGE_BATCH_BYTES);
     expect(counters.memoryMaxUsage).toBeGreaterThan(MEMORY * 0.8);
     expect(echo).toBeLessThan(RESPONSIVE_MS);
   }, 120_000);
