@@ -7,6 +7,7 @@ import "@xterm/xterm/css/xterm.css";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol/terminal";
 import { useEffect, useRef } from "react";
 import { io, type Socket } from "socket.io-client";
+import { markStartStep } from "./start-marks";
 import { terminalKeys } from "./terminal-keys";
 
 /** What the page may do with the terminal: type into it as the learner would. */
@@ -46,6 +47,7 @@ export function Terminal({ sessionId, onReady }: Props) {
     term.loadAddon(fit);
     term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, "_blank", "noopener,noreferrer")));
     term.open(element);
+    markStartStep("terminal-opened");
     const refit = () => {
       if (element.clientWidth > 0 && element.clientHeight > 0) fit.fit();
     };
@@ -58,12 +60,18 @@ export function Terminal({ sessionId, onReady }: Props) {
     });
     let attached = false;
     socket.on("connect", () => {
+      markStartStep("terminal-connected");
       // Reattaching replays the shell's scrollback: start from a clean screen so nothing shows twice.
       if (attached) term.reset();
       attached = true;
     });
     // Acknowledged once xterm.js has parsed it: the agent pauses a flood instead of queueing it here.
-    socket.on("terminal:output", (data, ack) => term.write(new Uint8Array(data), ack));
+    let output = false;
+    socket.on("terminal:output", (data, ack) => {
+      if (!output) markStartStep("terminal-first-output");
+      output = true;
+      term.write(new Uint8Array(data), ack);
+    });
     socket.on("terminal:closed", ({ reason }) => term.write(`\r\n\x1b[33m[${reason}]\x1b[0m\r\n`));
     socket.on("connect_error", (error) => term.write(`\r\n\x1b[31m[${error.message}]\x1b[0m\r\n`));
     const typing = term.onData((data) => socket.emit("terminal:input", data));

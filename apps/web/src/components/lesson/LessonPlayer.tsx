@@ -6,6 +6,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LessonView, SessionRef, StepView } from "@/lesson-view/types";
 import type { EditorRequest } from "../editor/Workspace";
+import { markStartStep } from "../start-marks";
 import type { TerminalApi } from "../Terminal";
 import { ThemeToggle } from "../ThemeToggle";
 import type { BlockActions } from "./Blocks";
@@ -16,7 +17,14 @@ import { ask, useSandboxChannel } from "./sandbox-channel";
 import { endLessonSession, startLessonSession } from "./start-session";
 
 // xterm.js and Monaco touch the DOM at import time and are large: both load in the browser, when needed.
-const Terminal = dynamic(() => import("../Terminal").then((module) => module.Terminal), { ssr: false });
+const Terminal = dynamic(
+  () =>
+    import("../Terminal").then((module) => {
+      markStartStep("terminal-code-loaded");
+      return module.Terminal;
+    }),
+  { ssr: false },
+);
 const Workspace = dynamic(() => import("../editor/Workspace").then((module) => module.Workspace), {
   ssr: false,
   loading: () => <p className="pane-message">Loading the editor…</p>,
