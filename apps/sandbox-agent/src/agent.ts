@@ -4,6 +4,7 @@ import { applyNetworkPolicy, type NetworkPolicy, type SandboxDriver } from "@dry
 import { type Logger, MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
 import { Server } from "socket.io";
 import { checks } from "./features/checks";
+import { fileBatches } from "./features/file-batches";
 import { files } from "./features/files";
 import { lifecycle } from "./features/lifecycle";
 import { ports } from "./features/ports";
@@ -56,7 +57,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   // Last of the server's listeners: it takes preview traffic ahead of the API and socket.io.
   servePreviews(http, { driver, secret, log, onActivity: (sandboxId) => fleet.touch(sandboxId) });
   serveTerminals(io, { driver, fleet, metrics, secret, log });
-  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files()]);
+  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files(), fileBatches]);
 
   // Adopt before listening: a restarted agent serves its running sandboxes again at once.
   await fleet.adopt();
