@@ -3,10 +3,9 @@ import type { SandboxStatus } from "@drydock/protocol";
 import { AgentClient } from "./agent-client";
 import { webConfig } from "./config";
 import { db } from "./db";
-import { savedFiles } from "./learner-store";
-import { findLesson, lessonFiles } from "./lessons";
-import { openSandboxChannel, requestOnChannel } from "./sandbox-channel-client";
+import { findLesson } from "./lessons";
 import { publicVisitorId } from "./visitor";
+import { planWorkspace, prepareWorkspace } from "./workspace-preparation";
 
 export interface SessionView {
   id: string;
@@ -44,17 +43,16 @@ export async function startSession(
   const client = agentAt();
   const id = `ses_${randomBytes(12).toString("hex")}`;
   await db().session.create({ data: { id, visitorId, lessonId, agentUrl: client.url, state: "starting" } });
+  // Read while the sandbox is handed out; awaited (and any failure reported) once it is ready.
+  const plan = lesson ? planWorkspace(lesson, visitorId) : undefined;
+  plan?.catch(() => {});
   try {
     const sandbox = await client.createSandbox(publicVisitorId(visitorId));
     await db().session.update({ where: { id }, data: { sandboxId: sandbox.id } });
     const ready = sandbox.state === "ready" ? sandbox : await client.awaitReady(sandbox.id, onStatus);
-    if (lesson) {
+    if (plan) {
       onStatus({ sandboxId: sandbox.id, state: "starting", percent: 95, message: "Putting your files in place" });
-      const files = [...(await lessonFiles(lesson)), ...(await savedFiles(visitorId, lesson.id))];
-      const setups = lesson.intro.parts.flatMap((part) =>
-        part.kind === "setup" ? [{ script: part.script, timeoutMs: part.timeoutSeconds * 1000 }] : [],
-      );
-      await prepareWorkspace(client, sandbox.id, files, setups);
+      await prepareWorkspace(client, sandbox.id, await plan);
     }
     await db().session.update({ where: { id }, data: { state: "ready" } });
     return { id, state: "ready", failure: null, expiresAt: ready.expiresAt ?? null };
@@ -62,29 +60,6 @@ export async function startSession(
     const failure = error instanceof Error ? error.message : String(error);
     await db().session.update({ where: { id }, data: { state: "failed", failure, endedAt: new Date() } });
     throw new SessionError(failure, error instanceof SessionError ? error.status : 503);
-  }
-}
-
-/**
- * The lesson's own files first, then the learner's saved ones over them (a
- * fresh sandbox resumes where they were), then the lesson's setup scripts.
- */
-async function prepareWorkspace(
-  client: AgentClient,
-  sandboxId: string,
-  files: { path: string; content: string }[],
-  setups: { script: string; timeoutMs: number }[],
-): Promise<void> {
-  if (files.length === 0 && setups.length === 0) return;
-  const channel = openSandboxChannel(client.url, sandboxId, client.terminalToken(sandboxId, "write"));
-  try {
-    for (const file of files) await requestOnChannel(channel, "files:write", { path: file.path, content: file.content });
-    for (const setup of setups) {
-      const outcome = await requestOnChannel(channel, "check:run", setup, setup.timeoutMs + 10_000);
-      if (!outcome.passed) throw new SessionError(`The lesson's setup script failed: ${outcome.message}`, 500);
-    }
-  } finally {
-    channel.close();
   }
 }
 

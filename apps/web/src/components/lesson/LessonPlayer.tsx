@@ -16,15 +16,14 @@ import { StepsPanel } from "./StepsPanel";
 import { ask, useSandboxChannel } from "./sandbox-channel";
 import { endLessonSession, startLessonSession } from "./start-session";
 
-// xterm.js and Monaco touch the DOM at import time and are large: both load in the browser, when needed.
-const Terminal = dynamic(
-  () =>
-    import("../Terminal").then((module) => {
-      markStartStep("terminal-code-loaded");
-      return module.Terminal;
-    }),
-  { ssr: false },
-);
+// xterm.js and Monaco touch the DOM at import time and are large: both load in the browser, not with the page.
+// The terminal loads once the page is idle, so that Start does not wait for it.
+const loadTerminal = () =>
+  import("../Terminal").then((module) => {
+    markStartStep("terminal-code-loaded");
+    return module.Terminal;
+  });
+const Terminal = dynamic(loadTerminal, { ssr: false });
 const Workspace = dynamic(() => import("../editor/Workspace").then((module) => module.Workspace), {
   ssr: false,
   loading: () => <p className="pane-message">Loading the editor…</p>,
@@ -48,6 +47,8 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
   const [editorWanted, setEditorWanted] = useState(false);
   const [editorRequest, setEditorRequest] = useState<EditorRequest | null>(null);
   const terminal = useRef<TerminalApi | null>(null);
+
+  useEffect(() => whenIdle(() => void loadTerminal()), []);
 
   useEffect(() => {
     if (status?.state === "gone" || status?.state === "failed") setPhase({ kind: "ended", reason: status.message });
@@ -160,20 +161,27 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
                 </button>
               ))}
             </div>
+            {(phase.kind === "ready" || phase.kind === "starting") && (
+              // While the sandbox starts, the terminal is drawn already, out of sight under the progress bar.
+              <div
+                role="tabpanel"
+                id="panel-terminal"
+                aria-labelledby="tab-terminal"
+                className={phase.kind === "starting" ? "tab-panel under-start" : "tab-panel"}
+                hidden={tab !== "terminal"}
+              >
+                <Terminal
+                  sessionId={phase.kind === "ready" ? phase.session.id : null}
+                  onReady={(api) => {
+                    terminal.current = api;
+                  }}
+                />
+              </div>
+            )}
             {phase.kind === "ready" ? (
-              <>
-                <div role="tabpanel" id="panel-terminal" aria-labelledby="tab-terminal" className="tab-panel" hidden={tab !== "terminal"}>
-                  <Terminal
-                    sessionId={phase.session.id}
-                    onReady={(api) => {
-                      terminal.current = api;
-                    }}
-                  />
-                </div>
-                <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
-                  {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
-                </div>
-              </>
+              <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
+                {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
+              </div>
             ) : (
               <StartPanel phase={phase} onStart={start} />
             )}
@@ -191,6 +199,16 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
       />
     </div>
   );
+}
+
+/** Runs `task` once the browser has nothing better to do (soon, where it cannot tell); returns the cancel. */
+function whenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback === "function") {
+    const handle = requestIdleCallback(task, { timeout: 2000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(task, 200);
+  return () => clearTimeout(timer);
 }
 
 function describe(phase: Phase, state: string | undefined): [string, "idle" | "busy" | "ok" | "warn" | "bad"] {
