@@ -108,8 +108,31 @@ async function firstStart(browser: Browser, server: ChildProcess, lessonPath: st
   });
   // A person reads the page before clicking: it has loaded and gone quiet.
   await page.goto(`${base}${lessonPath}`, { waitUntil: "networkidle" });
-  await page.getByRole("button", { name: "Start", exact: true }).click();
-  await page.waitForFunction(() => (globalThis as unknown as { __bench: Probe }).__bench.promptAt > 0, undefined, { timeout: 60_000 });
+  const startButton = page.getByRole("button", { name: "Start", exact: true });
+  // Until React has hydrated the button, a click on it does nothing (a busy machine can take longer than networkidle).
+  await page.waitForFunction(() =>
+    Object.keys(
+      (globalThis as unknown as { document: { querySelector(s: string): object | null } }).document.querySelector(".start-panel button") ??
+        {},
+    ).some((key) => key.startsWith("__reactProps")),
+  );
+  await startButton.click();
+  await page
+    .waitForFunction(() => (globalThis as unknown as { __bench: Probe }).__bench.promptAt > 0, undefined, { timeout: 60_000 })
+    .catch(async (error: unknown) => {
+      const text = (selector: string) =>
+        page
+          .locator(selector)
+          .first()
+          .textContent({ timeout: 1000 })
+          .catch(() => null);
+      const seen = {
+        state: await text("[data-testid=sandbox-state]"),
+        alert: await text("[role=alert]"),
+        terminal: await text("[data-testid=terminal] .xterm-rows"),
+      };
+      throw new Error(`No prompt within 60 s on ${lessonPath}; the page showed ${JSON.stringify(seen)}`, { cause: error });
+    });
   const timing = await probe(page);
   return {
     ms: timing.promptAt - timing.clickAt,

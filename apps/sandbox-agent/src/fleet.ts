@@ -93,6 +93,8 @@ export class SandboxFleet extends EventEmitter<FleetEvents> {
         );
     const outcome = starting.then(
       () => {
+        // The learner's shell starts now, while the page connects its terminal: not awaited, the first attach starts it otherwise.
+        this.driver.startShell(id).catch((error: unknown) => this.log.warn("sandbox.shell_not_started", { sandboxId: id, error }));
         const seconds = (performance.now() - started) / 1000;
         this.metrics.startSeconds.observe({ source: pooled ? "pool" : "cold" }, seconds);
         this.log.info("sandbox.ready", { sandboxId: id, owner, source: pooled ? "pool" : "cold", ms: Math.round(seconds * 1000) });
