@@ -97,7 +97,8 @@ interface FirstStart {
 
 /** A first visit to the lesson's page in a fresh context, a click on Start once the pool is warm, until the prompt is painted. */
 async function firstStart(browser: Browser, server: ChildProcess, lessonPath: string): Promise<FirstStart> {
-  await waitFor("the warm pool refilling", poolIsWarm, server);
+  // A failed refill is tried again at the agent's next sweep: allow for one.
+  await waitFor("the warm pool refilling", poolIsWarm, server, 300_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   await context.addInitScript({ path: join(import.meta.dirname, "lib/page-probes.js") });
   const page = await context.newPage();
@@ -110,11 +111,15 @@ async function firstStart(browser: Browser, server: ChildProcess, lessonPath: st
   await page.goto(`${base}${lessonPath}`, { waitUntil: "networkidle" });
   const startButton = page.getByRole("button", { name: "Start", exact: true });
   // Until React has hydrated the button, a click on it does nothing (a busy machine can take longer than networkidle).
-  await page.waitForFunction(() =>
-    Object.keys(
-      (globalThis as unknown as { document: { querySelector(s: string): object | null } }).document.querySelector(".start-panel button") ??
-        {},
-    ).some((key) => key.startsWith("__reactProps")),
+  await page.waitForFunction(
+    () =>
+      Object.keys(
+        (globalThis as unknown as { document: { querySelector(s: string): object | null } }).document.querySelector(
+          ".start-panel button",
+        ) ?? {},
+      ).some((key) => key.startsWith("__reactProps")),
+    undefined,
+    { timeout: 120_000 },
   );
   await startButton.click();
   await page
