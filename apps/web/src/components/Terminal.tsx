@@ -6,8 +6,9 @@ import { Terminal as XTerm } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol/terminal";
 import { useEffect, useRef } from "react";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { markStartStep } from "./start-marks";
+import { takeTerminalConnection } from "./terminal-connection";
 import { terminalKeys } from "./terminal-keys";
 
 /** What the page may do with the terminal: type into it as the learner would. */
@@ -76,10 +77,9 @@ export function Terminal({ sessionId, onReady }: Props) {
     // Another session in the same terminal (a reset): nothing of the old shell stays on screen.
     if (shownSession.current !== null && shownSession.current !== sessionId) term.reset();
     shownSession.current = sessionId;
-    const socket: Socket<TerminalServerEvents, TerminalClientEvents> = io(TERMINAL_NAMESPACE, {
+    const socket: Socket<TerminalServerEvents, TerminalClientEvents> = takeTerminalConnection().socket(TERMINAL_NAMESPACE, {
       // A function: each reconnection presents the terminal's size at that moment.
       auth: (send) => send({ sessionId, size: { cols: term.cols, rows: term.rows } }),
-      transports: ["websocket"],
     });
     let attached = false;
     socket.on("connect", () => {

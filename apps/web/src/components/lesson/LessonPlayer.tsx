@@ -9,6 +9,7 @@ import type { EditorRequest } from "../editor/Workspace";
 import { markStartStep } from "../start-marks";
 import type { TerminalApi } from "../Terminal";
 import { ThemeToggle } from "../ThemeToggle";
+import { openTerminalConnection } from "../terminal-connection";
 import type { BlockActions } from "./Blocks";
 import { SplitPane } from "./SplitPane";
 import { StatusBar } from "./StatusBar";
@@ -55,6 +56,7 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
   }, [status]);
 
   const start = useCallback(async () => {
+    openTerminalConnection();
     setPhase({ kind: "starting", percent: 0, message: "Asking for a sandbox" });
     try {
       const started = await startLessonSession(lesson.id, (update) => {

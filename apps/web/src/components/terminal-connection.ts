@@ -1,0 +1,29 @@
+import { Manager } from "socket.io-client";
+
+let spare: Manager | undefined;
+
+/**
+ * Opens a connection to the web server ahead of need, when a start begins:
+ * once the session is ready, attaching the terminal then costs one message
+ * instead of a WebSocket handshake first.
+ */
+export function openTerminalConnection(): void {
+  // Left unused (a start that failed), the server closes it after a while: it must not come back by itself.
+  spare ??= connect({ reconnect: false });
+}
+
+/**
+ * The connection opened ahead, or a new one. Each terminal gets its own: its
+ * namespace's socket keeps the auth it was made with, and disconnecting it
+ * closes the connection.
+ */
+export function takeTerminalConnection(): Manager {
+  // A terminal's connection comes back after a network drop (and opens again if the server closed it while spare).
+  const manager = spare?.reconnection(true) ?? connect({ reconnect: true });
+  spare = undefined;
+  return manager;
+}
+
+function connect({ reconnect }: { reconnect: boolean }): Manager {
+  return new Manager({ transports: ["websocket"], reconnection: reconnect });
+}
