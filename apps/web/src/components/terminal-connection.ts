@@ -3,9 +3,10 @@ import { Manager } from "socket.io-client";
 let spare: Manager | undefined;
 
 /**
- * Opens a connection to the web server ahead of need, when a start begins:
+ * Opens a connection to the web server ahead of need, while a start runs:
  * once the session is ready, attaching the terminal then costs one message
- * instead of a WebSocket handshake first.
+ * instead of a WebSocket handshake first. Only once the browser holds the
+ * visitor cookie: the handshake carries it, and the server checks it.
  */
 export function openTerminalConnection(): void {
   // Left unused (a start that failed), the server closes it after a while: it must not come back by itself.

@@ -56,12 +56,15 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
   }, [status]);
 
   const start = useCallback(async () => {
-    openTerminalConnection();
     setPhase({ kind: "starting", percent: 0, message: "Asking for a sandbox" });
     try {
-      const started = await startLessonSession(lesson.id, (update) => {
-        if (update.state === "starting") setPhase({ kind: "starting", percent: update.percent, message: update.message });
-      });
+      const started = await startLessonSession(
+        lesson.id,
+        (update) => {
+          if (update.state === "starting") setPhase({ kind: "starting", percent: update.percent, message: update.message });
+        },
+        openTerminalConnection,
+      );
       setPhase({ kind: "ready", session: started });
     } catch (error) {
       setPhase({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });

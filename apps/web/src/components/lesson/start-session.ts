@@ -2,8 +2,17 @@ import type { SandboxStatus } from "@drydock/protocol";
 import type { SessionRef } from "@/lesson-view/types";
 import { markStartStep } from "../start-marks";
 
-/** Starts a session for a lesson, reporting the sandbox's progress as it streams in; rejects with the reason it failed. */
-export async function startLessonSession(lessonId: string, onStatus: (status: SandboxStatus) => void): Promise<SessionRef> {
+/**
+ * Starts a session for a lesson, reporting the sandbox's progress as it
+ * streams in; rejects with the reason it failed. `onAccepted` is called once
+ * the server has taken the request, when the browser holds the visitor
+ * cookie (set by this answer on a first visit) that sockets need.
+ */
+export async function startLessonSession(
+  lessonId: string,
+  onStatus: (status: SandboxStatus) => void,
+  onAccepted: () => void = () => {},
+): Promise<SessionRef> {
   let response: Response;
   markStartStep("start-requested");
   try {
@@ -20,6 +29,7 @@ export async function startLessonSession(lessonId: string, onStatus: (status: Sa
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     throw new Error(body.error ?? `The server answered ${response.status}.`);
   }
+  onAccepted();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = "";
   for (;;) {
