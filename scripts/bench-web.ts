@@ -2,9 +2,9 @@
  * `npm run bench:web`: the lesson page as a person sees it (Debian's Chromium
  * through Playwright), against its own web app and agent (scripts/serve.sh)
  * on spare ports with a warm pool of one.
- * - lessonPageJsKbGz: the JavaScript the lesson page loads before Start (the
- *   terminal and the editor load later, on demand), each file gzipped from
- *   the build output;
+ * - lessonPageJsKbGz: the JavaScript the lesson page loads before Start,
+ *   each file gzipped from the build output: the page's own, and the
+ *   terminal's, fetched once the page is idle (the editor loads on demand);
  * - firstStartToPromptMs: a first visit (a fresh browser context: empty
  *   cache, no cookie) to each built-in lesson's page, then from the click on
  *   Start until the shell's prompt is painted in the terminal (the frame after
