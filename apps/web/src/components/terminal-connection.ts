@@ -9,8 +9,16 @@ let spare: Manager | undefined;
  * visitor cookie: the handshake carries it, and the server checks it.
  */
 export function openTerminalConnection(): void {
-  // Left unused (a start that failed), the server closes it after a while: it must not come back by itself.
-  spare ??= connect({ reconnect: false });
+  // One per start: an earlier one may lack the cookie that this start's answer set.
+  dropTerminalConnection();
+  // Not reconnecting while spare: a server that closes an idle connection means it.
+  spare = connect({ reconnect: false });
+}
+
+/** Closes the connection opened ahead, unused: its start failed. */
+export function dropTerminalConnection(): void {
+  spare?._close();
+  spare = undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { EditorRequest } from "../editor/Workspace";
 import { markStartStep } from "../start-marks";
 import type { TerminalApi } from "../Terminal";
 import { ThemeToggle } from "../ThemeToggle";
-import { openTerminalConnection } from "../terminal-connection";
+import { dropTerminalConnection, openTerminalConnection } from "../terminal-connection";
 import type { BlockActions } from "./Blocks";
 import { SplitPane } from "./SplitPane";
 import { StatusBar } from "./StatusBar";
@@ -67,6 +67,7 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
       );
       setPhase({ kind: "ready", session: started });
     } catch (error) {
+      dropTerminalConnection();
       setPhase({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });
     }
   }, [lesson.id]);
