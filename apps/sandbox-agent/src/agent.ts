@@ -14,6 +14,7 @@ import { createMetrics } from "./metrics";
 import { servePreviews } from "./preview-proxy";
 import { type RegistrySettings, serveRegistry } from "./registry-gateway";
 import { serveSandboxChannel } from "./sandbox-channel";
+import { ShellsAhead } from "./shells-ahead";
 import { serveTerminals } from "./terminal-server";
 
 export interface AgentOptions {
@@ -56,7 +57,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   // Last of the server's listeners: it takes preview traffic ahead of the API and socket.io.
   servePreviews(http, { driver, secret, log, onActivity: (sandboxId) => fleet.touch(sandboxId) });
-  serveTerminals(io, { driver, fleet, metrics, secret, log });
+  const ahead = new ShellsAhead(driver, log);
+  fleet.on("assigned", (sandboxId) => ahead.open(sandboxId));
+  fleet.on("status", ({ sandboxId, state }) => {
+    if (state === "gone" || state === "failed") ahead.discard(sandboxId);
+  });
+  serveTerminals(io, { driver, fleet, ahead, metrics, secret, log });
   serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files(), fileBatches]);
 
   // Adopt before listening: a restarted agent serves its running sandboxes again at once.
@@ -81,6 +87,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     close: async () => {
       clearInterval(sweeper);
       fleet.stop();
+      ahead.close();
       await io.close();
       await registry.close();
     },

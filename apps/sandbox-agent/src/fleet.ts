@@ -23,6 +23,8 @@ const FAILED_RETENTION_MS = 60_000;
 
 export interface FleetEvents {
   status: [SandboxStatus];
+  /** A sandbox is a learner's and ready (pooled or cold): their page is about to connect. */
+  assigned: [string];
 }
 
 /**
@@ -93,8 +95,7 @@ export class SandboxFleet extends EventEmitter<FleetEvents> {
         );
     const outcome = starting.then(
       () => {
-        // The learner's shell starts now, while the page connects its terminal: not awaited, the first attach starts it otherwise.
-        this.driver.startShell(id).catch((error: unknown) => this.log.warn("sandbox.shell_not_started", { sandboxId: id, error }));
+        this.emit("assigned", id);
         const seconds = (performance.now() - started) / 1000;
         this.metrics.startSeconds.observe({ source: pooled ? "pool" : "cold" }, seconds);
         this.log.info("sandbox.ready", { sandboxId: id, owner, source: pooled ? "pool" : "cold", ms: Math.round(seconds * 1000) });

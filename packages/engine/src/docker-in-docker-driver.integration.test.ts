@@ -172,30 +172,6 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
     }
   });
 
-  it("starts a terminal's shell ahead, which the first attach then finds with its prompt and nothing replayed", async () => {
-    const sandbox = await driver.create({ owner: "integration-shell-ahead", lifetimeSeconds: 600 });
-    created.push(sandbox.id);
-    await driver.startShell(sandbox.id);
-    await driver.startShell(sandbox.id);
-    const sessions = await driver.exec(sandbox.id, ["tmux", "list-sessions", "-F", "#{session_name}"]);
-    expect(sessions.stdout).toBe("main\n");
-    const shell = await driver.openShell(sandbox.id, { cols: 100, rows: 30 });
-    try {
-      const screen = await new Promise<string>((resolve) => {
-        let text = "";
-        shell.stream.on("data", (chunk: Buffer) => {
-          text += chunk.toString("utf8");
-          if (text.includes("@sandbox")) resolve(text);
-        });
-      });
-      // Only tmux's drawing of the screen: no history was replayed before it, so no run of blank lines.
-      expect(screen).not.toMatch(/^\n{30}/);
-      expect(await run(shell, "stty size; echo TERM=$TERM")).toMatch(/30 100[\s\S]*TERM=(xterm-256color|tmux-256color|screen)/);
-    } finally {
-      shell.dispose();
-    }
-  });
-
   it("explains a missing image instead of failing obscurely", async () => {
     const broken = new DockerInDockerDriver({
       docker,

@@ -22,12 +22,9 @@ import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
 import { containerName, dataVolumeName, removeSandbox } from "./removal";
-import { attachCommand, startCommand } from "./shell-command";
+import { attachCommand } from "./shell-command";
 import { reserveUidRange } from "./uid-ranges";
 import { waitUntil } from "./wait";
-
-/** The environment of every terminal's shell, whether started ahead or on attach. */
-const SHELL_ENV = ["TERM=xterm-256color", "LANG=C.UTF-8"];
 
 export interface DockerInDockerOptions {
   docker?: Docker;
@@ -219,7 +216,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       AttachStderr: true,
       Tty: true,
       WorkingDir: WORKSPACE,
-      Env: [...this.envOf(sandboxId), ...SHELL_ENV],
+      Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8"],
     });
     const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
     // Docker applies a resize only once the exec has started.
@@ -236,17 +233,6 @@ export class DockerInDockerDriver implements SandboxDriver {
         stream.destroy();
       },
     };
-  }
-
-  async startShell(sandboxId: string, options: ShellOptions = {}): Promise<void> {
-    const run = await this.exec(sandboxId, startCommand(options), { env: SHELL_ENV });
-    if (run.exitCode !== 0) {
-      throw new EngineError(
-        `The terminal's shell could not be started ahead: ${run.stderr.trim() || `exit ${run.exitCode}`}.`,
-        "It starts when the terminal is first opened instead.",
-        "sandbox-failed",
-      );
-    }
   }
 
   async exec(sandboxId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {

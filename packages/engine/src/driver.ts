@@ -17,8 +17,6 @@ export interface SandboxDriver {
   assign(sandboxId: string, assignment: Assignment, limits?: Partial<SandboxLimits>): Promise<Sandbox>;
   /** Attaches to a named, persistent terminal (a tmux session), creating it on first use. */
   openShell(sandboxId: string, size: TtySize, options?: ShellOptions): Promise<TtySession>;
-  /** Starts a terminal's shell without attaching (nothing when it runs), so that the first attach shows its prompt at once. */
-  startShell(sandboxId: string, options?: ShellOptions): Promise<void>;
   /** Runs a command to completion (no TTY) and collects its output. */
   exec(sandboxId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a lesson check script with a time limit and an output cap. */

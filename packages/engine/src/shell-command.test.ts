@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attachCommand, startCommand, terminalName } from "./shell-command";
+import { attachCommand, terminalName } from "./shell-command";
 
 describe("terminal attach command", () => {
   it("uses the main terminal by default and attaches or creates it for writers", () => {
@@ -7,15 +7,6 @@ describe("terminal attach command", () => {
     expect([shell, flag]).toEqual(["bash", "-c"]);
     expect(script).toContain("exec tmux new-session -A -s main");
     expect(script).toContain("seq 24");
-  });
-
-  it("starts a terminal's shell detached, and is content when it runs already", () => {
-    expect(startCommand({ terminal: "build" })).toEqual([
-      "bash",
-      "-c",
-      "tmux new-session -d -s build 2>/dev/null || tmux has-session -t build",
-    ]);
-    expect(() => startCommand({ terminal: "x;reboot" })).toThrow(/not a terminal name/);
   });
 
   it("attaches watchers read-only and without resizing the window", () => {
