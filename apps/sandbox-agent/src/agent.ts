@@ -5,6 +5,7 @@ import { MAX_FILES_MESSAGE_BYTES } from "@drydock/protocol";
 import type { Logger } from "@drydock/server-kit";
 import { Server } from "socket.io";
 import { checks } from "./features/checks";
+import { fileBatches } from "./features/file-batches";
 import { files } from "./features/files";
 import { lifecycle } from "./features/lifecycle";
 import { ports } from "./features/ports";
@@ -14,6 +15,7 @@ import { createMetrics } from "./metrics";
 import { servePreviews } from "./preview-proxy";
 import { type RegistrySettings, serveRegistry } from "./registry-gateway";
 import { serveSandboxChannel } from "./sandbox-channel";
+import { ShellsAhead } from "./shells-ahead";
 import { StartScheduler } from "./start-scheduler";
 import { serveTerminals } from "./terminal-server";
 
@@ -59,8 +61,13 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   });
   // Last of the server's listeners: it takes preview traffic ahead of the API and socket.io.
   servePreviews(http, { driver, secret, log, onActivity: (sandboxId) => fleet.touch(sandboxId) });
-  serveTerminals(io, { driver, fleet, metrics, secret, log });
-  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files()]);
+  const ahead = new ShellsAhead(driver, log);
+  fleet.onAssigned((sandboxId) => ahead.open(sandboxId));
+  fleet.onStatus(({ sandboxId, state }) => {
+    if (state === "gone" || state === "failed") ahead.discard(sandboxId);
+  });
+  serveTerminals(io, { driver, fleet, ahead, metrics, secret, log });
+  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files(), fileBatches]);
 
   // Watch first, then adopt, so no sandbox dies unnoticed in between; adopt before listening:
   // a restarted agent serves its running sandboxes again at once.
@@ -88,6 +95,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     close: async () => {
       clearInterval(sweeper);
       fleet.dispose();
+      ahead.dispose();
       await fleet.settled();
       await io.close();
       await registry.close();

@@ -36,6 +36,8 @@ const REFILL_RETRY = { firstMs: 1000, maxMs: 60_000 };
 
 interface FleetEvents {
   status: [SandboxStatus];
+  /** A sandbox is a learner's and ready (pooled or cold): their page is about to connect. */
+  assigned: [string];
 }
 
 /** What the learner reads when their sandbox's container died or was removed under them. */
@@ -79,6 +81,12 @@ export class SandboxFleet implements Disposable {
   onStatus(listener: (status: SandboxStatus) => void): Disposable {
     this.events.on("status", listener);
     return toDisposable(() => this.events.off("status", listener));
+  }
+
+  /** Hears every sandbox handed to a learner, once it is theirs, until disposed. */
+  onAssigned(listener: (sandboxId: string) => void): Disposable {
+    this.events.on("assigned", listener);
+    return toDisposable(() => this.events.off("assigned", listener));
   }
 
   /**
@@ -146,6 +154,7 @@ export class SandboxFleet implements Disposable {
         );
     const outcome = starting.then(
       () => {
+        this.events.emit("assigned", id);
         const seconds = (performance.now() - started) / 1000;
         this.metrics.startSeconds.observe({ source: pooled ? "pool" : "cold" }, seconds);
         this.log.info("sandbox.ready", { sandboxId: id, owner, source: pooled ? "pool" : "cold", ms: Math.round(seconds * 1000) });

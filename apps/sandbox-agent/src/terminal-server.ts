@@ -13,6 +13,7 @@ import type { Namespace, Server, Socket } from "socket.io";
 import type { SandboxFleet } from "./fleet";
 import type { AgentMetrics } from "./metrics";
 import { OutputFlow } from "./output-flow";
+import type { ShellsAhead } from "./shells-ahead";
 import { requireSandboxToken, type SandboxAccess } from "./socket-auth";
 
 type TerminalNamespace = Namespace<TerminalClientEvents, TerminalServerEvents, Record<string, never>, SandboxAccess>;
@@ -21,6 +22,7 @@ type TerminalSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<
 interface TerminalDeps {
   driver: SandboxDriver;
   fleet: SandboxFleet;
+  ahead: ShellsAhead;
   metrics: AgentMetrics;
   secret: string;
   log: Logger;
@@ -67,7 +69,10 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
     if (canWrite && parsed.success) session?.resize(parsed.data).catch(() => {});
   });
 
-  session = await deps.driver.openShell(sandboxId, size, { readOnly: !canWrite, ...(terminal ? { terminal } : {}) });
+  // The learner's first terminal was opened ahead, while their page connected: it only needs their size.
+  const ahead = canWrite && !terminal ? await deps.ahead.take(sandboxId) : undefined;
+  if (ahead) await ahead.resize(size).catch(() => {});
+  session = ahead ?? (await deps.driver.openShell(sandboxId, size, { readOnly: !canWrite, ...(terminal ? { terminal } : {}) }));
   if (socket.disconnected) {
     session.dispose();
     return;

@@ -6,7 +6,10 @@ import {
   type FilesReadRequest,
   type FilesRenameRequest,
   type FilesWatchRequest,
+  type FilesWriteManyRequest,
   type FilesWriteRequest,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_FILES,
   MAX_FILE_BYTES,
   MAX_FILE_PATH,
   utf8Length,
@@ -29,6 +32,18 @@ export const filesWriteRequestSchema: z.ZodType<FilesWriteRequest> = z
       .string()
       .regex(/^[0-9a-f]{64}$/, "ifMatch must be the etag of an earlier files:read or files:write.")
       .optional(),
+  })
+  .strict();
+
+export const filesWriteManyRequestSchema: z.ZodType<FilesWriteManyRequest> = z
+  .object({
+    files: z
+      .array(z.object({ path, content: z.string() }).strict())
+      .min(1, "Send at least one file.")
+      .max(MAX_BATCH_FILES, `Send at most ${MAX_BATCH_FILES} files at once.`)
+      .refine((files) => files.reduce((bytes, file) => bytes + utf8Length(file.content), 0) <= MAX_BATCH_BYTES, {
+        message: `The files hold more than ${MAX_BATCH_BYTES.toLocaleString("en")} bytes in all: send them in several requests.`,
+      }),
   })
   .strict();
 

@@ -79,6 +79,14 @@ export interface FilesWriteRequest {
   /** Save only if the file still has this etag (from files:read or files:write). */
   ifMatch?: string;
 }
+/** Limits of one files:write-many: the files' UTF-8 content in all, and their number. */
+export const MAX_BATCH_BYTES = MAX_FILE_BYTES;
+export const MAX_BATCH_FILES = 500;
+
+export interface FilesWriteManyRequest {
+  /** Written in this order; a later file of the same path wins. */
+  files: { path: string; content: string }[];
+}
 export interface FilesCreateRequest {
   path: string;
   kind: "file" | "dir";
@@ -103,6 +111,12 @@ export interface FilesClientEvents {
   "files:read": (request: FilesReadRequest, ack: Ack<FileContent>) => void;
   /** Writers only. Atomic; creates missing folders. */
   "files:write": (request: FilesWriteRequest, ack: Ack<FileWriteResult>) => void;
+  /**
+   * Writers only. Several files in one go (a workspace being prepared), each
+   * as files:write without ifMatch; stops at the first refused, which the
+   * error names (those before it are written).
+   */
+  "files:write-many": (request: FilesWriteManyRequest, ack: Ack<null>) => void;
   /** Writers only. Refused when the path exists. */
   "files:create": (request: FilesCreateRequest, ack: Ack<FileEntry>) => void;
   /** Writers only. Refused when `to` exists. */

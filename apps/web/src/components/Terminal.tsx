@@ -6,7 +6,9 @@ import { Terminal as XTerm } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol/terminal";
 import { useEffect, useRef } from "react";
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
+import { markStartStep } from "./start-marks";
+import { takeTerminalConnection } from "./terminal-connection";
 import { terminalKeys } from "./terminal-keys";
 
 /** What the page may do with the terminal: type into it as the learner would. */
@@ -16,8 +18,12 @@ export interface TerminalApi {
 }
 
 interface Props {
-  sessionId: string;
-  /** Called with the terminal's API once it is open, and with null when it closes. */
+  /**
+   * The session to attach to; null while it starts: the terminal is drawn
+   * already (xterm.js takes a while to open), and attaches once it is known.
+   */
+  sessionId: string | null;
+  /** Called with the terminal's API once it is attached, and with null when it detaches. */
   onReady?: (api: TerminalApi | null) => void;
 }
 
@@ -28,6 +34,8 @@ interface Props {
  */
 export function Terminal({ sessionId, onReady }: Props) {
   const container = useRef<HTMLDivElement>(null);
+  const opened = useRef<XTerm | null>(null);
+  const shownSession = useRef<string | null>(null);
   const ready = useRef(onReady);
   ready.current = onReady;
 
@@ -46,41 +54,59 @@ export function Terminal({ sessionId, onReady }: Props) {
     term.loadAddon(fit);
     term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, "_blank", "noopener,noreferrer")));
     term.open(element);
+    markStartStep("terminal-opened");
     const refit = () => {
       if (element.clientWidth > 0 && element.clientHeight > 0) fit.fit();
     };
     refit();
+    terminalKeys(term);
+    const observer = new ResizeObserver(refit);
+    observer.observe(element);
+    opened.current = term;
+    return () => {
+      opened.current = null;
+      shownSession.current = null;
+      observer.disconnect();
+      term.dispose();
+    };
+  }, []);
 
-    const socket: Socket<TerminalServerEvents, TerminalClientEvents> = io(TERMINAL_NAMESPACE, {
+  useEffect(() => {
+    const term = opened.current;
+    if (!term || !sessionId) return;
+    // Another session in the same terminal (a reset): nothing of the old shell stays on screen.
+    if (shownSession.current !== null && shownSession.current !== sessionId) term.reset();
+    shownSession.current = sessionId;
+    const socket: Socket<TerminalServerEvents, TerminalClientEvents> = takeTerminalConnection().socket(TERMINAL_NAMESPACE, {
       // A function: each reconnection presents the terminal's size at that moment.
       auth: (send) => send({ sessionId, size: { cols: term.cols, rows: term.rows } }),
-      transports: ["websocket"],
     });
     let attached = false;
     socket.on("connect", () => {
+      markStartStep("terminal-connected");
       // Reattaching replays the shell's scrollback: start from a clean screen so nothing shows twice.
       if (attached) term.reset();
       attached = true;
     });
+    let output = false;
     // Acknowledged once xterm.js has parsed it: the agent pauses a flood instead of queueing it here.
-    socket.on("terminal:output", (data, ack) => term.write(new Uint8Array(data), ack));
+    socket.on("terminal:output", (data, ack) => {
+      if (!output) markStartStep("terminal-first-output");
+      output = true;
+      term.write(new Uint8Array(data), ack);
+    });
     socket.on("terminal:closed", ({ reason }) => term.write(`\r\n\x1b[33m[${reason}]\x1b[0m\r\n`));
     socket.on("connect_error", (error) => term.write(`\r\n\x1b[31m[${error.message}]\x1b[0m\r\n`));
     const typing = term.onData((data) => socket.emit("terminal:input", data));
     const resizing = term.onResize((size) => socket.emit("terminal:resize", size));
-    terminalKeys(term);
-    const observer = new ResizeObserver(refit);
-    observer.observe(element);
     term.focus();
     ready.current?.({ input: (data) => socket.emit("terminal:input", data), focus: () => term.focus() });
 
     return () => {
       ready.current?.(null);
-      observer.disconnect();
       typing.dispose();
       resizing.dispose();
       socket.disconnect();
-      term.dispose();
     };
   }, [sessionId]);
 

@@ -4,7 +4,17 @@ import { decodeText, etagOf, SNIFF_BYTES } from "./content";
 import { EXIT, FileConflictError, type Subject, scriptError } from "./errors";
 import { parseListing, secondsToMs } from "./listing";
 import { splitPath, workspacePath } from "./paths";
-import type { FileChange, FileContent, FileEntry, FileStat, FilesLimits, FileTree, FileWatch, SandboxFiles } from "./sandbox-files";
+import type {
+  FileChange,
+  FileContent,
+  FileEntry,
+  FileStat,
+  FilesLimits,
+  FileToWrite,
+  FileTree,
+  FileWatch,
+  SandboxFiles,
+} from "./sandbox-files";
 import { DEFAULT_FILES_LIMITS } from "./sandbox-files";
 import { filesCommand, type ScriptOp, timedFilesCommand } from "./script";
 import { WorkspaceWatch } from "./watch";
@@ -21,6 +31,8 @@ export interface FilesRunner {
 }
 
 const ETAG = /^[0-9a-f]{64}$/;
+/** writeMany allows one operation's time per this many files. */
+const WRITES_PER_TIMEOUT = 100;
 /** Room for a listing's paths: at most 4 KiB each, but typically far shorter. */
 const LISTING_BYTES_PER_ENTRY = 512;
 
@@ -102,6 +114,27 @@ export class ExecSandboxFiles implements SandboxFiles {
     });
     const [size = "0", mtime = "0"] = result.stdout.trim().split(" ");
     return { path, size: Number(size), mtimeMs: secondsToMs(mtime), etag: etagOf(bytes) };
+  }
+
+  async writeMany(files: readonly FileToWrite[]): Promise<void> {
+    const parts: Buffer[] = [];
+    const paths: string[] = [];
+    for (const file of files) {
+      const path = workspacePath(file.path);
+      const { dir, name } = splitPath(path);
+      const bytes = Buffer.from(file.content, "utf8");
+      if (bytes.length > this.limits.maxFileBytes) throw this.tooLarge(path, bytes.length);
+      paths.push(path);
+      parts.push(Buffer.from(`${dir}\0${name}\0${bytes.length}\0`, "utf8"), bytes);
+    }
+    if (paths.length === 0) return;
+    // Room for a slow machine: a few milliseconds per file in the sandbox, far more than that allowed.
+    const timeoutMs = this.limits.timeoutMs * Math.ceil(paths.length / WRITES_PER_TIMEOUT);
+    const result = await this.runner.exec(timedFilesCommand(timeoutMs, this.workspace, "write-many", []), { stdin: Buffer.concat(parts) });
+    if (result.exitCode === 0) return;
+    // One line per file written: the first without one is the one that failed.
+    const failed = paths[result.stdout.split("\n").length - 1] ?? paths.at(-1) ?? "";
+    throw scriptError(result.exitCode, result.stderr, { action: "save", path: failed }, this.workspace, timeoutMs);
   }
 
   async create(requested: string, kind: "file" | "dir"): Promise<FileEntry> {

@@ -103,6 +103,39 @@ describe("the workspace's files on a real sandbox", () => {
     expect(await sh("ls -A app")).toBe("Dockerfile\n");
   });
 
+  it("writes many files in one run, in order, each byte for byte, a later one of the same path winning", async () => {
+    const emoji = "\uFEFFünïcødé 🐳\n";
+    await files.writeMany([
+      { path: "many/a.txt", content: "first\n" },
+      { path: "many/deep/er/b.txt", content: emoji },
+      { path: "many/empty", content: "" },
+      { path: "many/nul-free\nname", content: "x".repeat(70_000) },
+      { path: "many/a.txt", content: "second, no newline" },
+    ]);
+    expect(await sh("cat many/a.txt; echo; cat many/deep/er/b.txt; wc -c < many/empty; wc -c < 'many/nul-free\nname'")).toBe(
+      `second, no newline\n${emoji}0\n70000\n`,
+    );
+    expect(await sh("sha256sum many/deep/er/b.txt")).toContain(etagOf(Buffer.from(emoji)));
+    expect(await sh("ls -A --quoting-style=c many")).toBe('"a.txt"\n"deep"\n"empty"\n"nul-free\\nname"\n');
+  });
+
+  it("stops a batch at the first file refused, naming it, having written the ones before only", async () => {
+    await sh("mkdir -p batch && ln -s /etc batch/out");
+    const refusal = files.writeMany([
+      { path: "batch/before.txt", content: "kept" },
+      { path: "batch/out/x", content: "x" },
+      { path: "batch/after.txt", content: "never" },
+    ]);
+    await expect(refusal).rejects.toMatchObject({ code: "path-refused", message: expect.stringMatching(/"batch\/out\/x"/) });
+    expect(await sh("cat batch/before.txt; echo; ls batch; test ! -e /etc/x && echo nothing-outside")).toBe(
+      "kept\nbefore.txt\nout\nnothing-outside\n",
+    );
+    await expect(files.writeMany([{ path: "../escape", content: "x" }])).rejects.toMatchObject({ code: "path-refused" });
+    await expect(withLimits({ maxFileBytes: 10 }).writeMany([{ path: "batch/big", content: "x".repeat(11) }])).rejects.toMatchObject({
+      code: "file-too-large",
+    });
+  });
+
   it("keeps a file's mode across saves, and writes through a symlink that stays inside", async () => {
     await sh("printf 'echo hi\\n' > run.sh && chmod 755 run.sh && ln -s run.sh alias.sh");
     await files.write("alias.sh", "echo bye\n");

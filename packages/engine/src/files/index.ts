@@ -7,6 +7,7 @@ export {
   type FileEntry,
   type FileStat,
   type FilesLimits,
+  type FileToWrite,
   type FileTree,
   type FileWatch,
   type SandboxFiles,

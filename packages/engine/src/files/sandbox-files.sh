@@ -162,6 +162,18 @@ op_remove() {
   rm -rf -- "$p" || exit 1
 }
 
+# write_many: files on stdin, each as DIR NUL NAME NUL SIZE NUL and then SIZE
+# bytes, written in order, each exactly as one write (a later one of the same
+# path wins). Prints one line per file written; stops at the first that fails,
+# with its status. `read` takes a pipe byte by byte and `head -c` takes no
+# more than it is asked for, so each file gets its own bytes and no others.
+op_write_many() {
+  local dir name size
+  while IFS= read -r -d '' dir && IFS= read -r -d '' name && IFS= read -r -d '' size; do
+    head -c "$size" | bash -c "$BASH_EXECUTION_STRING" drydock-files "$ws" write "$dir" "$name" "" || exit
+  done
+}
+
 # client_gone: waits up to half a second for the engine to close stdin. A docker
 # exec outlives its client, so that EOF is the signal to stop.
 client_gone() {
@@ -200,5 +212,6 @@ op_watch() {
 
 case $op in
   list | read | write | create | rename | remove | watch) "op_$op" "$@" ;;
+  write-many) op_write_many ;;
   *) echo "unknown operation: $op" >&2; exit 2 ;;
 esac

@@ -20,6 +20,12 @@ export interface SandboxFiles {
    * etag differs: a change made meanwhile in the terminal is never overwritten.
    */
   write(path: string, content: string, options?: { ifMatch?: string }): Promise<FileStat>;
+  /**
+   * Writes several files in one go (one run in the sandbox, not one each),
+   * in order, each as `write` would; a later file of the same path wins.
+   * Stops at the first that fails, with an error that names it.
+   */
+  writeMany(files: readonly FileToWrite[]): Promise<void>;
   /** Creates an empty file or a folder; refuses when the path exists. */
   create(path: string, kind: "file" | "dir"): Promise<FileEntry>;
   /** Renames or moves; refuses when `to` exists. A symlink is renamed itself, not its target. */
@@ -28,6 +34,11 @@ export interface SandboxFiles {
   remove(path: string): Promise<void>;
   /** Reports changes made by anyone (terminal included) in batches, within a second. */
   watch(onChange: (changes: FileChange[]) => void, onProblem?: (error: Error) => void): FileWatch;
+}
+
+export interface FileToWrite {
+  path: string;
+  content: string;
 }
 
 /** Disposing it stops watching (also the process inside the sandbox). */

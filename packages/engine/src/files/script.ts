@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 /** The in-sandbox half of the files API (see the comment at its top). Sent with every call, so it never depends on the image. */
 const SCRIPT = readFileSync(new URL("./sandbox-files.sh", import.meta.url), "utf8");
 
-export type ScriptOp = "list" | "read" | "write" | "create" | "rename" | "remove" | "watch";
+export type ScriptOp = "list" | "read" | "write" | "write-many" | "create" | "rename" | "remove" | "watch";
 
 /** The command that runs one operation of sandbox-files.sh. Arguments travel as argv: never parsed by a shell. */
 export function filesCommand(workspace: string, op: ScriptOp, args: string[] = []): string[] {

@@ -6,8 +6,10 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { LessonView, SessionRef, StepView } from "@/lesson-view/types";
 import type { EditorRequest } from "../editor/Workspace";
+import { markStartStep } from "../start-marks";
 import type { TerminalApi } from "../Terminal";
 import { ThemeToggle } from "../ThemeToggle";
+import { dropTerminalConnection, openTerminalConnection } from "../terminal-connection";
 import type { BlockActions } from "./Blocks";
 import { SandboxLost } from "./SandboxLost";
 import { SplitPane } from "./SplitPane";
@@ -16,8 +18,14 @@ import { StepsPanel } from "./StepsPanel";
 import { ask, useSandboxChannel } from "./sandbox-channel";
 import { endLessonSession, startLessonSession } from "./start-session";
 
-// xterm.js and Monaco touch the DOM at import time and are large: both load in the browser, when needed.
-const Terminal = dynamic(() => import("../Terminal").then((module) => module.Terminal), { ssr: false });
+// xterm.js and Monaco touch the DOM at import time and are large: both load in the browser, not with the page.
+// The terminal loads once the page is idle, so that Start does not wait for it.
+const loadTerminal = () =>
+  import("../Terminal").then((module) => {
+    markStartStep("terminal-code-loaded");
+    return module.Terminal;
+  });
+const Terminal = dynamic(loadTerminal, { ssr: false });
 const Workspace = dynamic(() => import("../editor/Workspace").then((module) => module.Workspace), {
   ssr: false,
   loading: () => <p className="pane-message">Loading the editor…</p>,
@@ -44,6 +52,8 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
   // A sandbox removed at its time or idle limit was announced (expiring) first; one that goes without warning was lost.
   const warned = useRef(false);
 
+  useEffect(() => whenIdle(() => void loadTerminal()), []);
+
   useEffect(() => {
     if (status?.state === "gone" || status?.state === "failed") {
       setPhase({ kind: "ended", reason: status.message, lost: !warned.current });
@@ -54,11 +64,16 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
   const start = useCallback(async () => {
     setPhase({ kind: "starting", percent: 0, message: "Asking for a sandbox" });
     try {
-      const started = await startLessonSession(lesson.id, (update) => {
-        if (update.state === "starting") setPhase({ kind: "starting", percent: update.percent, message: update.message });
-      });
+      const started = await startLessonSession(
+        lesson.id,
+        (update) => {
+          if (update.state === "starting") setPhase({ kind: "starting", percent: update.percent, message: update.message });
+        },
+        openTerminalConnection,
+      );
       setPhase({ kind: "ready", session: started });
     } catch (error) {
+      dropTerminalConnection();
       setPhase({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });
     }
   }, [lesson.id]);
@@ -158,20 +173,27 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
                 </button>
               ))}
             </div>
+            {(phase.kind === "ready" || phase.kind === "starting") && (
+              // While the sandbox starts, the terminal is drawn already, out of sight under the progress bar.
+              <div
+                role="tabpanel"
+                id="panel-terminal"
+                aria-labelledby="tab-terminal"
+                className={phase.kind === "starting" ? "tab-panel under-start" : "tab-panel"}
+                hidden={tab !== "terminal"}
+              >
+                <Terminal
+                  sessionId={phase.kind === "ready" ? phase.session.id : null}
+                  onReady={(api) => {
+                    terminal.current = api;
+                  }}
+                />
+              </div>
+            )}
             {phase.kind === "ready" ? (
-              <>
-                <div role="tabpanel" id="panel-terminal" aria-labelledby="tab-terminal" className="tab-panel" hidden={tab !== "terminal"}>
-                  <Terminal
-                    sessionId={phase.session.id}
-                    onReady={(api) => {
-                      terminal.current = api;
-                    }}
-                  />
-                </div>
-                <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
-                  {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
-                </div>
-              </>
+              <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
+                {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
+              </div>
             ) : phase.kind === "ended" ? (
               <SandboxLost lost={phase.lost} reason={phase.reason} onRestart={reset} />
             ) : (
@@ -191,6 +213,16 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
       />
     </div>
   );
+}
+
+/** Runs `task` once the browser has nothing better to do (soon, where it cannot tell); returns the cancel. */
+function whenIdle(task: () => void): () => void {
+  if (typeof requestIdleCallback === "function") {
+    const handle = requestIdleCallback(task, { timeout: 2000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(task, 200);
+  return () => clearTimeout(timer);
 }
 
 function describe(phase: Phase, state: string | undefined): [string, "idle" | "busy" | "ok" | "warn" | "bad"] {

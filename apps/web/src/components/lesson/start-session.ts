@@ -1,9 +1,20 @@
 import type { SandboxStatus } from "@drydock/protocol";
 import type { SessionRef } from "@/lesson-view/types";
+import { markStartStep } from "../start-marks";
 
-/** Starts a session for a lesson, reporting the sandbox's progress as it streams in; rejects with the reason it failed. */
-export async function startLessonSession(lessonId: string, onStatus: (status: SandboxStatus) => void): Promise<SessionRef> {
+/**
+ * Starts a session for a lesson, reporting the sandbox's progress as it
+ * streams in; rejects with the reason it failed. `onAccepted` is called once
+ * the server has taken the request, when the browser holds the visitor
+ * cookie (set by this answer on a first visit) that sockets need.
+ */
+export async function startLessonSession(
+  lessonId: string,
+  onStatus: (status: SandboxStatus) => void,
+  onAccepted: () => void = () => {},
+): Promise<SessionRef> {
   let response: Response;
+  markStartStep("start-requested");
   try {
     response = await fetch("/api/sessions", {
       method: "POST",
@@ -13,10 +24,12 @@ export async function startLessonSession(lessonId: string, onStatus: (status: Sa
   } catch {
     throw new Error("The server could not be reached. Check your connection and try again.");
   }
+  markStartStep("start-answered");
   if (!response.ok || !response.body) {
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     throw new Error(body.error ?? `The server answered ${response.status}.`);
   }
+  onAccepted();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = "";
   for (;;) {
@@ -29,6 +42,7 @@ export async function startLessonSession(lessonId: string, onStatus: (status: Sa
       buffered = buffered.slice(newline + 1);
       if (line.status) onStatus(line.status);
       if (line.session) {
+        markStartStep("session-ready");
         void reader.cancel();
         return { id: line.session.id, expiresAt: line.session.expiresAt };
       }

@@ -21,12 +21,14 @@ import { type OwnedSandbox, ownedSessionNamespace } from "./session-owner";
 
 const ANSWER_TIMEOUT_MS = 150_000;
 
-/** Every request the protocol declares, relayed as is; the record makes a new one a compile error until it is listed. */
-const RELAYED_REQUESTS: Record<keyof SandboxClientEvents, true> = {
+/** Every request the protocol declares, relayed as is or not; the record makes a new one a compile error until it is listed. */
+const RELAYED_REQUESTS: Record<keyof SandboxClientEvents, boolean> = {
   "check:run": true,
   "files:list": true,
   "files:read": true,
   "files:write": true,
+  // The control plane's own, to prepare a workspace: a page saves one file at a time, each kept as the learner's.
+  "files:write-many": false,
   "files:create": true,
   "files:rename": true,
   "files:delete": true,
@@ -61,7 +63,8 @@ export function serveSandboxGateway(io: Server, ctx: WebContext): void {
     const from = browser as unknown as Untyped;
     const to = upstream as unknown as Untyped & { timeout(ms: number): Untyped };
 
-    for (const event of Object.keys(RELAYED_REQUESTS)) {
+    for (const [event, relayed] of Object.entries(RELAYED_REQUESTS)) {
+      if (!relayed) continue;
       from.on(event, (request, ack) => {
         if (typeof ack !== "function") return;
         active();

@@ -1,13 +1,11 @@
 import type { Lesson } from "@drydock/lessons";
 import type { SandboxStatus } from "@drydock/protocol";
 import type { AgentClient } from "../agents/agent-client";
-import { openSandboxChannel, requestOnChannel } from "../agents/sandbox-channel-client";
 import type { ReplacedSession } from "../budget/start-budget";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
-import { lessonFiles } from "../lessons/lesson-files";
-import { savedFiles } from "./saved-files";
 import { publicVisitorId } from "./visitor";
+import { planWorkspace, prepareWorkspace } from "./workspace-preparation";
 
 export interface SessionView {
   id: string;
@@ -50,17 +48,16 @@ export async function startSession(
   onStatus: (status: SandboxStatus) => void = () => {},
 ): Promise<SessionView> {
   const { id, agent, lesson } = session;
+  // Read while the sandbox is handed out; awaited (and any failure reported) once it is ready.
+  const plan = lesson ? planWorkspace(ctx, lesson, session.visitorId) : undefined;
+  plan?.catch(() => {});
   try {
     const sandbox = await agent.createSandbox(publicVisitorId(session.visitorId));
     await ctx.db.session.update({ where: { id }, data: { sandboxId: sandbox.id } });
     const ready = sandbox.state === "ready" ? sandbox : await agent.awaitReady(sandbox.id, onStatus);
-    if (lesson) {
+    if (plan) {
       onStatus({ sandboxId: sandbox.id, state: "starting", percent: 95, message: "Putting your files in place" });
-      const files = [...(await lessonFiles(lesson, ctx.log)), ...(await savedFiles(ctx.db, session.visitorId, lesson.id))];
-      const setups = lesson.intro.parts.flatMap((part) =>
-        part.kind === "setup" ? [{ script: part.script, timeoutMs: part.timeoutSeconds * 1000 }] : [],
-      );
-      await prepareWorkspace(agent, sandbox.id, files, setups);
+      await prepareWorkspace(agent, sandbox.id, await plan);
     }
     const expiresAt = ready.expiresAt ?? null;
     const became = await ctx.db.session.updateMany({
@@ -81,29 +78,6 @@ export async function startSession(
     });
     if (failed.count > 0) ctx.budget.released();
     throw new HttpError(failure, error instanceof HttpError ? error.status : 503);
-  }
-}
-
-/**
- * The lesson's own files first, then the learner's saved ones over them (a
- * fresh sandbox resumes where they were), then the lesson's setup scripts.
- */
-async function prepareWorkspace(
-  client: AgentClient,
-  sandboxId: string,
-  files: { path: string; content: string }[],
-  setups: { script: string; timeoutMs: number }[],
-): Promise<void> {
-  if (files.length === 0 && setups.length === 0) return;
-  const channel = openSandboxChannel(client.url, sandboxId, client.terminalToken(sandboxId, "write"));
-  try {
-    for (const file of files) await requestOnChannel(channel, "files:write", { path: file.path, content: file.content });
-    for (const setup of setups) {
-      const outcome = await requestOnChannel(channel, "check:run", setup, setup.timeoutMs + 10_000);
-      if (!outcome.passed) throw new HttpError(`The lesson's setup script failed: ${outcome.message}`, 500);
-    }
-  } finally {
-    channel.close();
   }
 }
 
