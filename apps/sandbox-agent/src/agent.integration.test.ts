@@ -93,7 +93,11 @@ describe("agent terminals", () => {
     expect(await sized).toContain("27 91");
     socket.emit("terminal:resize", { cols: 132, rows: 43 });
     const resized = outputUntil(socket, "RESIZE-OK");
-    socket.emit("terminal:input", 'sleep 0.2; stty size; echo RESIZE"-"OK\n');
+    // tmux passes the new size on to the shell's pane in its own time: ask until it shows (10 s at most).
+    socket.emit(
+      "terminal:input",
+      'for i in $(seq 100); do [ "$(stty size)" = "43 132" ] && break; sleep 0.1; done; stty size; echo RESIZE"-"OK\n',
+    );
     expect(await resized).toContain("43 132");
     const engine = outputUntil(socket, "ENGINE-OK");
     socket.emit("terminal:input", "docker info --format 'driver={{.Driver}}'; echo ENGINE\"-\"OK\n");
