@@ -1,5 +1,6 @@
 import type { Logger } from "@drydock/server-kit";
 import { agentDirectory } from "./agents/agent-directory";
+import { goneSandboxes } from "./budget/gone-sandboxes";
 import { SlidingWindowRateLimiter } from "./budget/rate-limiter";
 import { createStartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
@@ -15,12 +16,14 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     capacity: config.MAX_LIVE_SANDBOXES,
     idleMs: config.SANDBOX_IDLE_SECONDS * 1000,
   };
+  const agents = agentDirectory(config);
+  const rate = new SlidingWindowRateLimiter(config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000);
   return {
     config,
     db,
     lessons: await loadLessonLibrary(config.LESSONS_DIR, log),
-    agents: agentDirectory(config),
-    budget: createStartBudget(db, limits, new SlidingWindowRateLimiter(config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000)),
+    agents,
+    budget: createStartBudget(db, limits, rate, (sessions) => goneSandboxes(agents, sessions, log)),
     log,
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { removeFleet } from "@drydock/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fleetSandboxes, type RunningDrydock, startDrydock, waitUntil } from "../../../../../scripts/lib/drydock-server";
 
@@ -138,5 +139,46 @@ describe("the start budget, through the real web app", () => {
     expect(limited.json.error).toMatch(/Too many sandboxes were started from your address in the last minute\. Try again in \d+ s\./);
     expect(Number(limited.response.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await fleetSandboxes(fleet)).toHaveLength(2);
+  });
+});
+
+describe("the budget trusts the engine over its records", () => {
+  const engineFleet = `${fleet}-engine`;
+  let other: RunningDrydock;
+
+  beforeAll(async () => {
+    other = await startDrydock({
+      webPort: Number(process.env.TEST_WEB_PORT ?? 3190) + 1,
+      agentPort: Number(process.env.TEST_AGENT_PORT ?? 4290) + 1,
+      fleet: engineFleet,
+      env: { POOL_SIZE: "0", SANDBOXES_PER_VISITOR: "1", MAX_LIVE_SANDBOXES: "1", STARTS_PER_ADDRESS_PER_MINUTE: "60" },
+    });
+  });
+
+  afterAll(async () => {
+    await other?.stop();
+  });
+
+  const startOn = async (drydockUnderTest: RunningDrydock) => {
+    const response = await fetch(`${drydockUnderTest.base}/api/sessions`, { method: "POST", headers: { origin: drydockUnderTest.base } });
+    return { status: response.status, json: (await response.json()) as { error?: string } };
+  };
+
+  it("frees the places of sandboxes removed behind its back (npm run stop, a lost machine) instead of staying full for hours", async () => {
+    const first = await startOn(other);
+    expect(first.status, first.json.error).toBe(201);
+    expect((await startOn(other)).status).toBe(503);
+
+    // What `npm run stop` does: the sandboxes go, the sessions' records stay "ready".
+    await removeFleet(engineFleet);
+    expect(await fleetSandboxes(engineFleet)).toEqual([]);
+
+    let status = 0;
+    await waitUntil("a start is admitted again", async () => {
+      status = (await startOn(other)).status;
+      return status !== 503;
+    });
+    expect(status).toBe(201);
+    expect(await fleetSandboxes(engineFleet)).toHaveLength(1);
   });
 });

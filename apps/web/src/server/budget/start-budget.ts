@@ -24,6 +24,13 @@ export interface ReservedStart {
   replaced: ReplacedSession[];
 }
 
+/**
+ * Of recorded sessions, the ids whose sandbox its agent no longer has (removed
+ * by `npm run stop`, lost, reaped while this node was down). An agent that
+ * cannot be asked leaves its sessions counted.
+ */
+export type GoneSandboxes = (sessions: ReplacedSession[]) => Promise<string[]>;
+
 /** Every start spends from a budget: per address and minute, per visitor, and the deployment's capacity. */
 export interface StartBudget {
   /**
@@ -48,7 +55,7 @@ const FULL_REMEMBERED_MS = 2_000;
 
 const LIVE_STATES = ["starting", "ready"];
 
-export function createStartBudget(db: Database, limits: BudgetLimits, rate: RateLimiter): StartBudget {
+export function createStartBudget(db: Database, limits: BudgetLimits, rate: RateLimiter, goneSandboxes: GoneSandboxes): StartBudget {
   // One reservation at a time on this node: reading the live sessions and recording the new one must not interleave.
   let queue: Promise<unknown> = Promise.resolve();
   let fullUntil = 0;
@@ -73,9 +80,18 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
         agentUrl: true,
       },
     });
-    const live = recorded.filter((session) => isLive(session, now, limits.idleMs));
+    let live = recorded.filter((session) => isLive(session, now, limits.idleMs));
     const over = recorded.filter((session) => isSurelyOver(session, now, limits.idleMs)).map((session) => session.id);
-    const decision = decideStart(request, live, limits, now);
+    let decision = decideStart(request, live, limits, now);
+    if (!decision.allowed) {
+      // The records may count sandboxes that are gone: the engine is the truth. Asked only before a refusal.
+      const gone = new Set(await goneSandboxes(live.filter((session) => session.state === "ready" && session.sandboxId)));
+      if (gone.size > 0) {
+        await markGone([...gone]);
+        live = live.filter((session) => !gone.has(session.id));
+        decision = decideStart(request, live, limits, now);
+      }
+    }
     if (!decision.allowed) {
       if (decision.status === 503) {
         fullUntil = Math.min(now + FULL_REMEMBERED_MS, decision.freesAt);
