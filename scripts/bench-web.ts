@@ -106,11 +106,6 @@ async function firstStart(browser: Browser, server: ChildProcess, lessonPath: st
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   await context.addInitScript({ path: join(import.meta.dirname, "lib/page-probes.js") });
   const page = await context.newPage();
-  let sessionId = "";
-  page.on("response", async (response) => {
-    if (response.url().endsWith("/api/sessions"))
-      sessionId = /"id":"(ses_[0-9a-f]+)"/.exec(await response.text().catch(() => ""))?.[1] ?? "";
-  });
   // A person reads the page before clicking: it has loaded and gone quiet.
   await page.goto(`${base}${lessonPath}`, { waitUntil: "networkidle" });
   const startButton = page.getByRole("button", { name: "Start", exact: true });
@@ -148,7 +143,16 @@ async function firstStart(browser: Browser, server: ChildProcess, lessonPath: st
     steps: await stepsAfterClick(page),
     page,
     close: async () => {
-      if (sessionId) await context.request.delete(`${base}/api/sessions/${sessionId}`);
+      // The page marks the session it started (its start stream is cancelled once ready, so its body cannot be read here).
+      const sessionId = await page.evaluate(
+        () =>
+          (globalThis as unknown as { performance: { getEntriesByName(name: string): { detail?: { sessionId?: string } }[] } }).performance
+            .getEntriesByName("drydock:session-ready")
+            .at(-1)?.detail?.sessionId,
+      );
+      if (!sessionId) throw new Error(`The page on ${lessonPath} marked no session; it would stay alive and fill the deployment.`);
+      const ended = await context.request.delete(`${base}/api/sessions/${sessionId}`);
+      if (ended.status() !== 204) throw new Error(`Ending session ${sessionId} answered ${ended.status()}: ${await ended.text()}`);
       await context.close();
     },
   };

@@ -11,6 +11,7 @@ export type StartStep =
   | "terminal-connected"
   | "terminal-first-output";
 
-export function markStartStep(step: StartStep): void {
-  performance.mark(`drydock:${step}`);
+/** `detail` travels with the mark (the session's id, so the benchmark can end the session it started). */
+export function markStartStep(step: StartStep, detail?: Record<string, string>): void {
+  performance.mark(`drydock:${step}`, detail ? { detail } : undefined);
 }

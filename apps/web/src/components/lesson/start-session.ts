@@ -42,7 +42,7 @@ export async function startLessonSession(
       buffered = buffered.slice(newline + 1);
       if (line.status) onStatus(line.status);
       if (line.session) {
-        markStartStep("session-ready");
+        markStartStep("session-ready", { sessionId: line.session.id });
         void reader.cancel();
         return { id: line.session.id, expiresAt: line.session.expiresAt };
       }
