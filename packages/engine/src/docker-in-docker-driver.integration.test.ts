@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
-import { DockerInDockerDriver } from "./docker-in-docker-driver";
+import { DockerInDockerDriver, newSandboxId, SANDBOX_CPU_SHARES } from "./docker-in-docker-driver";
 import type { Progress, TtySession } from "./driver";
 import { sandboxFilter } from "./labels";
 import { createTestNetwork, startRegistryRelay } from "./testing";
@@ -111,6 +111,22 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
       a.dispose();
       b.dispose();
     }
+  });
+
+  it("boots at a low CPU weight, so learners at work keep the CPU, and runs at the full weight once ready", async () => {
+    const id = newSandboxId();
+    const cpuShares = async () => {
+      const [container] = await docker.listContainers({ filters: sandboxFilter({ sandboxId: id }) });
+      return container ? (await docker.getContainer(container.Id).inspect()).HostConfig.CpuShares : undefined;
+    };
+    let whileBooting: Promise<number | undefined> | undefined;
+    // At 50 % the container runs and its engine boots.
+    await driver.create({ id }, (progress: Progress) => {
+      if (progress.percent === 50) whileBooting ??= cpuShares();
+    });
+    created.push(id);
+    expect(await whileBooting).toBe(SANDBOX_CPU_SHARES.booting);
+    expect(await cpuShares()).toBe(SANDBOX_CPU_SHARES.running);
   });
 
   it("removes a sandbox with its data volume", async () => {

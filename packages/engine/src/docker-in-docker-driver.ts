@@ -64,6 +64,14 @@ export interface DockerInDockerOptions {
 }
 
 const WORKSPACE = "/root/lab";
+
+/**
+ * CPU weight (cgroup cpu.shares) while a sandbox's engine boots, and once it
+ * is ready (Docker's default). A boot takes what running sandboxes leave, so
+ * learners already at work keep a responsive terminal while others arrive;
+ * the weight only matters when the CPUs are contended.
+ */
+export const SANDBOX_CPU_SHARES = { booting: 128, running: 1024 } as const;
 export const DEFAULT_ENGINE_READY_TIMEOUT_MS = 180_000;
 
 /**
@@ -142,6 +150,7 @@ export class DockerInDockerDriver implements SandboxDriver {
           // The inner engine's data must not sit on the container's own overlay:
           // overlay-on-overlay falls back to the vfs driver, 20 times slower.
           Mounts: mounts,
+          CpuShares: SANDBOX_CPU_SHARES.booting,
           ...this.containerLimits(request.limits),
         },
       });
@@ -149,6 +158,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       await container.start();
       onProgress({ percent: 50, message: "Waiting for the sandbox's Docker engine" });
       await this.waitForEngine(container, id);
+      await container.update({ CpuShares: SANDBOX_CPU_SHARES.running });
       const sandbox: Sandbox = { id, createdAt, state: "ready" };
       if (request.owner) {
         onProgress({ percent: 90, message: "Handing the sandbox over" });
