@@ -10,10 +10,11 @@ import {
   type SandboxIsolation,
 } from "@drydock/engine";
 import { createTestNetwork, type TestNetwork } from "@drydock/engine/testing";
-import { AGENT_API, type Reply } from "@drydock/protocol";
+import type { Reply } from "@drydock/protocol";
 import { createLogger, mintToken, type Right } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
+import { createSandboxThroughApi } from "./agent-api";
 
 /**
  * A real agent on a free port, with a real Docker-in-Docker driver, for
@@ -114,18 +115,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     network,
     manageHeaders,
     token: (sandboxId, rights, ttlSeconds = 30) => mintToken(secret, { sub: sandboxId, rights }, ttlSeconds),
-    async createSandbox(owner = "agent-test") {
-      const response = await fetch(`${agent.url}${AGENT_API.sandboxes}`, {
-        method: "POST",
-        headers: await manageHeaders(),
-        body: JSON.stringify({ owner }),
-      });
-      if (response.status !== 201 && response.status !== 202)
-        throw new Error(`creating a sandbox answered ${response.status}: ${await response.text()}`);
-      const { id } = (await response.json()) as { id: string };
-      await waitUntilReady(agent.url, id, manageHeaders);
-      return id;
-    },
+    createSandbox: (owner = "agent-test") => createSandboxThroughApi(agent.url, owner, manageHeaders, 60_000),
     connect<S extends Socket = Socket>(namespace: string, auth: Record<string, unknown>, headers: Record<string, string> = {}) {
       const socket = io(`${agent.url}${namespace}`, {
         auth: (callback) => void resolveValues(auth).then(callback),
@@ -156,18 +146,6 @@ function isolationFromEnvironment(): SandboxIsolation | undefined {
 
 async function resolveValues(record: Record<string, unknown>): Promise<Record<string, unknown>> {
   return Object.fromEntries(await Promise.all(Object.entries(record).map(async ([key, value]) => [key, await value])));
-}
-
-async function waitUntilReady(agentUrl: string, sandboxId: string, headers: () => Promise<Record<string, string>>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${agentUrl}${AGENT_API.sandbox(sandboxId)}`, { headers: await headers() });
-    const info = (await response.json()) as { state: string; message: string };
-    if (info.state === "ready") return;
-    if (info.state === "failed") throw new Error(`sandbox ${sandboxId} failed: ${info.message}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`sandbox ${sandboxId} was not ready within 60 s`);
 }
 
 /** The token with its signature replaced: its header and claims still read as valid. */

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { AGENT_API } from "@drydock/protocol";
 import { mintToken } from "@drydock/server-kit";
+import { createSandboxThroughApi } from "./agent-api";
 
 /**
  * The agent as operators run it (scripts/serve.sh): its own process,
@@ -75,22 +76,7 @@ export async function startAgentProcess(
     ...identity,
     manageHeaders,
     statusOf,
-    async createSandbox(owner) {
-      const response = await fetch(`${url}${AGENT_API.sandboxes}`, {
-        method: "POST",
-        headers: await manageHeaders(),
-        body: JSON.stringify({ owner }),
-      });
-      if (response.status !== 201 && response.status !== 202)
-        throw new Error(`starting a sandbox answered ${response.status}: ${await response.text()}`);
-      const { id } = (await response.json()) as { id: string };
-      await until(async () => {
-        const state = await statusOf(id);
-        if (state === "failed") throw new Error(`sandbox ${id} failed to start`);
-        return state === "ready";
-      }, `sandbox ${id} to be ready`);
-      return id;
-    },
+    createSandbox: (owner) => createSandboxThroughApi(url, owner, manageHeaders, 120_000),
   };
 }
 
