@@ -83,9 +83,15 @@ export interface FilesWriteRequest {
 export const MAX_BATCH_BYTES = MAX_FILE_BYTES;
 export const MAX_BATCH_FILES = 500;
 
+/** A text file to put in the workspace. */
+export interface FileToWrite {
+  path: string;
+  content: string;
+}
+
 export interface FilesWriteManyRequest {
   /** Written in this order; a later file of the same path wins. */
-  files: { path: string; content: string }[];
+  files: FileToWrite[];
 }
 export interface FilesCreateRequest {
   path: string;

@@ -1,7 +1,7 @@
-import type { FileChange, FileContent, FileEntry, FileStat, FilesWatching, FileTree } from "@drydock/protocol";
+import type { FileChange, FileContent, FileEntry, FileStat, FilesWatching, FileToWrite, FileTree } from "@drydock/protocol";
 
 // What the editor sees of files is the wire's shape, declared once in @drydock/protocol.
-export type { FileChange, FileContent, FileEntry, FileStat, FileTree } from "@drydock/protocol";
+export type { FileChange, FileContent, FileEntry, FileStat, FileToWrite, FileTree } from "@drydock/protocol";
 
 import type { Disposable } from "../disposable";
 /**
@@ -34,11 +34,6 @@ export interface SandboxFiles {
   remove(path: string): Promise<void>;
   /** Reports changes made by anyone (terminal included) in batches, within a second. */
   watch(onChange: (changes: FileChange[]) => void, onProblem?: (error: Error) => void): FileWatch;
-}
-
-export interface FileToWrite {
-  path: string;
-  content: string;
 }
 
 /** Disposing it stops watching (also the process inside the sandbox). */

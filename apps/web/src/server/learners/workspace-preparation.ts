@@ -1,5 +1,5 @@
 import type { Lesson } from "@drydock/lessons";
-import { MAX_BATCH_BYTES, MAX_BATCH_FILES, utf8Length } from "@drydock/protocol";
+import { type FileToWrite, MAX_BATCH_BYTES, MAX_BATCH_FILES, utf8Length } from "@drydock/protocol";
 import type { AgentClient } from "../agents/agent-client";
 import { openSandboxChannel, requestOnChannel } from "../agents/sandbox-channel-client";
 import type { WebContext } from "../context";
@@ -7,15 +7,10 @@ import { HttpError } from "../http/http-error";
 import { lessonFiles } from "../lessons/lesson-files";
 import { savedFiles } from "./saved-files";
 
-export interface WorkspaceFile {
-  path: string;
-  content: string;
-}
-
 /** What a fresh sandbox needs before a lesson's first step. */
 export interface WorkspacePlan {
   /** The lesson's own files first, then the learner's saved ones over them (a fresh sandbox resumes where they were). */
-  files: WorkspaceFile[];
+  files: FileToWrite[];
   /** The lesson's setup scripts, run in order once the files are in place. */
   setups: { script: string; timeoutMs: number }[];
 }
@@ -34,9 +29,9 @@ export async function planWorkspace(ctx: WebContext, lesson: Lesson, visitorId: 
  * allow, in their order. A file too large for any batch travels alone: the
  * agent refuses it with the reason.
  */
-export function batchFiles(files: readonly WorkspaceFile[]): WorkspaceFile[][] {
-  const batches: WorkspaceFile[][] = [];
-  let current: WorkspaceFile[] = [];
+export function batchFiles(files: readonly FileToWrite[]): FileToWrite[][] {
+  const batches: FileToWrite[][] = [];
+  let current: FileToWrite[] = [];
   let bytes = 0;
   for (const file of files) {
     const size = utf8Length(file.content);

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Lesson } from "@drydock/lessons";
+import type { FileToWrite } from "@drydock/protocol";
 import type { Logger } from "@drydock/server-kit";
 
 /** A lesson path as the files channel names it (relative to the workspace), or undefined when it lies outside. */
@@ -10,8 +11,8 @@ export function workspacePath(lesson: Lesson, path: string): string | undefined 
 }
 
 /** The files a lesson places in its workspace before the first step, with their text. */
-export async function lessonFiles(lesson: Lesson, log: Logger): Promise<{ path: string; content: string }[]> {
-  const placed: { path: string; content: string }[] = [];
+export async function lessonFiles(lesson: Lesson, log: Logger): Promise<FileToWrite[]> {
+  const placed: FileToWrite[] = [];
   for (const file of lesson.files) {
     const path = workspacePath(lesson, file.path);
     if (!path) {
