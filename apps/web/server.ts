@@ -9,6 +9,8 @@ import { createWebContext } from "./src/server/create-context";
 import { servePreviews } from "./src/server/gateways/preview-server";
 import { serveSandboxGateway } from "./src/server/gateways/sandbox-gateway";
 import { serveTerminalGateway } from "./src/server/gateways/terminal-gateway";
+import { serveWatchGateway } from "./src/server/gateways/watch-gateway";
+import { serveWorkshopGateway } from "./src/server/gateways/workshop-gateway";
 import { refusalAtTheDoor, sendRefusal } from "./src/server/http/door";
 import { isSameOrigin } from "./src/server/http/origin-guard";
 
@@ -34,6 +36,8 @@ try {
   });
   serveTerminalGateway(io, ctx);
   serveSandboxGateway(io, ctx);
+  serveWorkshopGateway(io, ctx);
+  serveWatchGateway(io, ctx);
 
   await app.prepare();
   const handle = app.getRequestHandler();

@@ -11,3 +11,5 @@ export * from "./sandbox-api";
 export * from "./sandbox-channel";
 export * from "./terminal";
 export * from "./terminal-schemas";
+export * from "./workshop";
+export * from "./workshop-schemas";

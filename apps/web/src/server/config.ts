@@ -26,6 +26,8 @@ const schema = z.object({
   STARTS_PER_ADDRESS_PER_MINUTE: count(1, 60),
   /** Live sandboxes the whole deployment may hold; a start beyond it is answered 503 with an estimate. */
   MAX_LIVE_SANDBOXES: count(1, 20),
+  /** Workshop joins (and rejoins) one client address may make per minute: a room behind one router joins at once. */
+  JOINS_PER_ADDRESS_PER_MINUTE: count(1, 120),
   /** The agents' idle limit (the same variable as theirs): a session idle this long is gone, and frees its place. */
   SANDBOX_IDLE_SECONDS: count(60, 30 * 60),
 });

@@ -1,9 +1,11 @@
 import type { Logger } from "@drydock/server-kit";
 import type { Agents } from "./agents/agent-directory";
+import type { RateLimiter } from "./budget/rate-limiter";
 import type { StartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
 import type { Database } from "./db";
 import type { LessonLibrary } from "./lessons/lesson-library";
+import type { RoomHub } from "./workshops/room-hub";
 
 /**
  * Everything the web server's parts share, built once by server.ts (see
@@ -16,6 +18,10 @@ export interface WebContext {
   lessons: LessonLibrary;
   agents: Agents;
   budget: StartBudget;
+  /** Workshop joins per client address and minute. */
+  joinRate: RateLimiter;
+  /** Pushes workshop changes to the rooms' sockets (bound to them by the workshop gateway). */
+  rooms: RoomHub;
   log: Logger;
 }
 

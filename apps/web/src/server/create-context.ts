@@ -7,6 +7,7 @@ import type { WebConfig } from "./config";
 import type { WebContext } from "./context";
 import { openDatabase } from "./db";
 import { loadLessonLibrary } from "./lessons/lesson-library";
+import { createRoomHub } from "./workshops/room-hub";
 
 /** Builds the web server's context from its validated configuration (server.ts calls this once). */
 export async function createWebContext(config: WebConfig, log: Logger): Promise<WebContext> {
@@ -24,6 +25,8 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     lessons: await loadLessonLibrary(config.LESSONS_DIR, log),
     agents,
     budget: createStartBudget(db, limits, rate, (sessions) => goneSandboxes(agents, sessions, log)),
+    joinRate: new SlidingWindowRateLimiter(config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
+    rooms: createRoomHub(log),
     log,
   };
 }

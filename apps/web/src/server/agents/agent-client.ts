@@ -1,6 +1,7 @@
 import {
   AGENT_API,
   apiErrorSchema,
+  type CreateSandboxRequest,
   SANDBOX_NAMESPACE,
   type SandboxClientEvents,
   type SandboxInfo,
@@ -10,6 +11,9 @@ import {
 } from "@drydock/protocol";
 import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
+
+/** What a start may ask beyond the owner: lower limits, and for a workshop seat its end and no idle limit. */
+export type SandboxOptions = Omit<CreateSandboxRequest, "owner"> & { expiresAt?: string; idleLimit?: false };
 
 export class AgentRefusal extends Error {
   constructor(
@@ -27,9 +31,21 @@ export class AgentClient {
     private readonly secret: string,
   ) {}
 
-  async createSandbox(owner: string): Promise<SandboxInfo> {
-    const body = await this.call("POST", AGENT_API.sandboxes, { owner });
+  async createSandbox(owner: string, options: SandboxOptions = {}): Promise<SandboxInfo> {
+    const body = await this.call("POST", AGENT_API.sandboxes, { owner, ...options });
     return sandboxInfoSchema.parse(body);
+  }
+
+  async pauseSandbox(sandboxId: string): Promise<void> {
+    await this.call("POST", `${AGENT_API.sandbox(sandboxId)}/pause`);
+  }
+
+  async resumeSandbox(sandboxId: string): Promise<void> {
+    await this.call("POST", `${AGENT_API.sandbox(sandboxId)}/resume`);
+  }
+
+  async extendSandbox(sandboxId: string, expiresAt: string): Promise<void> {
+    await this.call("POST", `${AGENT_API.sandbox(sandboxId)}/extend`, { expiresAt });
   }
 
   /**

@@ -23,6 +23,7 @@ function session(overrides: Partial<BudgetSession> & { createdMin?: number; expi
     createdAt: new Date(createdMin * MINUTE),
     expiresAt: expiresMin === undefined ? null : new Date(expiresMin * MINUTE),
     activeAt: activeMin === undefined ? null : new Date(activeMin * MINUTE),
+    workshopId: null,
     ...rest,
   };
 }

@@ -7,6 +7,8 @@ export interface BudgetSession {
   createdAt: Date;
   expiresAt: Date | null;
   activeAt: Date | null;
+  /** A workshop seat's session: the workshop's capacity bounds it, not the deployment's anonymous one. */
+  workshopId: string | null;
 }
 
 /** A start that never reached ready within this long (e.g. the web app restarted midway) no longer holds a place. */

@@ -8,6 +8,8 @@ import { type BudgetLimits, type BudgetRefusal, decideStart, fullRefusal } from 
 export interface StartRequest {
   visitorId: string;
   lessonId: string | null;
+  /** Set for a workshop seat's start, which the workshop's capacity bounds instead of the deployment's. */
+  workshopId: string | null;
   /** The agent that will host the sandbox. */
   agentUrl: string;
 }
@@ -39,7 +41,7 @@ export interface StartBudget {
    * moment ago (503). Cheap and synchronous: server.ts asks it before Next
    * sees the request, so a flood costs the server next to nothing.
    */
-  attempt(address: string): HttpError | undefined;
+  attempt(address: string, options?: { seat: boolean }): HttpError | undefined;
   /** Checks the visitor's cap and the capacity and records the start ("starting") in one step; a refusal is an HttpError with Retry-After. */
   reserve(request: StartRequest): Promise<ReservedStart>;
   /** A session ended on this node: its place is free, so "full" must be checked again. */
@@ -76,6 +78,7 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
         createdAt: true,
         expiresAt: true,
         activeAt: true,
+        workshopId: true,
         sandboxId: true,
         agentUrl: true,
       },
@@ -103,7 +106,14 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
     await markGone([...over, ...decision.replaces.map((session) => session.id)]);
     const sessionId = `ses_${randomBytes(12).toString("hex")}`;
     await db.session.create({
-      data: { id: sessionId, visitorId: request.visitorId, lessonId: request.lessonId, agentUrl: request.agentUrl, state: "starting" },
+      data: {
+        id: sessionId,
+        visitorId: request.visitorId,
+        lessonId: request.lessonId,
+        workshopId: request.workshopId,
+        agentUrl: request.agentUrl,
+        state: "starting",
+      },
     });
     return { sessionId, replaced: decision.replaces };
   }
@@ -115,7 +125,7 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
   }
 
   return {
-    attempt(address) {
+    attempt(address, options) {
       const now = Date.now();
       const verdict = rate.take(address, now);
       if (!verdict.allowed) {
@@ -124,7 +134,8 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
           "retry-after": String(seconds),
         });
       }
-      return now < fullUntil ? refused(fullRefusal(fullFreesAt, now, limits.idleMs)) : undefined;
+      // A workshop seat is not refused for the anonymous capacity; reserve() checks that it is one.
+      return now < fullUntil && !options?.seat ? refused(fullRefusal(fullFreesAt, now, limits.idleMs)) : undefined;
     },
     released() {
       fullUntil = 0;

@@ -42,7 +42,7 @@ export function fullRefusal(freesAt: number, now: number, idleMs: number): Budge
  * the last place.
  */
 export function decideStart<S extends BudgetSession>(
-  request: { visitorId: string; lessonId: string | null },
+  request: { visitorId: string; lessonId: string | null; workshopId: string | null },
   live: S[],
   limits: BudgetLimits,
   now: number,
@@ -62,7 +62,8 @@ export function decideStart<S extends BudgetSession>(
       freesAt,
     };
   }
-  const others = live.filter((session) => !replaces.includes(session));
+  if (request.workshopId) return { allowed: true, replaces };
+  const others = live.filter((session) => !replaces.includes(session) && !session.workshopId);
   if (others.length >= limits.capacity) return fullRefusal(firstEndAt(others, limits.idleMs), now, limits.idleMs);
   return { allowed: true, replaces };
 }

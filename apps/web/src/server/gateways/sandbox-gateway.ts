@@ -17,6 +17,7 @@ import { activityRecorder } from "../learners/activity";
 import { recordStepPassed } from "../learners/progress";
 import { forgetSavedFile, keepSavedFile } from "../learners/saved-files";
 import { markEnded } from "../learners/sessions";
+import { checkRan, type SeatRef, seatOfVisitor } from "../workshops/seat-signals";
 import { type OwnedSandbox, ownedSessionNamespace } from "./session-owner";
 
 const ANSWER_TIMEOUT_MS = 150_000;
@@ -48,7 +49,8 @@ type Untyped = { emit(event: string, ...args: unknown[]): unknown; on(event: str
  * same ownership check as the terminal, then a relay to the agent with a
  * write token. Besides relaying, it keeps the learner's record: a passed
  * check of one of the lesson's steps is saved as progress, and a file saved
- * or deleted from the page updates the control plane's copy.
+ * or deleted from the page updates the control plane's copy; a workshop
+ * seat's every check also feeds the instructors' grid.
  */
 export function serveSandboxGateway(io: Server, ctx: WebContext): void {
   const { log } = ctx;
@@ -58,7 +60,8 @@ export function serveSandboxGateway(io: Server, ctx: WebContext): void {
     const owned = browser.data;
     const agent = ctx.agents.at(owned.agentUrl);
     const upstream = openSandboxChannel(owned.agentUrl, owned.sandboxId, agent.terminalToken(owned.sandboxId, "write"));
-    const remember = recorder(owned, ctx);
+    const seat = owned.workshopId ? seatOfVisitor(ctx, owned.visitorId) : Promise.resolve(undefined);
+    const remember = recorder(owned, seat, ctx);
     const active = activityRecorder(ctx.db, owned.sessionId, log);
     const from = browser as unknown as Untyped;
     const to = upstream as unknown as Untyped & { timeout(ms: number): Untyped };
@@ -95,15 +98,19 @@ async function onStatus(owned: OwnedSandbox, status: SandboxStatus, ctx: WebCont
 }
 
 /** What the control plane keeps of a successful request. Only the lesson's own checks count as progress. */
-function recorder(owned: OwnedSandbox, ctx: WebContext) {
+function recorder(owned: OwnedSandbox, seat: Promise<SeatRef | undefined>, ctx: WebContext) {
   return async (event: string, request: unknown, value: unknown): Promise<void> => {
     const { visitorId, lessonId } = owned;
     if (!lessonId) return;
     try {
-      if (event === "check:run" && (value as CheckOutcome).passed) {
+      if (event === "check:run") {
+        const outcome = value as CheckOutcome;
         const lesson = ctx.lessons.find(lessonId);
         const step = lesson?.steps.find((candidate) => candidate.check.script === (request as CheckRequest).script);
-        if (step) await recordStepPassed(ctx.db, visitorId, lessonId, step.id);
+        if (!step) return;
+        if (outcome.passed) await recordStepPassed(ctx.db, visitorId, lessonId, step.id);
+        const inRoom = await seat;
+        if (inRoom) await checkRan(ctx, inRoom, lessonId, step.id, outcome.passed, outcome.output || outcome.message);
       } else if (event === "files:write") {
         const result = value as FileWriteResult;
         const { path, content } = request as FilesWriteRequest;

@@ -12,6 +12,8 @@ export interface OwnedSandbox {
   lessonId: string | null;
   sandboxId: string;
   agentUrl: string;
+  /** The workshop a seat's session belongs to. */
+  workshopId: string | null;
 }
 
 const sessionAuthSchema = z.object({ sessionId: z.string().min(1).max(100) });
@@ -38,6 +40,7 @@ export function requireOwnedSession(ctx: WebContext) {
           lessonId: session.lessonId,
           sandboxId: session.sandboxId,
           agentUrl: session.agentUrl,
+          workshopId: session.workshopId,
         };
         Object.assign(socket.data, owned);
         next();

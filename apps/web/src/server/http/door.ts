@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseCookie } from "cookie";
 import type { WebContext } from "../context";
+import { SEAT_MARK_COOKIE } from "../workshops/seat-mark";
 import { HttpError } from "./http-error";
 import { originRefusal } from "./origin-guard";
 
+const hasSeatMark = (cookie: string | undefined) => parseCookie(cookie ?? "")[SEAT_MARK_COOKIE] === "1";
+
 /** The start endpoint, whose attempts count against the client address's rate. */
 const START_PATH = "/api/sessions";
+/** The workshop joins, counted per address too: a join flood is refused at the door. */
+const JOIN_PATHS = new Set(["/api/workshops/join", "/api/workshops/rejoin"]);
 
 /**
  * What server.ts refuses before Next sees a request, from its headers and
@@ -15,8 +21,18 @@ const START_PATH = "/api/sessions";
 export function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): HttpError | undefined {
   const foreign = originRefusal(req.method, req.url, req.headers);
   if (foreign) return new HttpError(foreign, 403);
-  if (req.method === "POST" && new URL(req.url ?? "/", "http://web").pathname === START_PATH) {
-    return ctx.budget.attempt(req.socket.remoteAddress ?? "unknown");
+  if (req.method !== "POST") return undefined;
+  const path = new URL(req.url ?? "/", "http://web").pathname;
+  const address = req.socket.remoteAddress ?? "unknown";
+  if (path === START_PATH) return ctx.budget.attempt(address, { seat: hasSeatMark(req.headers.cookie) });
+  if (JOIN_PATHS.has(path)) {
+    const verdict = ctx.joinRate.take(address, Date.now());
+    if (!verdict.allowed) {
+      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+      return new HttpError(`Too many joins from your address in the last minute. Try again in ${seconds} s.`, 429, {
+        "retry-after": String(seconds),
+      });
+    }
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { AgentClient } from "../agents/agent-client";
 import type { ReplacedSession } from "../budget/start-budget";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
+import { type SeatStart, seatStart } from "../workshops/seat-sandboxes";
 import { publicVisitorId } from "./visitor";
 import { planWorkspace, prepareWorkspace } from "./workspace-preparation";
 
@@ -20,21 +21,25 @@ export interface ReservedSession {
   visitorId: string;
   lesson: Lesson | undefined;
   agent: AgentClient;
+  /** A workshop seat's terms for its sandbox; none for anyone else. */
+  seat: SeatStart | undefined;
 }
 
 /**
  * The checks before any sandbox is asked for (after server.ts's, see
  * http/door.ts): the lesson exists (404), and the start fits the visitor's
- * cap (429) and the deployment's capacity (503). The visitor's earlier
+ * cap (429) and the deployment's capacity (503); a workshop seat, its
+ * workshop's terms instead of the capacity. The visitor's earlier
  * session of the same lesson ends: one sandbox per lesson and browser.
  */
 export async function reserveSession(ctx: WebContext, request: { visitorId: string; lessonId: string | null }): Promise<ReservedSession> {
   const lesson = request.lessonId ? ctx.lessons.find(request.lessonId) : undefined;
   if (request.lessonId && !lesson) throw new HttpError(`There is no lesson "${request.lessonId}". The catalog at / lists them.`, 404);
+  const seat = await seatStart(ctx, request.visitorId, request.lessonId);
   const agent = ctx.agents.forNewSandbox();
-  const reserved = await ctx.budget.reserve({ ...request, agentUrl: agent.url });
+  const reserved = await ctx.budget.reserve({ ...request, workshopId: seat?.workshopId ?? null, agentUrl: agent.url });
   for (const replaced of reserved.replaced) void removeSandbox(ctx, replaced);
-  return { id: reserved.sessionId, visitorId: request.visitorId, lesson, agent };
+  return { id: reserved.sessionId, visitorId: request.visitorId, lesson, agent, seat };
 }
 
 /**
@@ -52,7 +57,7 @@ export async function startSession(
   const plan = lesson ? planWorkspace(ctx, lesson, session.visitorId) : undefined;
   plan?.catch(() => {});
   try {
-    const sandbox = await agent.createSandbox(publicVisitorId(session.visitorId));
+    const sandbox = await agent.createSandbox(publicVisitorId(session.visitorId), session.seat?.options);
     await ctx.db.session.update({ where: { id }, data: { sandboxId: sandbox.id } });
     const ready = sandbox.state === "ready" ? sandbox : await agent.awaitReady(sandbox.id, onStatus);
     if (plan) {
@@ -69,8 +74,10 @@ export async function startSession(
       await agent.destroySandbox(sandbox.id);
       throw new HttpError("A newer start of this lesson in this browser took its place.", 409);
     }
+    seatSessionChanged(ctx, session);
     return { id, state: "ready", failure: null, expiresAt };
   } catch (error) {
+    seatSessionChanged(ctx, session);
     const failure = error instanceof Error ? error.message : String(error);
     const failed = await ctx.db.session.updateMany({
       where: { id, state: "starting" },
@@ -79,6 +86,13 @@ export async function startSession(
     if (failed.count > 0) ctx.budget.released();
     throw new HttpError(failure, error instanceof HttpError ? error.status : 503);
   }
+}
+
+/** A seat's sandbox became ready or failed: the dashboard's meter and row follow. */
+function seatSessionChanged(ctx: WebContext, session: ReservedSession): void {
+  if (!session.seat) return;
+  ctx.rooms.meterChanged(session.seat.workshopId);
+  ctx.rooms.seatsChanged(session.seat.workshopId);
 }
 
 /** Removes a replaced session's sandbox; its record already says it ended. */

@@ -1,0 +1,31 @@
+import { NextResponse } from "next/server";
+import { webContext } from "@/server/context";
+import { errorResponse, knownVisitorId } from "@/server/http/responses";
+import { readJsonObject } from "@/server/workshops/join-request";
+import { joinWorkshop } from "@/server/workshops/joining";
+import { sitInSeat } from "@/server/workshops/seat-cookies";
+
+export const dynamic = "force-dynamic";
+
+/** Join a workshop: {code, name} → a seat for this browser (the same one again if it already has one). */
+export async function POST(request: Request): Promise<Response> {
+  const ctx = webContext();
+  try {
+    const body = await readJsonObject(request, '{"code": "<the workshop\'s code>", "name": "<your display name>"}');
+    const seat = await joinWorkshop(ctx, { code: body.code, name: body.name, visitorId: await knownVisitorId() });
+    await sitInSeat(seat.visitorId, async (id) => (await ctx.db.seat.count({ where: { visitorId: id } })) > 0);
+    return NextResponse.json(
+      {
+        seatId: seat.seatId,
+        name: seat.name,
+        rejoinCode: seat.rejoinCode,
+        workshop: seat.workshop,
+        resumed: seat.resumed,
+        next: "/workshop",
+      },
+      { status: seat.resumed ? 200 : 201 },
+    );
+  } catch (error) {
+    return errorResponse(ctx, error);
+  }
+}

@@ -1,0 +1,21 @@
+import { NextResponse } from "next/server";
+import { webContext } from "@/server/context";
+import { errorResponse } from "@/server/http/responses";
+import { readJsonObject } from "@/server/workshops/join-request";
+import { rejoinSeat } from "@/server/workshops/joining";
+import { sitInSeat } from "@/server/workshops/seat-cookies";
+
+export const dynamic = "force-dynamic";
+
+/** Move a seat to this browser with its personal rejoin code. */
+export async function POST(request: Request): Promise<Response> {
+  const ctx = webContext();
+  try {
+    const body = await readJsonObject(request, '{"rejoinCode": "<the 10-character code your workshop page showed>"}');
+    const seat = await rejoinSeat(ctx, body.rejoinCode);
+    await sitInSeat(seat.visitorId, async (id) => (await ctx.db.seat.count({ where: { visitorId: id } })) > 0);
+    return NextResponse.json({ seatId: seat.seatId, name: seat.name, workshop: seat.workshop, next: "/workshop" });
+  } catch (error) {
+    return errorResponse(ctx, error);
+  }
+}

@@ -1,0 +1,78 @@
+import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents, type TerminalSize } from "@drydock/protocol";
+import type { Socket } from "socket.io";
+import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
+import type { WebContext } from "../context";
+
+export interface RelayTarget {
+  agentUrl: string;
+  sandboxId: string;
+  rights: "write" | "read";
+  size?: TerminalSize;
+  terminal?: string;
+}
+
+/** What a gateway may add to the relay: the learner's activity, a recording, a workshop's signals. */
+export interface RelayTaps {
+  input?(data: string): void;
+  output?(data: Uint8Array): void;
+  resize?(size: TerminalSize): void;
+  command?(mark: { exitCode: number; command?: string; at: string }): void;
+  closed?(): void;
+}
+
+type BrowserTerminal = Socket<TerminalClientEvents, TerminalServerEvents>;
+
+/**
+ * Relays one browser terminal socket to the agent hosting the sandbox, with a
+ * short-lived token of the given rights. Output is acknowledged end to end
+ * (flow control); the browser's socket of this namespace closes with the terminal.
+ */
+export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx: WebContext, taps: RelayTaps = {}): void {
+  const { agentUrl, sandboxId, rights, size, terminal } = target;
+  const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agentUrl}${TERMINAL_NAMESPACE}`, {
+    auth: (callback) =>
+      void ctx.agents
+        .at(agentUrl)
+        .terminalToken(sandboxId, rights)
+        .then((token) => callback({ token, sandboxId, size, terminal })),
+    transports: ["websocket"],
+    reconnection: false,
+    // A connection of its own: socket.io-client would otherwise share one with the sandbox channel,
+    // and the terminal's end (the sandbox died) would cut the channel that reports why.
+    forceNew: true,
+  });
+
+  if (rights === "write") {
+    browser.on("terminal:input", (data) => {
+      upstream.emit("terminal:input", data);
+      taps.input?.(data);
+    });
+    browser.on("terminal:resize", (next) => {
+      upstream.emit("terminal:resize", next);
+      taps.resize?.(next);
+    });
+  }
+  // Flow control end to end: the agent's chunk is acknowledged once the browser has consumed it.
+  upstream.on("terminal:output", (data, ack) => {
+    browser.emit("terminal:output", data, ack);
+    taps.output?.(data);
+  });
+  (upstream as unknown as { on(event: string, listener: (mark: { exitCode: number; command?: string; at: string }) => void): void }).on(
+    "terminal:command",
+    (mark) => taps.command?.(mark),
+  );
+  upstream.on("terminal:closed", (closed) => {
+    browser.emit("terminal:closed", closed);
+    // This namespace only: the page's connection also carries its sandbox channel, which must hear why.
+    browser.disconnect();
+  });
+  upstream.on("connect_error", (error) => {
+    ctx.log.warn("gateway.agent_refused", { sandboxId, agentUrl, error });
+    browser.emit("terminal:closed", { reason: `The sandbox's agent could not be reached: ${error.message}` });
+    browser.disconnect();
+  });
+  browser.on("disconnect", () => {
+    upstream.disconnect();
+    taps.closed?.();
+  });
+}

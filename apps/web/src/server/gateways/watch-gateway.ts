@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import {
+  PRESENTER_TARGET,
+  type TerminalClientEvents,
+  type TerminalServerEvents,
+  WATCH_NAMESPACE,
+  type WatchAuth,
+  watchAuthSchema,
+} from "@drydock/protocol";
+import type { Server, Socket } from "socket.io";
+import type { WebContext } from "../context";
+import { HttpError } from "../http/http-error";
+import { seatOf } from "../workshops/room-control";
+import { type RoomMember, whoIsInRoom } from "./room-member";
+import { relayTerminal } from "./terminal-relay";
+
+interface Watched {
+  member: RoomMember;
+  auth: WatchAuth;
+  agentUrl: string;
+  sandboxId: string;
+  seatId: string | null;
+}
+
+/**
+ * Which terminal a watch socket may see, and whether it may type: an
+ * instructor any seat of the workshop (typing is a take-over the attendee is
+ * shown) and the presenter's; an attendee only the presenter's, read-only,
+ * while the instructors present.
+ */
+async function resolveWatch(ctx: WebContext, auth: WatchAuth, cookie: string | undefined): Promise<Watched> {
+  const member = await whoIsInRoom(ctx, auth.workshopId, cookie);
+  const workshop = await ctx.db.workshop.findUnique({ where: { id: auth.workshopId } });
+  if (!workshop) throw new HttpError("the workshop was deleted.", 404);
+  let visitorId: string | null;
+  let seatId: string | null = null;
+  if (auth.target === PRESENTER_TARGET) {
+    if (member.kind === "attendee" && (auth.mode === "write" || !workshop.presenting)) {
+      throw new HttpError("only the instructors' shared terminal can be watched, and only while they present.", 403);
+    }
+    visitorId = workshop.presenterVisitorId;
+  } else {
+    if (member.kind !== "instructor") throw new HttpError("an attendee sees only their own terminal.", 403);
+    const seat = await seatOf(ctx, workshop.id, auth.target);
+    visitorId = seat.visitorId;
+    seatId = seat.id;
+  }
+  const session = visitorId
+    ? await ctx.db.session.findFirst({ where: { visitorId, state: "ready" }, orderBy: { createdAt: "desc" } })
+    : null;
+  if (!session?.sandboxId) throw new HttpError("that terminal's sandbox is not running.", 409);
+  return { member, auth, agentUrl: session.agentUrl, sandboxId: session.sandboxId, seatId };
+}
+
+type WatchSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<string, never>, Watched>;
+
+export function serveWatchGateway(io: Server, ctx: WebContext): void {
+  const namespace = io.of(WATCH_NAMESPACE);
+  namespace.use((socket, next) => {
+    const auth = watchAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) return next(new Error("Refused: the handshake needs a workshop, a target and a mode."));
+    resolveWatch(ctx, auth.data, socket.handshake.headers.cookie)
+      .then((watched) => {
+        Object.assign(socket.data, watched);
+        next();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof HttpError)) ctx.log.error("watch.lookup_failed", { error });
+        next(new Error(error instanceof HttpError ? `Refused: ${error.message}` : "Refused: the watch could not be checked."));
+      });
+  });
+
+  namespace.on("connection", (raw) => {
+    const socket = raw as unknown as WatchSocket;
+    const { member, auth, agentUrl, sandboxId, seatId } = socket.data;
+    const rights = auth.mode === "write" && member.kind === "instructor" ? "write" : "read";
+    const takeover = rights === "write" && seatId && member.kind === "instructor" ? startTakeover(ctx, seatId, member) : undefined;
+    relayTerminal(socket, { agentUrl, sandboxId, rights, ...(auth.size ? { size: auth.size } : {}) }, ctx, {
+      closed: () => void takeover?.then((end) => end()),
+    });
+  });
+}
+
+/** A take-over is logged from its first keystroke's connection to its end, and the attendee is shown it all along. */
+async function startTakeover(
+  ctx: WebContext,
+  seatId: string,
+  member: Extract<RoomMember, { kind: "instructor" }>,
+): Promise<() => Promise<void>> {
+  const id = `tko_${randomBytes(8).toString("hex")}`;
+  await ctx.db.takeover.create({ data: { id, seatId, instructorId: member.instructor.id } });
+  ctx.log.info("workshop.takeover_started", { workshopId: member.workshopId, seatId, instructorId: member.instructor.id, takeoverId: id });
+  ctx.rooms.attendeeChanged(seatId);
+  ctx.rooms.seatsChanged(member.workshopId);
+  return async () => {
+    await ctx.db.takeover.update({ where: { id }, data: { endedAt: new Date() } }).catch(() => undefined);
+    ctx.log.info("workshop.takeover_ended", { workshopId: member.workshopId, seatId, takeoverId: id });
+    ctx.rooms.attendeeChanged(seatId);
+    ctx.rooms.seatsChanged(member.workshopId);
+  };
+}

@@ -1,0 +1,21 @@
+import type { Seat, Workshop } from "../../../generated/prisma/client";
+
+export type WorkshopRecord = Workshop;
+export type SeatRecord = Seat;
+
+export function workshopLessonIds(workshop: Pick<Workshop, "lessonIds">): string[] {
+  const parsed: unknown = JSON.parse(workshop.lessonIds);
+  return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : [];
+}
+
+/** Whether attendees may join (and rejoin) now. */
+export function isJoinable(workshop: Pick<Workshop, "state" | "endsAt">, now: Date): "yes" | "not-open" | "ended" {
+  if (workshop.state === "draft") return "not-open";
+  if (workshop.state === "ended" || workshop.endsAt.getTime() <= now.getTime()) return "ended";
+  return "yes";
+}
+
+/** When a seat's sandbox ends: the workshop's end plus the seat's own extension. */
+export function seatEndsAt(workshop: Pick<Workshop, "endsAt">, seat: Pick<Seat, "extraMinutes">): Date {
+  return new Date(workshop.endsAt.getTime() + seat.extraMinutes * 60_000);
+}
