@@ -1,15 +1,13 @@
 "use client";
 
-import { FitAddon } from "@xterm/addon-fit";
-import { WebLinksAddon } from "@xterm/addon-web-links";
-import { Terminal as XTerm } from "@xterm/xterm";
-import "@xterm/xterm/css/xterm.css";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol/terminal";
+import type { Terminal as XTerm } from "@xterm/xterm";
 import { useEffect, useRef } from "react";
 import type { Socket } from "socket.io-client";
 import { markStartStep } from "./start-marks";
 import { takeTerminalConnection } from "./terminal-connection";
 import { terminalKeys } from "./terminal-keys";
+import { openXterm } from "./xterm-view";
 
 /** What the page may do with the terminal: type into it as the learner would. */
 export interface TerminalApi {
@@ -42,32 +40,14 @@ export function Terminal({ sessionId, onReady }: Props) {
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const term = new XTerm({
-      cursorBlink: true,
-      fontSize: 14,
-      scrollback: 5000,
-      theme: { background: "#0b0e13", selectionBackground: "#3a5a9a" },
-      // Right-click opens the browser's menu (Copy, Paste) on the selected word, as in VS Code's terminal.
-      rightClickSelectsWord: true,
-    });
-    const fit = new FitAddon();
-    term.loadAddon(fit);
-    term.loadAddon(new WebLinksAddon((_event, uri) => window.open(uri, "_blank", "noopener,noreferrer")));
-    term.open(element);
+    const view = openXterm(element);
     markStartStep("terminal-opened");
-    const refit = () => {
-      if (element.clientWidth > 0 && element.clientHeight > 0) fit.fit();
-    };
-    refit();
-    terminalKeys(term);
-    const observer = new ResizeObserver(refit);
-    observer.observe(element);
-    opened.current = term;
+    terminalKeys(view.term);
+    opened.current = view.term;
     return () => {
       opened.current = null;
       shownSession.current = null;
-      observer.disconnect();
-      term.dispose();
+      view.dispose();
     };
   }, []);
 

@@ -10,6 +10,7 @@ import { markStartStep } from "../start-marks";
 import type { TerminalApi } from "../Terminal";
 import { ThemeToggle } from "../ThemeToggle";
 import { dropTerminalConnection, openTerminalConnection } from "../terminal-connection";
+import { type SeatRef, WorkshopBar } from "../workshop/WorkshopBar";
 import type { BlockActions } from "./Blocks";
 import { SandboxLost } from "./SandboxLost";
 import { SplitPane } from "./SplitPane";
@@ -40,7 +41,15 @@ type Phase =
 
 type Tab = "terminal" | "editor";
 
-export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; passed: string[]; session: SessionRef | null }) {
+interface PlayerProps {
+  lesson: LessonView;
+  passed: string[];
+  session: SessionRef | null;
+  /** The workshop this browser's seat is in: the room's bar shows, and the sandbox starts by itself. */
+  seat?: SeatRef | null;
+}
+
+export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerProps) {
   const [phase, setPhase] = useState<Phase>(session ? { kind: "ready", session } : { kind: "idle" });
   const sessionId = phase.kind === "ready" ? phase.session.id : null;
   const { channel, status, ports } = useSandboxChannel(sessionId);
@@ -49,6 +58,8 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
   const [editorWanted, setEditorWanted] = useState(false);
   const [editorRequest, setEditorRequest] = useState<EditorRequest | null>(null);
   const terminal = useRef<TerminalApi | null>(null);
+  const [shownStep, setShownStep] = useState<{ lessonId: string; stepId: string } | null>(null);
+  const onStepShown = useCallback((stepId: string | null) => setShownStep(stepId ? { lessonId: lesson.id, stepId } : null), [lesson.id]);
   // A sandbox removed at its time or idle limit was announced (expiring) first; one that goes without warning was lost.
   const warned = useRef(false);
 
@@ -77,6 +88,15 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
       setPhase({ kind: "failed", reason: error instanceof Error ? error.message : String(error) });
     }
   }, [lesson.id]);
+
+  // A workshop seat needs no Start: the room is waiting for everyone's prompt.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on arrival.
+  useEffect(() => {
+    if (seat && !session) void start();
+  }, []);
+
+  // The instructor reset the seat: its new sandbox is ready; the page attaches to it as on a reload.
+  const onSeatReset = useCallback(() => window.location.reload(), []);
 
   async function reset() {
     if (phase.kind === "ready") await endLessonSession(phase.session.id);
@@ -149,8 +169,9 @@ export function LessonPlayer({ lesson, passed, session }: { lesson: LessonView; 
         </span>
         <ThemeToggle />
       </header>
+      {seat && <WorkshopBar seat={seat} shownStep={shownStep} onReset={onSeatReset} />}
       <SplitPane
-        left={<StepsPanel lesson={lesson} done={done} actions={actions} check={check} />}
+        left={<StepsPanel lesson={lesson} done={done} actions={actions} check={check} onStepShown={onStepShown} />}
         right={
           <div className="workbench">
             <div className="tabs" role="tablist" aria-label="Tools">

@@ -13,6 +13,8 @@ interface Props {
   actions: BlockActions;
   /** Runs a step's check in the sandbox; undefined while there is none. */
   check?: (step: StepView) => Promise<CheckOutcome>;
+  /** Told which step the page shows (null: the intro or the finish). */
+  onStepShown?: (stepId: string | null) => void;
 }
 
 /** The first page a returning learner needs: the intro when new, else the first step not passed yet. */
@@ -23,7 +25,7 @@ function firstPage(lesson: LessonView, done: Set<string>): number {
 }
 
 /** The lesson's pages (intro, steps, finish) one at a time, with the list of steps and each step's Check. */
-export function StepsPanel({ lesson, done, actions, check }: Props) {
+export function StepsPanel({ lesson, done, actions, check, onStepShown }: Props) {
   const [page, setPage] = useState(() => firstPage(lesson, done));
   const [checks, setChecks] = useState<Record<string, CheckState>>({});
   const heading = useRef<HTMLHeadingElement>(null);
@@ -41,6 +43,8 @@ export function StepsPanel({ lesson, done, actions, check }: Props) {
   useEffect(() => {
     heading.current?.focus({ preventScroll: false });
   }, [page]);
+
+  useEffect(() => onStepShown?.(step?.id ?? null), [step?.id, onStepShown]);
 
   async function runCheck(target: StepView) {
     if (!check) return;

@@ -6,6 +6,7 @@ import { knownVisitorId } from "@/server/http/responses";
 import { passedSteps } from "@/server/learners/progress";
 import { liveLessonSession } from "@/server/learners/sessions";
 import { lessonView } from "@/server/lessons/lesson-view";
+import { seatView } from "@/server/workshops/seat-view-model";
 
 export const dynamic = "force-dynamic";
 
@@ -21,10 +22,15 @@ export default async function LessonPage({ params }: Params) {
   const lesson = ctx.lessons.find((await params).id);
   if (!lesson) notFound();
   const visitor = await knownVisitorId();
-  const [passed, session] = visitor
-    ? await Promise.all([passedSteps(ctx.db, visitor, lesson.id), liveLessonSession(ctx, visitor, lesson.id)])
-    : [[], null];
+  const [passed, session, seat] = visitor
+    ? await Promise.all([passedSteps(ctx.db, visitor, lesson.id), liveLessonSession(ctx, visitor, lesson.id), seatView(ctx, visitor)])
+    : [[], null, null];
   return (
-    <LessonPlayer lesson={lessonView(lesson)} passed={passed} session={session ? { id: session.id, expiresAt: session.expiresAt } : null} />
+    <LessonPlayer
+      lesson={lessonView(lesson)}
+      passed={passed}
+      session={session ? { id: session.id, expiresAt: session.expiresAt } : null}
+      seat={seat}
+    />
   );
 }

@@ -1,0 +1,41 @@
+import type { Metadata } from "next";
+import { headers } from "next/headers";
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { ThemeToggle } from "@/components/ThemeToggle";
+import { Dashboard } from "@/components/workshop/Dashboard";
+import { webContext } from "@/server/context";
+import { instructorFromCookieHeader, workshopRole } from "@/server/instructors/instructor-access";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Workshop dashboard · Drydock" };
+
+type Params = { params: Promise<{ id: string }> };
+
+/** The live dashboard of a workshop, for the instructors who run it; to anyone else it does not exist. */
+export default async function WorkshopDashboardPage({ params }: Params) {
+  const ctx = webContext();
+  const { id } = await params;
+  const instructor = await instructorFromCookieHeader(ctx, (await headers()).get("cookie") ?? undefined);
+  if (!instructor) redirect(`/instructor/login?next=${encodeURIComponent(`/instructor/workshops/${id}`)}`);
+  const role = await workshopRole(ctx, instructor.id, id).catch(() => undefined);
+  const workshop = role ? await ctx.db.workshop.findUnique({ where: { id } }) : null;
+  if (!workshop) notFound();
+  return (
+    <main className="dashboard-page">
+      <header className="player-header">
+        <Link href="/instructor" className="brand">
+          Drydock
+        </Link>
+        <span className="crumb" aria-hidden="true">
+          /
+        </span>
+        <h1>{workshop.title}</h1>
+        <span className="spacer" />
+        <span className="lesson-meta">{instructor.name}</span>
+        <ThemeToggle />
+      </header>
+      <Dashboard workshopId={workshop.id} />
+    </main>
+  );
+}
