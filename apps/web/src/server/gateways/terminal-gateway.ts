@@ -3,6 +3,7 @@ import type { Server } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
 import type { WebContext } from "../context";
 import { activityRecorder } from "../learners/activity";
+import { recordSeatTerminal } from "../workshops/terminal-recorder";
 import { ownedSessionNamespace } from "./session-owner";
 
 /**
@@ -50,5 +51,6 @@ export function serveTerminalGateway(io: Server, ctx: WebContext): void {
       browser.disconnect();
     });
     browser.on("disconnect", () => upstream.disconnect());
+    recordSeatTerminal(ctx, browser, upstream);
   });
 }
