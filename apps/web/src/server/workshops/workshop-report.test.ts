@@ -103,7 +103,9 @@ describe("the workshop report", () => {
   });
 
   it("writes the rows as CSV with a heading line, names defused and quoted", () => {
-    const report = buildWorkshopReport(input({ seats: [{ ...input().seats[0]!, name: '=cmd|" /C calc"!A0' }] }));
+    const [grace] = input().seats;
+    if (!grace) throw new Error("the fixture has seats");
+    const report = buildWorkshopReport(input({ seats: [{ ...grace, name: '=cmd|" /C calc"!A0' }] }));
     const lines = reportCsv(report).split("\r\n");
     expect(lines[0]).toBe(
       "attendee,lesson,step number,step,entered at,passed at,attempts,failed attempts,seconds on step,help requests (attendee total),lesson id,step id,seat id",
