@@ -34,3 +34,23 @@ export async function seatRecording(db: Database, workshopId: string, seatId: st
     startedAt: recording.startedAt,
   };
 }
+
+export interface RecordingSummary {
+  workshopTitle: string;
+  attendee: string | null;
+  recording: { bytes: number; truncated: boolean; startedAt: Date } | null;
+}
+
+/** What the replay page shows around the player; 404 for a seat not of this workshop. */
+export async function recordingSummary(db: Database, workshopId: string, seatId: string): Promise<RecordingSummary> {
+  const seat = await db.seat.findFirst({
+    where: { id: seatId, workshopId },
+    select: {
+      name: true,
+      workshop: { select: { title: true } },
+      recordings: { orderBy: { startedAt: "asc" }, take: 1, select: { bytes: true, truncated: true, startedAt: true } },
+    },
+  });
+  if (!seat) throw new HttpError("This workshop has no such seat.", 404);
+  return { workshopTitle: seat.workshop.title, attendee: seat.name, recording: seat.recordings[0] ?? null };
+}
