@@ -138,7 +138,13 @@ export function RecordingPlayer({ src }: Props) {
           </button>
           <fieldset className="recording-speeds" aria-label="Speed">
             {SPEEDS.map((choice) => (
-              <button key={choice} type="button" aria-pressed={speed === choice} onClick={() => setSpeed(choice)}>
+              <button
+                key={choice}
+                type="button"
+                className={speed === choice ? "small" : "small secondary"}
+                aria-pressed={speed === choice}
+                onClick={() => setSpeed(choice)}
+              >
                 {choice}×
               </button>
             ))}
