@@ -28,6 +28,8 @@ export interface RecordedAttachment {
 
 interface SeatEntry {
   writer: Promise<RecordingWriter | null>;
+  /** Set once nothing will be recorded (no recorded seat, or the cap reached): output is then not even decoded. */
+  idle: boolean;
   /** Open attachments, oldest first; the newest is the one recorded. */
   attachments: Attachment[];
 }
@@ -79,7 +81,10 @@ export function attachSeatRecorder(ctx: WebContext, visitorId: string, size: Ter
   let entry = seats.get(visitorId);
   if (!entry) {
     const opened = (closing.get(visitorId) ?? Promise.resolve()).then(() => openWriter(ctx, visitorId, size, attachedAt));
-    const created: SeatEntry = { writer: opened.catch(() => null), attachments: [] };
+    const created: SeatEntry = { writer: opened.catch(() => null), attachments: [], idle: false };
+    void created.writer.then((writer) => {
+      created.idle = writer === null;
+    });
     opened.catch((error: unknown) => ctx.log.error("recording.open_failed", { error }));
     entry = created;
     seats.set(visitorId, entry);
@@ -90,10 +95,15 @@ export function attachSeatRecorder(ctx: WebContext, visitorId: string, size: Ter
   startRecording(seat, self, attachedAt);
 
   const recorded = () => seat.attachments.at(-1) === self;
-  const output = (atMs: number, text: string) => void seat.writer.then((writer) => writer?.append(atMs, "o", text));
+  const output = (atMs: number, text: string) =>
+    void seat.writer.then((writer) => {
+      writer?.append(atMs, "o", text);
+      if (writer?.isTruncated) seat.idle = true;
+    });
 
   return {
     output(bytes) {
+      if (seat.idle) return;
       const text = self.decoder.decode(bytes, { stream: true });
       if (recorded()) output(Date.now(), text);
     },
