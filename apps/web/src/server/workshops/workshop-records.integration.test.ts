@@ -37,9 +37,12 @@ function get(path: string, cookie?: string): Promise<Response> {
 }
 
 /** Opens the session's terminal as the page does, and resolves once the shell prompts. */
-async function openTerminal(size: { cols: number; rows: number }): Promise<{ terminal: Terminal; waitFor(text: string): Promise<void> }> {
+async function openTerminal(
+  size: { cols: number; rows: number },
+  name?: string,
+): Promise<{ terminal: Terminal; waitFor(text: string): Promise<void> }> {
   const terminal: Terminal = io(`${drydock.base}${TERMINAL_NAMESPACE}`, {
-    auth: { sessionId, size },
+    auth: { sessionId, size, terminal: name },
     transports: ["websocket"],
     reconnection: false,
     extraHeaders: { cookie: attendeeCookie(), origin: drydock.base },
@@ -108,6 +111,12 @@ describe("a workshop's recordings and report, through the real web app", () => {
     await waitUntil("the recording holds the command's output", async () => (await recordedOutput()).output.includes("recorded-42 café ✓"));
     first.terminal.close();
 
+    // A second terminal of the sandbox is not the seat's recorded one.
+    const side = await openTerminal({ cols: 80, rows: 24 }, "side");
+    side.terminal.emit("terminal:input", "echo side-$((2+2))\r");
+    await side.waitFor("side-4");
+    side.terminal.close();
+
     const second = await openTerminal({ cols: 120, rows: 40 });
     second.terminal.emit("terminal:input", "echo second-$((1+1))\r");
     await second.waitFor("second-2");
@@ -118,6 +127,7 @@ describe("a workshop's recordings and report, through the real web app", () => {
     expect(cast.header).toMatchObject({ version: 2, width: 100, height: 30, title: "Ada <b>Lovelace</b> · Docker 101: Café edition" });
     expect(cast.skippedLines).toBe(0);
     expect(output).not.toContain("\uFFFD");
+    expect(output).not.toContain("side-4");
     expect(output.indexOf(TERMINAL_RESET)).toBeGreaterThan(output.indexOf("recorded-42 café ✓"));
     expect(output.indexOf("second-2")).toBeGreaterThan(output.indexOf(TERMINAL_RESET));
     expect(cast.events.filter(([, code]) => code === "r").map(([, , data]) => data)).toEqual(["90x20", "120x40"]);
