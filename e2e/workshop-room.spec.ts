@@ -67,7 +67,7 @@ test.describe
       await page.getByLabel("Your name, as the room will see it").fill("ada");
       await page.getByRole("button", { name: "Join", exact: true }).click();
       const refusal = page.locator(".panel-form").getByRole("alert");
-    await expect(refusal).toContainText('Someone in this workshop already goes by "ada"');
+      await expect(refusal).toContainText('Someone in this workshop already goes by "ada"');
       await page.getByLabel("Workshop code").fill("ZZZZZZ");
       await page.getByLabel("Your name, as the room will see it").fill("Dee");
       await page.getByRole("button", { name: "Join", exact: true }).click();
@@ -83,7 +83,7 @@ test.describe
       await expect(seatRow(dashboard, "Ada").locator("td.cell").first()).toHaveAttribute("data-state", "current");
       await ada.getByRole("button", { name: "Run docker container run -ti debian:bookworm bash" }).click();
       // The container's own prompt: its host name is its id.
-    await expect(terminalText(ada)).toContainText(/root@[0-9a-f]{12}:\/#/, { timeout: 120_000 });
+      await expect(terminalText(ada)).toContainText(/root@[0-9a-f]{12}:\/#/, { timeout: 120_000 });
       await expect(async () => {
         await ada.getByRole("button", { name: "Check", exact: true }).click();
         await expect(ada.getByTestId("check-result")).toHaveText("✓ Passed", { timeout: 60_000 });

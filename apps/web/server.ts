@@ -13,6 +13,7 @@ import { serveWatchGateway } from "./src/server/gateways/watch-gateway";
 import { serveWorkshopGateway } from "./src/server/gateways/workshop-gateway";
 import { refusalAtTheDoor, sendRefusal } from "./src/server/http/door";
 import { isSameOrigin } from "./src/server/http/origin-guard";
+import { flushTerminalRecordings } from "./src/server/workshops/terminal-recorder";
 
 const log = createLogger("web");
 const dev = process.env.NODE_ENV !== "production";
@@ -62,7 +63,11 @@ try {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       log.info("web.stopping", { signal });
-      void io.close().then(() => process.exit(0));
+      // Closing the sockets ends every terminal attachment; their recordings' last events are stored before exit.
+      void io
+        .close()
+        .then(flushTerminalRecordings)
+        .then(() => process.exit(0));
     });
   }
 } catch (error) {

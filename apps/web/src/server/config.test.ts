@@ -24,3 +24,11 @@ describe("parseWebConfig", () => {
     expect(() => parseWebConfig({ ...required, SANDBOX_IDLE_SECONDS: "10" })).toThrow(/SANDBOX_IDLE_SECONDS: /);
   });
 });
+
+describe("RECORDING_MAX_BYTES", () => {
+  it("caps a seat's recording at 5 MiB unless told otherwise, and refuses a cap too small to hold a header", () => {
+    expect(parseWebConfig(required).RECORDING_MAX_BYTES).toBe(5 * 1024 * 1024);
+    expect(parseWebConfig({ ...required, RECORDING_MAX_BYTES: "65536" }).RECORDING_MAX_BYTES).toBe(65536);
+    expect(() => parseWebConfig({ ...required, RECORDING_MAX_BYTES: "100" })).toThrow(/RECORDING_MAX_BYTES: /);
+  });
+});

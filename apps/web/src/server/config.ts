@@ -30,6 +30,8 @@ const schema = z.object({
   JOINS_PER_ADDRESS_PER_MINUTE: count(1, 120),
   /** The agents' idle limit (the same variable as theirs): a session idle this long is gone, and frees its place. */
   SANDBOX_IDLE_SECONDS: count(60, 30 * 60),
+  /** A workshop seat's terminal recording (asciicast) stops, marked truncated, at this size in bytes. */
+  RECORDING_MAX_BYTES: count(4096, 5 * 1024 * 1024),
 });
 
 export type WebConfig = z.infer<typeof schema>;

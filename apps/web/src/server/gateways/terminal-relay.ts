@@ -1,4 +1,10 @@
-import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents, type TerminalSize } from "@drydock/protocol";
+import {
+  TERMINAL_NAMESPACE,
+  type TerminalClientEvents,
+  type TerminalServerEvents,
+  type TerminalSize,
+  terminalSizeSchema,
+} from "@drydock/protocol";
 import type { Socket } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
 import type { WebContext } from "../context";
@@ -49,7 +55,8 @@ export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx
     });
     browser.on("terminal:resize", (next) => {
       upstream.emit("terminal:resize", next);
-      taps.resize?.(next);
+      const size = terminalSizeSchema.safeParse(next);
+      if (size.success) taps.resize?.(size.data);
     });
   }
   // Flow control end to end: the agent's chunk is acknowledged once the browser has consumed it.
