@@ -93,6 +93,7 @@ describe("migrateDatabase", () => {
       { name: "Session_visitorId_idx" },
       { name: "Session_visitorId_lessonId_idx" },
       { name: "Session_state_idx" },
+      { name: "Session_workshopId_idx" },
     ]);
 
     const recorded = rows(file);
