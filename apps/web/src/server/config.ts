@@ -28,6 +28,9 @@ const schema = z.object({
   MAX_LIVE_SANDBOXES: count(1, 20),
   /** The agents' idle limit (the same variable as theirs): a session idle this long is gone, and frees its place. */
   SANDBOX_IDLE_SECONDS: count(60, 30 * 60),
+  /** The agents' per-sandbox limits (the same variables as theirs): a workshop's seats may ask for less, never more. */
+  SANDBOX_MEMORY_MIB: count(128, 1024),
+  SANDBOX_CPUS: z.coerce.number().min(0.1).default(1),
 });
 
 export type WebConfig = z.infer<typeof schema>;
