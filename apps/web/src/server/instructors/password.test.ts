@@ -13,8 +13,8 @@ describe("passwordProblem", () => {
     expect(passwordProblem("   ", ann)).toMatch(/empty/);
     expect(passwordProblem("abc123", ann)).toMatch(/too short \(6 characters\).*at least 10/);
     expect(passwordProblem("aaaaaaaaaaaaaa", ann)).toMatch(/at least 5 different/);
-    expect(passwordProblem("x".repeat(150) + "abcdefghijklmnopqrstuvwxyz1234567890", ann)).toBeUndefined();
-    expect(passwordProblem("ab".repeat(101) + "cdefg", ann)).toMatch(/too long/);
+    expect(passwordProblem(`${"x".repeat(150)}abcdefghijklmnopqrstuvwxyz1234567890`, ann)).toBeUndefined();
+    expect(passwordProblem(`${"ab".repeat(101)}cdefg`, ann)).toMatch(/too long/);
   });
 
   it("refuses a password that contains the account's name or mailbox", () => {
