@@ -1,4 +1,6 @@
-import { type ParseArgsConfig, parseArgs } from "node:util";
+import { HELP_FLAG as HELP, parseFlags, UsageError } from "./lib/command-line";
+
+export { UsageError };
 
 /** The command line of `npm run admin`, read by node:util's parseArgs: unknown flags and missing values are refused. */
 export const ADMIN_USAGE = `usage: npm run admin -- create-instructor --email EMAIL --name NAME [--password-stdin]
@@ -14,29 +16,12 @@ export type AdminCommand =
   | { command: "list-instructors"; json: boolean }
   | { command: "reset-password"; email: string; passwordStdin: boolean };
 
-/** Bad usage: the message says what was wrong; the usage follows it. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-const HELP = { help: { type: "boolean", short: "h" } } as const;
 const PASSWORD = { "password-stdin": { type: "boolean" } } as const;
 const EMAIL = { email: { type: "string" } } as const;
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
-
-function parse<const O extends Options>(args: string[], options: O) {
-  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS_"))
-      throw new UsageError(error.message);
-    throw error;
-  }
+/** The flags, with no positional arguments: every value of these commands is named. */
+function parse<const O extends Parameters<typeof parseFlags>[1]>(args: string[], options: O) {
+  const parsed = parseFlags(args, options);
   if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument "${parsed.positionals[0]}".`);
   return parsed.values;
 }
