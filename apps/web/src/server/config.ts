@@ -24,6 +24,8 @@ const schema = z.object({
   SANDBOXES_PER_VISITOR: count(1, 3),
   /** Session starts one client address may make per minute (this web node's count). */
   STARTS_PER_ADDRESS_PER_MINUTE: count(1, 60),
+  /** Instructor sign-in attempts (each checks a password) one client address may make per minute (this web node's count). */
+  SIGN_INS_PER_ADDRESS_PER_MINUTE: count(1, 20),
   /** Live sandboxes the whole deployment may hold; a start beyond it is answered 503 with an estimate. */
   MAX_LIVE_SANDBOXES: count(1, 20),
   /** The agents' idle limit (the same variable as theirs): a session idle this long is gone, and frees its place. */

@@ -1,5 +1,6 @@
 import type { Logger } from "@drydock/server-kit";
 import type { Agents } from "./agents/agent-directory";
+import type { RateLimiter } from "./budget/rate-limiter";
 import type { StartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
 import type { Database } from "./db";
@@ -16,6 +17,8 @@ export interface WebContext {
   lessons: LessonLibrary;
   agents: Agents;
   budget: StartBudget;
+  /** Instructors' sign-in attempts (password checks) per client address, counted at the door. */
+  signIns: RateLimiter;
   log: Logger;
 }
 

@@ -24,6 +24,7 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     lessons: await loadLessonLibrary(config.LESSONS_DIR, log),
     agents,
     budget: createStartBudget(db, limits, rate, (sessions) => goneSandboxes(agents, sessions, log)),
+    signIns: new SlidingWindowRateLimiter(config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
     log,
   };
 }

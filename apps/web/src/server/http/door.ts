@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebContext } from "../context";
+import { SIGN_IN_PATHS, signInRefusal } from "../instructors/sign-in-limit";
 import { HttpError } from "./http-error";
 import { originRefusal } from "./origin-guard";
 
@@ -9,15 +10,17 @@ const START_PATH = "/api/sessions";
 /**
  * What server.ts refuses before Next sees a request, from its headers and
  * connection alone: a state-changing request of another site's page (403),
- * and a start beyond its address's rate (429). Both cost next to nothing,
+ * and a start or an instructor's sign-in beyond its address's rate (429). Both cost next to nothing,
  * which keeps a flood from slowing the learners already at work.
  */
 export function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): HttpError | undefined {
   const foreign = originRefusal(req.method, req.url, req.headers);
   if (foreign) return new HttpError(foreign, 403);
-  if (req.method === "POST" && new URL(req.url ?? "/", "http://web").pathname === START_PATH) {
-    return ctx.budget.attempt(req.socket.remoteAddress ?? "unknown");
-  }
+  if (req.method !== "POST") return undefined;
+  const path = new URL(req.url ?? "/", "http://web").pathname;
+  const address = req.socket.remoteAddress ?? "unknown";
+  if (path === START_PATH) return ctx.budget.attempt(address);
+  if (SIGN_IN_PATHS.has(path)) return signInRefusal(ctx.signIns, address);
   return undefined;
 }
 
