@@ -25,6 +25,8 @@ export interface DrydockOptions {
 
 export interface RunningDrydock {
   base: string;
+  /** Its own database (for a test that uses `npm run admin` or looks at rows). */
+  databaseUrl: string;
   agentUrl: string;
   fleet: string;
   /** What the web app and the agent wrote to stderr so far (their JSON logs), for a failure's message. */
@@ -83,7 +85,7 @@ export async function startDrydock(options: DrydockOptions): Promise<RunningDryd
     await stop();
     throw error;
   }
-  return { base, agentUrl, fleet: options.fleet, log: () => stderr, stop };
+  return { base, databaseUrl, agentUrl, fleet: options.fleet, log: () => stderr, stop };
 }
 
 /** The fleet's sandbox containers as the Docker engine lists them (running or not): the ground truth of what was started. */
