@@ -71,7 +71,9 @@ test("the first instructor sets Drydock up, signs out, and signs in again; a wro
   await page.getByLabel("E-mail").fill(owner.email);
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create the account and sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("The password is too short (5 characters)");
+  await expect(page.getByRole("form", { name: "First instructor account" }).getByRole("alert")).toContainText(
+    "The password is too short (5 characters)",
+  );
   // Nothing typed is lost.
   await expect(page.getByLabel("Your name")).toHaveValue(owner.name);
   await expect(page.getByLabel("E-mail")).toHaveValue(owner.email);
@@ -98,15 +100,16 @@ test("the first instructor sets Drydock up, signs out, and signs in again; a wro
   await expect(page.getByText("An instructor account exists already")).toBeVisible();
   await page.getByRole("link", { name: "Sign in" }).click();
 
+  const signInForm = page.getByRole("form", { name: "Instructor sign-in" });
   await page.getByLabel("E-mail").fill(owner.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText(
+  await expect(signInForm.getByRole("alert")).toHaveText(
     "That e-mail and password do not match an instructor account. Check both and try again.",
   );
   await page.getByLabel("E-mail").fill("nobody@example.org");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText(
+  await expect(signInForm.getByRole("alert")).toHaveText(
     "That e-mail and password do not match an instructor account. Check both and try again.",
   );
   await expect(page.getByLabel("E-mail")).toHaveValue("nobody@example.org");
@@ -160,7 +163,9 @@ test("a workshop of two lessons is shared with an invited co-instructor and stay
   await ownerPage.goto(`${drydock.base}/instructor/workshops/${workshopId}/settings`);
   await ownerPage.getByLabel("Invite a co-instructor by e-mail").fill("nobody@example.org");
   await ownerPage.getByRole("button", { name: "Invite" }).click();
-  await expect(ownerPage.getByRole("alert")).toContainText("No instructor has the e-mail nobody@example.org");
+  await expect(ownerPage.getByRole("region", { name: "Instructors" }).getByRole("alert")).toContainText(
+    "No instructor has the e-mail nobody@example.org",
+  );
   await ownerPage.getByLabel("Invite a co-instructor by e-mail").fill(co.email);
   await ownerPage.getByRole("button", { name: "Invite" }).click();
   await expect(ownerPage.getByRole("list", { name: "Instructors of this workshop" })).toContainText(

@@ -24,7 +24,7 @@ export default async function InstructorHome() {
       <section aria-labelledby="workshops-heading">
         <h2 id="workshops-heading">Workshops you run</h2>
         {workshops.length === 0 ? (
-          <p className="hint">None yet: create one below, or ask a colleague to invite you to theirs.</p>
+          <p className="muted">None yet: create one below, or ask a colleague to invite you to theirs.</p>
         ) : (
           <table className="workshop-table" aria-labelledby="workshops-heading">
             <thead>
@@ -43,9 +43,9 @@ export default async function InstructorHome() {
                   <td>
                     <Link href={`/instructor/workshops/${workshop.id}`}>{workshop.title}</Link>
                     <br />
-                    <small className="hint">{workshop.lessons.map((lesson) => lesson.title).join(" → ")}</small>
+                    <small className="muted">{workshop.lessons.map((lesson) => lesson.title).join(" → ")}</small>
                     <br />
-                    <Link href={`/instructor/workshops/${workshop.id}/settings`} className="hint">
+                    <Link href={`/instructor/workshops/${workshop.id}/settings`} className="muted">
                       Settings
                     </Link>
                   </td>

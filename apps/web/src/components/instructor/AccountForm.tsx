@@ -36,7 +36,12 @@ export function AccountForm({ mode, next }: AccountFormProps) {
   }
 
   return (
-    <form className="form-grid panel" onSubmit={submit} noValidate>
+    <form
+      className="form-grid panel"
+      onSubmit={submit}
+      noValidate
+      aria-label={mode === "setup" ? "First instructor account" : "Instructor sign-in"}
+    >
       {mode === "setup" && (
         <label className="field">
           <span>Your name</span>

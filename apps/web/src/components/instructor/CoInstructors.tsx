@@ -64,7 +64,7 @@ export function CoInstructors({ workshop }: { workshop: WorkshopView }) {
           </button>
         </form>
       ) : (
-        <p className="hint">Only the owner invites co-instructors.</p>
+        <p className="muted">Only the owner invites co-instructors.</p>
       )}
       {error && (
         <p className="form-error" role="alert">

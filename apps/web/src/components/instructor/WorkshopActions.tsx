@@ -65,7 +65,7 @@ export function WorkshopActions({ workshop }: { workshop: WorkshopView }) {
         )}
       </div>
       {workshop.role === "owner" && !workshop.allowed.delete && (
-        <p className="hint">A workshop can be deleted while it is a draft or once it has ended.</p>
+        <p className="muted">A workshop can be deleted while it is a draft or once it has ended.</p>
       )}
       {error && (
         <p className="form-error" role="alert">

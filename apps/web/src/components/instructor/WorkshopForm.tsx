@@ -145,7 +145,7 @@ export function WorkshopForm({ workshop, lessons, limits }: WorkshopFormProps) {
       <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
         <legend className="field-label">Lessons, in order</legend>
         {fields.lessonIds.length === 0 ? (
-          <p className="hint">No lessons yet: add at least one.</p>
+          <p className="muted">No lessons yet: add at least one.</p>
         ) : (
           <ol className="lesson-order" aria-label="Chosen lessons">
             {fields.lessonIds.map((lessonId, index) => (
@@ -190,7 +190,7 @@ export function WorkshopForm({ workshop, lessons, limits }: WorkshopFormProps) {
         )}
         {addable.length > 0 && (
           <div className="inline-controls">
-            <label htmlFor={`${id}-add`} className="hint">
+            <label htmlFor={`${id}-add`} className="muted">
               Add a lesson
             </label>
             <select id={`${id}-add`} value={toAdd || addable[0]?.id} onChange={(e) => setToAdd(e.target.value)}>

@@ -27,7 +27,7 @@ export default async function InstructorLogin({ searchParams }: { searchParams: 
           No instructor account exists yet: <Link href="/instructor/setup">set up the first one</Link>.
         </p>
       )}
-      <p className="hint">
+      <p className="muted">
         Attending a workshop? You need no account: use the link or code your instructor gives you. <Link href="/">Lessons</Link>
       </p>
     </main>

@@ -53,7 +53,7 @@ export default async function WorkshopSettings({ params }: { params: Promise<{ i
         {workshop.allowed.edit ? (
           <WorkshopForm workshop={workshop} lessons={lessons} limits={workshopLimits(ctx.config)} />
         ) : (
-          <p className="hint">The workshop is {workshop.state}: its settings can change only while it is a draft or open.</p>
+          <p className="muted">The workshop is {workshop.state}: its settings can change only while it is a draft or open.</p>
         )}
       </section>
 
