@@ -12,6 +12,7 @@ import { E2E_FLEET } from "./playwright.config";
  * command, `npm run admin`, run for real against that database.
  */
 const fleet = `${E2E_FLEET}-instructors`;
+const SIGN_INS_PER_MINUTE = 15;
 let drydock: RunningDrydock;
 
 test.describe.configure({ mode: "serial" });
@@ -22,7 +23,8 @@ test.beforeAll(async () => {
     webPort: Number(process.env.E2E_WEB_PORT ?? 3100) + 6,
     agentPort: Number(process.env.E2E_AGENT_PORT ?? 4200) + 6,
     fleet,
-    env: { POOL_SIZE: "0" },
+    // Room for this file's sign-ins within a minute, then the last test meets the limit.
+    env: { POOL_SIZE: "0", SIGN_INS_PER_ADDRESS_PER_MINUTE: String(SIGN_INS_PER_MINUTE) },
   });
 });
 
@@ -196,4 +198,21 @@ test("a workshop of two lessons is shared with an invited co-instructor and stay
     data: { title: "Mine now" },
   });
   expect(renamed.status()).toBe(404);
+});
+
+test("sign-in attempts beyond the address's rate are refused at the door with the wait", async ({ request }) => {
+  const statuses: number[] = [];
+  let refusal: { status: number; retryAfter?: string; body: unknown } | undefined;
+  for (let attempt = 0; attempt <= SIGN_INS_PER_MINUTE && !refusal; attempt++) {
+    const answer = await request.post(`${drydock.base}/api/instructor/login`, {
+      data: { email: owner.email, password: `guess ${attempt}` },
+    });
+    statuses.push(answer.status());
+    if (answer.status() === 429) refusal = { status: 429, retryAfter: answer.headers()["retry-after"], body: await answer.json() };
+  }
+  expect(statuses.slice(0, -1).every((status) => status === 401)).toBe(true);
+  expect(refusal?.body).toEqual({
+    error: expect.stringMatching(/^Too many sign-in attempts from your address\. Wait \d+ s, then try again\.$/),
+  });
+  expect(Number(refusal?.retryAfter)).toBeGreaterThan(0);
 });
