@@ -200,6 +200,20 @@ test("a workshop of two lessons is shared with an invited co-instructor and stay
   expect(renamed.status()).toBe(404);
 });
 
+test("another site's page cannot sign in, sign out or change a workshop", async ({ request }) => {
+  const foreign = { origin: "http://evil.example" };
+  for (const [method, path] of [
+    ["POST", "/api/instructor/login"],
+    ["POST", "/api/instructor/logout"],
+    ["POST", "/api/instructor/workshops"],
+    ["PUT", "/api/instructor/workshops/wks_1"],
+    ["DELETE", "/api/instructor/workshops/wks_1"],
+  ]) {
+    const answer = await request.fetch(`${drydock.base}${path}`, { method, headers: foreign, data: {} });
+    expect(answer.status(), `${method} ${path}`).toBe(403);
+  }
+});
+
 test("sign-in attempts beyond the address's rate are refused at the door with the wait", async ({ request }) => {
   const statuses: number[] = [];
   let refusal: { status: number; retryAfter?: string; body: unknown } | undefined;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { FormMessages } from "./FormMessages";
 import { sendJson } from "./send-json";
 
 interface AccountFormProps {
@@ -63,11 +64,7 @@ export function AccountForm({ mode, next }: AccountFormProps) {
         />
         {mode === "setup" && <small>At least 10 characters; a few unrelated words make a good one.</small>}
       </label>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages error={error} />
       <div>
         <button type="submit" disabled={busy}>
           {mode === "setup" ? "Create the account and sign in" : "Sign in"}

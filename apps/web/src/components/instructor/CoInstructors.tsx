@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { WorkshopView } from "@/server/workshops/workshop-admin";
+import { FormMessages } from "./FormMessages";
 import { sendJson } from "./send-json";
 
 /** Who runs the workshop; the owner invites existing instructors by e-mail and may remove co-instructors. */
@@ -66,16 +67,7 @@ export function CoInstructors({ workshop }: { workshop: WorkshopView }) {
       ) : (
         <p className="muted">Only the owner invites co-instructors.</p>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {note && (
-        <p className="form-note" role="status">
-          {note}
-        </p>
-      )}
+      <FormMessages error={error} note={note} />
     </div>
   );
 }

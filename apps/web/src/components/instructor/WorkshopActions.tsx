@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { WorkshopView } from "@/server/workshops/workshop-admin";
 import type { WorkshopState } from "@/server/workshops/workshop-states";
+import { FormMessages } from "./FormMessages";
 import { sendJson } from "./send-json";
 
 const ACTION: Record<WorkshopState, string> = {
@@ -67,11 +68,7 @@ export function WorkshopActions({ workshop }: { workshop: WorkshopView }) {
       {workshop.role === "owner" && !workshop.allowed.delete && (
         <p className="muted">A workshop can be deleted while it is a draft or once it has ended.</p>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages error={error} />
     </div>
   );
 }

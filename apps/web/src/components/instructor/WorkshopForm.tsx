@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import type { WorkshopView } from "@/server/workshops/workshop-admin";
 import type { WorkshopLimits } from "@/server/workshops/workshop-input";
+import { FormMessages } from "./FormMessages";
 import { sendJson } from "./send-json";
 
 interface WorkshopFormProps {
@@ -270,16 +271,7 @@ export function WorkshopForm({ workshop, lessons, limits }: WorkshopFormProps) {
         <span>Record terminals (attendees are told when they join)</span>
       </label>
 
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      {note && (
-        <p className="form-note" role="status">
-          {note}
-        </p>
-      )}
+      <FormMessages error={error} note={note} />
       <div>
         <button type="submit" disabled={busy}>
           {workshop ? "Save changes" : "Create workshop"}

@@ -100,6 +100,7 @@ describe("workshop administration (real SQLite)", () => {
     await expect(transitionWorkshop(ctx, ids.stranger, id, "open")).rejects.toMatchObject(notFound);
     await expect(deleteWorkshop(ctx, ids.stranger, id)).rejects.toMatchObject(notFound);
     await expect(inviteCoInstructor(ctx, ids.stranger, id, "stranger@example.org")).rejects.toMatchObject(notFound);
+    await expect(removeCoInstructor(ctx, ids.stranger, id, ids.owner)).rejects.toMatchObject(notFound);
     await expect(getWorkshop(ctx, ids.stranger, "wks_does_not_exist")).rejects.toMatchObject(notFound);
     expect((await listWorkshops(ctx, ids.stranger)).map((w) => w.id)).not.toContain(id);
     expect((await getWorkshop(ctx, ids.owner, id)).title).toBe("Private");
