@@ -1,7 +1,6 @@
-import { execFile } from "node:child_process";
-import { join } from "node:path";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { type RunningDrydock, startDrydock } from "../scripts/lib/drydock-server";
+import { createInstructorWithAdminCommand, type InstructorAccount, signInAsInstructor } from "./instructor-helpers";
 import { E2E_FLEET } from "./playwright.config";
 
 /**
@@ -32,34 +31,15 @@ test.afterAll(async () => {
   await drydock?.stop();
 });
 
-const owner = { name: "Olive Owner", email: "olive@example.org", password: "a sturdy pass phrase" };
+const owner: InstructorAccount = { name: "Olive Owner", email: "olive@example.org", password: "a sturdy pass phrase" };
 const co = { name: "Cole Co", email: "cole@example.org", password: "another sturdy phrase" };
 const stranger = { name: "Stan Stranger", email: "stan@example.org", password: "yet another phrase" };
 
-/** `npm run admin -- create-instructor …` against this Drydock's database, the password piped in. */
-function createInstructorWithAdminCommand(account: typeof owner): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      ["--import", "tsx", "scripts/admin.ts", "create-instructor", "--email", account.email, "--name", account.name, "--password-stdin"],
-      { cwd: join(import.meta.dirname, ".."), env: { ...process.env, DATABASE_URL: drydock.databaseUrl } },
-      (error, stdout, stderr) => (error ? reject(new Error(`admin failed: ${stderr}`)) : resolve(stdout)),
-    );
-    child.stdin?.end(`${account.password}\n`);
-  });
-}
+const createInstructor = (account: InstructorAccount) => createInstructorWithAdminCommand(drydock.databaseUrl, account);
 
-async function signIn(page: Page, account: typeof owner): Promise<void> {
-  await page.goto(`${drydock.base}/instructor/login`);
-  await page.getByLabel("E-mail").fill(account.email);
-  await page.getByLabel("Password").fill(account.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByText(`Signed in as ${account.name}`)).toBeVisible();
-}
-
-async function newInstructorPage(browser: Browser, account: typeof owner): Promise<Page> {
+async function newInstructorPage(browser: Browser, account: InstructorAccount): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
-  await signIn(page, account);
+  await signInAsInstructor(page, drydock.base, account);
   return page;
 }
 
@@ -125,8 +105,8 @@ test("the first instructor sets Drydock up, signs out, and signs in again; a wro
 test("a workshop of two lessons is shared with an invited co-instructor and stays hidden from any other instructor", async ({
   browser,
 }) => {
-  expect(await createInstructorWithAdminCommand(co)).toMatch(/^Created instructor Cole Co <cole@example.org>/);
-  await createInstructorWithAdminCommand(stranger);
+  expect(await createInstructor(co)).toMatch(/^Created instructor Cole Co <cole@example.org>/);
+  await createInstructor(stranger);
 
   const ownerPage = await newInstructorPage(browser, owner);
   const form = ownerPage.getByRole("form", { name: "New workshop" });

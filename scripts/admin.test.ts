@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,6 +38,28 @@ function admin(args: string[], stdin = ""): Promise<Outcome> {
   });
 }
 
+/**
+ * Runs the command in a pseudo-terminal (util-linux `script`), typing each
+ * answer once its prompt shows, as a person at a terminal would.
+ */
+function adminInTerminal(args: string[], answers: string[]): Promise<{ code: number; output: string }> {
+  const command = [process.execPath, "--import", "tsx", "scripts/admin.ts", ...args].map((word) => `'${word}'`).join(" ");
+  return new Promise((resolve) => {
+    const child = spawn("script", ["--quiet", "--return", "--command", command, "/dev/null"], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    let output = "";
+    let prompts = 0;
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const shown = (output.match(/New password: |Repeat it: /g) ?? []).length;
+      for (; prompts < shown; prompts++) child.stdin.write(`${answers[prompts] ?? ""}\r`);
+    });
+    child.on("close", (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
 describe("npm run admin (real command, temporary SQLite database)", { timeout: 60_000 }, () => {
   it("creates an instructor from a password piped in, and lists them", async () => {
     const made = await admin(
@@ -70,6 +92,19 @@ describe("npm run admin (real command, temporary SQLite database)", { timeout: 6
   it("asks for the password in a terminal only, and says so when there is none", async () => {
     const noTerminal = await admin(["create-instructor", "--email", "bob@example.org", "--name", "Bob"]);
     expect(noTerminal).toMatchObject({ code: 2, stderr: expect.stringMatching(/pipe it in with --password-stdin/) });
+  });
+
+  it("asks for the password twice in a terminal without showing it, and refuses two that differ", async () => {
+    const made = await adminInTerminal(
+      ["create-instructor", "--email", "tty@example.org", "--name", "Tess"],
+      ["a typed pass phrase", "a typed pass phrase"],
+    );
+    expect(made.code).toBe(0);
+    expect(made.output).toMatch(/New password: \r?\nRepeat it: \r?\nCreated instructor Tess <tty@example.org>/);
+    expect(made.output).not.toContain("typed");
+    const differ = await adminInTerminal(["reset-password", "--email", "tty@example.org"], ["first pass phrase", "second pass phrase"]);
+    expect(differ.code).toBe(2);
+    expect(differ.output).toContain("The two passwords differ; run the command again.");
   });
 
   it("resets a password; an unknown e-mail is refused", async () => {

@@ -9,8 +9,9 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 /** Asks for a line in the terminal without showing what is typed (raw mode: Enter ends it, Backspace erases, Ctrl-C aborts). */
 function askHidden(prompt: string): Promise<string> {
   const input = process.stdin;
-  process.stderr.write(prompt);
+  // Raw (no echo) before the prompt shows, so nothing typed after it is ever echoed.
   input.setRawMode(true);
+  process.stderr.write(prompt);
   input.resume();
   input.setEncoding("utf8");
   return new Promise((resolve, reject) => {
