@@ -6,7 +6,7 @@ import { hashSessionToken, type SignedInInstructor } from "./instructor-access";
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from "./password";
 
 /** How long a sign-in lasts. */
-export const INSTRUCTOR_SESSION_DAYS = 14;
+const INSTRUCTOR_SESSION_DAYS = 14;
 const SESSION_MS = INSTRUCTOR_SESSION_DAYS * 24 * 60 * 60 * 1000;
 
 export const instructorEmailSchema = z
@@ -16,7 +16,7 @@ export const instructorEmailSchema = z
   .max(254, "The e-mail address is too long.")
   .pipe(z.email("Give an e-mail address like ann@example.org."));
 
-export const instructorNameSchema = z
+const instructorNameSchema = z
   .string()
   .trim()
   .min(1, "Give a name: attendees and co-instructors see it.")
@@ -31,7 +31,7 @@ export interface NewInstructor {
 }
 
 /** Reads and checks a new account: e-mail, name and a password that is not weak. Throws a 400 naming what to fix. */
-export function parseNewInstructor(input: NewInstructor): NewInstructor {
+function parseNewInstructor(input: NewInstructor): NewInstructor {
   const email = instructorEmailSchema.safeParse(input.email);
   if (!email.success) throw new HttpError(email.error.issues[0]?.message ?? "Give a valid e-mail address.", 400);
   const name = instructorNameSchema.safeParse(input.name);

@@ -1,7 +1,7 @@
 import { hash, verify } from "@node-rs/argon2";
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 200;
+const PASSWORD_MIN_LENGTH = 10;
+const PASSWORD_MAX_LENGTH = 200;
 
 /** What is wrong with a new password, or undefined when it will do. The message says what to choose instead. */
 export function passwordProblem(password: string, account: { email: string; name: string }): string | undefined {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 
 /** Letters and digits nobody confuses when read aloud or off a projector: no 0/O, no 1/I. 32 of them, so one byte's 5 bits pick one evenly. */
 export const JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-export const JOIN_CODE_LENGTH = 6;
+const JOIN_CODE_LENGTH = 6;
 
 export function newJoinCode(random: (size: number) => Uint8Array = randomBytes): string {
   return Array.from(random(JOIN_CODE_LENGTH), (byte) => JOIN_CODE_ALPHABET[byte & 31]).join("");

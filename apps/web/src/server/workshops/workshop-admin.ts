@@ -38,7 +38,7 @@ export function workshopLimits(config: WebContext["config"]): WorkshopLimits {
 }
 
 /** The workshop form's body, checked against this deployment's limits and lessons (a 400 naming each problem). */
-export function readWorkshopInput(ctx: WorkshopAdminContext, body: unknown): WorkshopInput {
+function readWorkshopInput(ctx: WorkshopAdminContext, body: unknown): WorkshopInput {
   return parseWorkshopInput(body, workshopLimits(ctx.config), (id) => ctx.lessons.find(id) !== undefined);
 }
 

@@ -11,11 +11,11 @@ export interface WorkshopLimits {
   maxLiveSandboxes: number;
 }
 
-export const MAX_CAPACITY = 500;
-export const MAX_LESSONS = 20;
-export const MAX_DURATION_DAYS = 14;
-export const MIN_SEAT_MEMORY_MIB = 128;
-export const MIN_SEAT_CPUS = 0.1;
+const MAX_CAPACITY = 500;
+const MAX_LESSONS = 20;
+const MAX_DURATION_DAYS = 14;
+const MIN_SEAT_MEMORY_MIB = 128;
+const MIN_SEAT_CPUS = 0.1;
 
 /** A workshop as the form sends it, checked. Absent seat limits are the deployment's. */
 export interface WorkshopInput {
