@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
 import { openDatabase } from "../apps/web/src/server/db";
-import { UNAMBIGUOUS_ALPHABET } from "../apps/web/src/server/workshops/seat-codes";
+import { newJoinCode } from "../apps/web/src/server/workshops/join-code";
 import { terminalText } from "./lesson-helpers";
 
 const HOUR = 3_600_000;
@@ -40,8 +40,7 @@ export async function seedWorkshop(
 ): Promise<SeededWorkshop> {
   const db = e2eDatabase();
   const id = `wks_${suffix()}`;
-  let code = "";
-  for (const byte of randomBytes(6)) code += UNAMBIGUOUS_ALPHABET[byte % UNAMBIGUOUS_ALPHABET.length];
+  const code = newJoinCode();
   await db.workshop.create({
     data: {
       id,

@@ -1,4 +1,6 @@
-import { parseArgs } from "node:util";
+import { HELP_FLAG as HELP, parseFlags as parse, UsageError } from "./lib/command-line";
+
+export { UsageError };
 
 /** The command line of `npm run lessons`, read by node:util's parseArgs: unknown flags and missing values are refused. */
 export const LESSONS_USAGE = `usage: npm run lessons -- check [dir]
@@ -11,16 +13,6 @@ export type LessonsCommand =
   | { command: "check"; dir?: string }
   | { command: "test"; dir?: string; jobs: number; transcripts?: string; ids: string[] }
   | { command: "import-killercoda"; scenario: string; out: string };
-
-/** Bad usage: the message says what was wrong; the usage follows it. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-const HELP = { help: { type: "boolean", short: "h" } } as const;
 
 export function parseLessonsArgs(argv: string[]): LessonsCommand {
   const [command, ...args] = argv;
@@ -56,18 +48,5 @@ export function parseLessonsArgs(argv: string[]): LessonsCommand {
     }
     default:
       throw new UsageError(`Unknown command "${command}".`);
-  }
-}
-
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
-
-/** parseArgs in strict mode, its refusals (an unknown flag, a flag without its value) as UsageErrors. */
-function parse<const O extends Options>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS_"))
-      throw new UsageError(error.message);
-    throw error;
   }
 }

@@ -10,6 +10,8 @@ describe("parseWebConfig", () => {
       STARTS_PER_ADDRESS_PER_MINUTE: 60,
       MAX_LIVE_SANDBOXES: 20,
       SANDBOX_IDLE_SECONDS: 1800,
+      SANDBOX_MEMORY_MIB: 1024,
+      SANDBOX_CPUS: 1,
     });
   });
 

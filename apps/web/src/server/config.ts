@@ -24,6 +24,8 @@ const schema = z.object({
   SANDBOXES_PER_VISITOR: count(1, 3),
   /** Session starts one client address may make per minute (this web node's count). */
   STARTS_PER_ADDRESS_PER_MINUTE: count(1, 60),
+  /** Instructor sign-in attempts (each checks a password) one client address may make per minute (this web node's count). */
+  SIGN_INS_PER_ADDRESS_PER_MINUTE: count(1, 20),
   /** Live sandboxes the whole deployment may hold; a start beyond it is answered 503 with an estimate. */
   MAX_LIVE_SANDBOXES: count(1, 20),
   /** Workshop joins (and rejoins) one client address may make per minute: a room behind one router joins at once. */
@@ -32,6 +34,9 @@ const schema = z.object({
   SANDBOX_IDLE_SECONDS: count(60, 30 * 60),
   /** A workshop seat's terminal recording (asciicast) stops, marked truncated, at this size in bytes. */
   RECORDING_MAX_BYTES: count(4096, 5 * 1024 * 1024),
+  /** The agents' per-sandbox limits (the same variables as theirs): a workshop's seats may ask for less, never more. */
+  SANDBOX_MEMORY_MIB: count(128, 1024),
+  SANDBOX_CPUS: z.coerce.number().min(0.1).default(1),
 });
 
 export type WebConfig = z.infer<typeof schema>;

@@ -22,6 +22,8 @@ export interface WebContext {
   joinRate: RateLimiter;
   /** Pushes workshop changes to the rooms' sockets (bound to them by the workshop gateway). */
   rooms: RoomHub;
+  /** Instructors' sign-in attempts (password checks) per client address, counted at the door. */
+  signIns: RateLimiter;
   log: Logger;
 }
 

@@ -27,6 +27,7 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     budget: createStartBudget(db, limits, rate, (sessions) => goneSandboxes(agents, sessions, log)),
     joinRate: new SlidingWindowRateLimiter(config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
     rooms: createRoomHub(log),
+    signIns: new SlidingWindowRateLimiter(config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
     log,
   };
 }

@@ -20,7 +20,7 @@ import { attendeeState } from "../workshops/attendee-state";
 import { dashboardSnapshot, seatMeter } from "../workshops/dashboard-state";
 import {
   answerHand,
-  endRoom,
+  changeWorkshopState,
   extendTime,
   lowerHand,
   pauseRoom,
@@ -35,7 +35,6 @@ import { prepareSeats } from "../workshops/seat-sandboxes";
 import { stepViewed } from "../workshops/seat-signals";
 import { seatDetail, seatFile } from "../workshops/seat-view";
 import { sessionStarter } from "../workshops/session-starter";
-import { changeRoomState } from "../workshops/workshop-lifecycle";
 import { type RoomMember, whoIsInRoom } from "./room-member";
 
 type RoomSocket = Socket & { data: RoomMember };
@@ -164,8 +163,9 @@ function serveInstructor(ctx: WebContext, socket: RoomSocket): void {
   on("room:extend", roomExtendSchema, ({ minutes, seatId }, workshop) => extendTime(ctx, workshop, minutes, seatId));
   on("room:pause", undefined, (_request, workshop) => pauseRoom(ctx, workshop).then(() => null));
   on("room:resume", undefined, (_request, workshop) => resumeRoom(ctx, workshop).then(() => null));
-  on("room:state", roomStateSchema, ({ state }, workshop) => changeRoomState(ctx, workshop, state).then(() => null));
-  on("room:end", undefined, (_request, workshop) => endRoom(ctx, workshop).then(() => null));
+  const changeState = (to: string, workshopId: string) => changeWorkshopState(ctx, member.instructor.id, workshopId, to).then(() => null);
+  on("room:state", roomStateSchema, ({ state }, workshop) => changeState(state, workshop.id));
+  on("room:end", undefined, (_request, workshop) => changeState("ended", workshop.id));
   on("room:present", presentSchema, ({ on: presenting }, workshop) => setPresenting(ctx, workshop, presenting, starter).then(() => null));
   on("seat:reset", seatRequestSchema, ({ seatId }, workshop) => resetSeat(ctx, workshop, seatId, starter).then(() => null));
   on("seat:detail", seatRequestSchema, ({ seatId }, workshop) => seatDetail(ctx, workshop.id, seatId));

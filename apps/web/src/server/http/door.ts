@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCookie } from "cookie";
 import type { WebContext } from "../context";
+import { SIGN_IN_PATHS, signInRefusal } from "../instructors/sign-in-limit";
 import { SEAT_MARK_COOKIE } from "../workshops/seat-mark";
 import { HttpError } from "./http-error";
 import { originRefusal } from "./origin-guard";
@@ -15,7 +16,7 @@ const JOIN_PATHS = new Set(["/api/workshops/join", "/api/workshops/rejoin"]);
 /**
  * What server.ts refuses before Next sees a request, from its headers and
  * connection alone: a state-changing request of another site's page (403),
- * and a start beyond its address's rate (429). Both cost next to nothing,
+ * and a start or an instructor's sign-in beyond its address's rate (429). Both cost next to nothing,
  * which keeps a flood from slowing the learners already at work.
  */
 export function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): HttpError | undefined {
@@ -34,6 +35,7 @@ export function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): HttpErr
       });
     }
   }
+  if (SIGN_IN_PATHS.has(path)) return signInRefusal(ctx.signIns, address);
   return undefined;
 }
 

@@ -19,7 +19,10 @@ export function hashSessionToken(token: string): string {
 }
 
 /** The instructor a raw Cookie header signs in, or null (no cookie, unknown or expired session). */
-export async function instructorFromCookieHeader(ctx: WebContext, header: string | undefined): Promise<SignedInInstructor | null> {
+export async function instructorFromCookieHeader(
+  ctx: Pick<WebContext, "db">,
+  header: string | undefined,
+): Promise<SignedInInstructor | null> {
   const token = parseCookie(header ?? "")[INSTRUCTOR_COOKIE];
   if (!token || token.length > 200) return null;
   const session = await ctx.db.instructorSession.findUnique({
@@ -34,7 +37,7 @@ export async function instructorFromCookieHeader(ctx: WebContext, header: string
  * The instructor's role in a workshop. A workshop they do not run answers
  * exactly like one that does not exist (404), so its existence is not revealed.
  */
-export async function workshopRole(ctx: WebContext, instructorId: string, workshopId: string): Promise<WorkshopRole> {
+export async function workshopRole(ctx: Pick<WebContext, "db">, instructorId: string, workshopId: string): Promise<WorkshopRole> {
   const membership = await ctx.db.workshopInstructor.findUnique({
     where: { workshopId_instructorId: { workshopId, instructorId } },
   });

@@ -2,8 +2,8 @@ import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
 import { newVisitorId } from "../learners/visitor";
 import { checkDisplayName, sameDisplayName } from "./display-name";
-import { newSeatId, normalizeCode, REJOIN_CODE_LENGTH, randomCode } from "./seat-codes";
-import { isJoinable, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
+import { newRejoinCode, normaliseJoinCode, normaliseRejoinCode } from "./join-code";
+import { isJoinable, newSeatId, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
 
 export interface JoinedSeat {
   seatId: string;
@@ -23,8 +23,8 @@ function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function workshopByCode(ctx: WebContext, typed: unknown): Promise<WorkshopRecord> {
-  const code = typeof typed === "string" ? normalizeCode(typed) : "";
-  const workshop = code.length > 0 && code.length <= 12 ? await ctx.db.workshop.findUnique({ where: { code } }) : null;
+  const code = typeof typed === "string" ? normaliseJoinCode(typed) : undefined;
+  const workshop = code ? await ctx.db.workshop.findUnique({ where: { code } }) : null;
   if (!workshop) {
     throw new HttpError(
       `No workshop has the code "${String(typed ?? "").slice(0, 20)}". Check it with your instructor: codes are 6 letters and digits.`,
@@ -113,7 +113,7 @@ export async function joinWorkshop(
         id: newSeatId(),
         workshopId: workshop.id,
         visitorId: newVisitorId(),
-        rejoinCode: randomCode(REJOIN_CODE_LENGTH),
+        rejoinCode: newRejoinCode(),
         name: name.name,
         joinedAt: now,
       },
@@ -126,9 +126,8 @@ export async function joinWorkshop(
 
 /** Another device takes over a seat with the seat's personal rejoin code. */
 export async function rejoinSeat(ctx: WebContext, typed: unknown): Promise<JoinedSeat> {
-  const code = typeof typed === "string" ? normalizeCode(typed) : "";
-  const seat =
-    code.length === REJOIN_CODE_LENGTH ? await ctx.db.seat.findUnique({ where: { rejoinCode: code }, include: { workshop: true } }) : null;
+  const code = typeof typed === "string" ? normaliseRejoinCode(typed) : undefined;
+  const seat = code ? await ctx.db.seat.findUnique({ where: { rejoinCode: code }, include: { workshop: true } }) : null;
   if (!seat?.name) throw new HttpError("No seat has this rejoin code. It is the 10-character code your workshop page showed you.", 404);
   refuseUnlessJoinable(seat.workshop, new Date());
   return joined(seat, seat.workshop, true);

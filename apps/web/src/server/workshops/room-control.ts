@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
 import { newVisitorId } from "../learners/visitor";
+import { transitionWorkshop, type WorkshopView } from "./workshop-admin";
 import { seatEndsAt, type WorkshopRecord } from "./workshop-records";
 
 /** What the instructors' actions act through, so they are written once for the room and for one seat. */
@@ -130,22 +131,30 @@ export async function resetSeat(ctx: WebContext, workshop: WorkshopRecord, seatI
   ctx.rooms.seatsChanged(workshop.id);
 }
 
-/** Ends the workshop: its sandboxes are removed; the roster, progress, report and recordings stay until it is deleted. */
-export async function endRoom(ctx: WebContext, workshop: WorkshopRecord): Promise<void> {
-  await ctx.db.workshop.update({
-    where: { id: workshop.id },
-    data: { state: "ended", endedAt: new Date(), presenting: false, pausedAt: null },
-  });
-  const sessions = await liveSessions(ctx, workshop.id);
+/**
+ * Moves the workshop through its states (the rules in workshop-states.ts), from
+ * its page or its dashboard; ending it removes its sandboxes and keeps the
+ * roster, progress, report and recordings until it is deleted.
+ */
+export async function changeWorkshopState(ctx: WebContext, instructorId: string, workshopId: string, to: string): Promise<WorkshopView> {
+  const view = await transitionWorkshop(ctx, instructorId, workshopId, to);
+  ctx.log.info("workshop.state_changed", { workshopId, state: view.state, instructorId });
+  if (view.state === "ended") await removeWorkshopSandboxes(ctx, workshopId);
+  ctx.rooms.workshopChanged(workshopId);
+  return view;
+}
+
+async function removeWorkshopSandboxes(ctx: WebContext, workshopId: string): Promise<void> {
+  await ctx.db.workshop.update({ where: { id: workshopId }, data: { presenting: false, pausedAt: null } });
+  const sessions = await liveSessions(ctx, workshopId);
   await forEachSandbox(ctx, sessions, "workshop.removal_failed", (url, id) => ctx.agents.at(url).destroySandbox(id));
   await ctx.db.session.updateMany({
     where: { id: { in: sessions.map((session) => session.id) } },
     data: { state: "gone", endedAt: new Date() },
   });
-  await ctx.db.takeover.updateMany({ where: { seat: { workshopId: workshop.id }, endedAt: null }, data: { endedAt: new Date() } });
+  await ctx.db.takeover.updateMany({ where: { seat: { workshopId }, endedAt: null }, data: { endedAt: new Date() } });
   ctx.budget.released();
-  ctx.log.info("workshop.ended", { workshopId: workshop.id, sandboxes: sessions.length });
-  ctx.rooms.workshopChanged(workshop.id);
+  ctx.log.info("workshop.sandboxes_removed", { workshopId, sandboxes: sessions.length });
 }
 
 /** Present mode: the instructors' own sandbox, whose terminal every attendee's page shows read-only. */

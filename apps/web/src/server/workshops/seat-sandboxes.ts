@@ -2,8 +2,8 @@ import type { SandboxOptions } from "../agents/agent-client";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
 import { newVisitorId } from "../learners/visitor";
-import { newSeatId, REJOIN_CODE_LENGTH, randomCode } from "./seat-codes";
-import { type SeatRecord, seatEndsAt, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
+import { newRejoinCode } from "./join-code";
+import { newSeatId, type SeatRecord, seatEndsAt, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
 
 /** What a seat's start carries: its workshop, and its sandbox's end, limits and no idle limit. */
 export interface SeatStart {
@@ -81,7 +81,7 @@ export async function prepareSeats(
   for (let index = 0; index < wanted; index += 1) {
     seats.push(
       await ctx.db.seat.create({
-        data: { id: newSeatId(), workshopId: workshop.id, visitorId: newVisitorId(), rejoinCode: randomCode(REJOIN_CODE_LENGTH) },
+        data: { id: newSeatId(), workshopId: workshop.id, visitorId: newVisitorId(), rejoinCode: newRejoinCode() },
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Seat, Workshop } from "../../../generated/prisma/client";
 
 export type WorkshopRecord = Workshop;
@@ -18,4 +19,8 @@ export function isJoinable(workshop: Pick<Workshop, "state" | "endsAt">, now: Da
 /** When a seat's sandbox ends: the workshop's end plus the seat's own extension. */
 export function seatEndsAt(workshop: Pick<Workshop, "endsAt">, seat: Pick<Seat, "extraMinutes">): Date {
   return new Date(workshop.endsAt.getTime() + seat.extraMinutes * 60_000);
+}
+
+export function newSeatId(): string {
+  return `seat_${randomBytes(10).toString("hex")}`;
 }

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { webContext } from "@/server/context";
+import { readJsonBody, stringField } from "@/server/http/json-body";
 import { errorResponse, knownVisitorId } from "@/server/http/responses";
-import { readJsonObject } from "@/server/workshops/join-request";
 import { joinWorkshop } from "@/server/workshops/joining";
 import { sitInSeat } from "@/server/workshops/seat-cookies";
 
@@ -11,8 +11,12 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request): Promise<Response> {
   const ctx = webContext();
   try {
-    const body = await readJsonObject(request, '{"code": "<the workshop\'s code>", "name": "<your display name>"}');
-    const seat = await joinWorkshop(ctx, { code: body.code, name: body.name, visitorId: await knownVisitorId() });
+    const body = await readJsonBody(request, '{"code": "<the workshop\'s code>", "name": "<your display name>"}');
+    const seat = await joinWorkshop(ctx, {
+      code: stringField(body, "code"),
+      name: stringField(body, "name"),
+      visitorId: await knownVisitorId(),
+    });
     await sitInSeat(seat.visitorId, async (id) => (await ctx.db.seat.count({ where: { visitorId: id } })) > 0);
     return NextResponse.json(
       {

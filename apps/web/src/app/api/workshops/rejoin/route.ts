@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { webContext } from "@/server/context";
+import { readJsonBody, stringField } from "@/server/http/json-body";
 import { errorResponse } from "@/server/http/responses";
-import { readJsonObject } from "@/server/workshops/join-request";
 import { rejoinSeat } from "@/server/workshops/joining";
 import { sitInSeat } from "@/server/workshops/seat-cookies";
 
@@ -11,8 +11,8 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request): Promise<Response> {
   const ctx = webContext();
   try {
-    const body = await readJsonObject(request, '{"rejoinCode": "<the 10-character code your workshop page showed>"}');
-    const seat = await rejoinSeat(ctx, body.rejoinCode);
+    const body = await readJsonBody(request, '{"rejoinCode": "<the 10-character code your workshop page showed>"}');
+    const seat = await rejoinSeat(ctx, stringField(body, "rejoinCode"));
     await sitInSeat(seat.visitorId, async (id) => (await ctx.db.seat.count({ where: { visitorId: id } })) > 0);
     return NextResponse.json({ seatId: seat.seatId, name: seat.name, workshop: seat.workshop, next: "/workshop" });
   } catch (error) {

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { ThemeToggle } from "@/components/ThemeToggle";
 import { Dashboard } from "@/components/workshop/Dashboard";
 import { webContext } from "@/server/context";
-import { instructorFromCookieHeader, workshopRole } from "@/server/instructors/instructor-access";
+import { instructorForPage } from "@/server/http/instructor-session";
+import { workshopRole } from "@/server/instructors/instructor-access";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Workshop dashboard · Drydock" };
@@ -16,8 +16,7 @@ type Params = { params: Promise<{ id: string }> };
 export default async function WorkshopDashboardPage({ params }: Params) {
   const ctx = webContext();
   const { id } = await params;
-  const instructor = await instructorFromCookieHeader(ctx, (await headers()).get("cookie") ?? undefined);
-  if (!instructor) redirect(`/instructor/login?next=${encodeURIComponent(`/instructor/workshops/${id}`)}`);
+  const instructor = await instructorForPage(ctx, `/instructor/workshops/${id}`);
   const role = await workshopRole(ctx, instructor.id, id).catch(() => undefined);
   const workshop = role ? await ctx.db.workshop.findUnique({ where: { id } }) : null;
   if (!workshop) notFound();
@@ -32,6 +31,7 @@ export default async function WorkshopDashboardPage({ params }: Params) {
         </span>
         <h1>{workshop.title}</h1>
         <span className="spacer" />
+        <Link href={`/instructor/workshops/${workshop.id}/settings`}>Settings</Link>
         <span className="lesson-meta">{instructor.name}</span>
         <ThemeToggle />
       </header>
