@@ -2,12 +2,17 @@ import { NextResponse } from "next/server";
 import { webContext } from "@/server/context";
 import { readJsonBody, stringField } from "@/server/http/json-body";
 import { errorResponse, knownVisitorId } from "@/server/http/responses";
+import { liveLessonSession } from "@/server/learners/sessions";
 import { joinWorkshop } from "@/server/workshops/joining";
 import { sitInSeat } from "@/server/workshops/seat-cookies";
 
 export const dynamic = "force-dynamic";
 
-/** Join a workshop: {code, name} → a seat for this browser (the same one again if it already has one). */
+/**
+ * Join a workshop: {code, name} → a seat for this browser (the same one again
+ * if it already has one), and the session of its first lesson when the seat
+ * was prepared (its sandbox ready); otherwise the lesson page starts one.
+ */
 export async function POST(request: Request): Promise<Response> {
   const ctx = webContext();
   try {
