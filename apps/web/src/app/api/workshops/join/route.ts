@@ -23,6 +23,9 @@ export async function POST(request: Request): Promise<Response> {
       visitorId: await knownVisitorId(),
     });
     await sitInSeat(seat.visitorId, async (id) => (await ctx.db.seat.count({ where: { visitorId: id } })) > 0);
+    // A prepared seat's sandbox is ready already: the first lesson's terminal can attach at once.
+    const first = seat.workshop.firstLessonId;
+    const session = first ? await liveLessonSession(ctx, seat.visitorId, first) : null;
     return NextResponse.json(
       {
         seatId: seat.seatId,
@@ -30,6 +33,7 @@ export async function POST(request: Request): Promise<Response> {
         rejoinCode: seat.rejoinCode,
         workshop: seat.workshop,
         resumed: seat.resumed,
+        session: session ? { id: session.id, lessonId: first, expiresAt: session.expiresAt } : null,
         next: "/workshop",
       },
       { status: seat.resumed ? 200 : 201 },
