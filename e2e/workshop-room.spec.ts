@@ -53,7 +53,10 @@ test.describe
       await expect(dashboard.getByTestId("join-code")).toHaveText(workshop.code);
       await expect(dashboard.getByText("Nobody has joined yet")).toBeVisible();
 
-      for (const [name, page] of Object.entries(attendees)) await joinAsAttendee(page, workshop.code, name);
+      await (attendees.Ada as Page).goto(`/join?code=${workshop.code}`);
+    // Attendees are told before they join that their terminals are recorded.
+    await expect((attendees.Ada as Page).getByTestId("recording-notice")).toContainText("This workshop records your terminal");
+    for (const [name, page] of Object.entries(attendees)) await joinAsAttendee(page, workshop.code, name);
       // Markup in a name is shown as text, never rendered.
       await expect(seatRow(dashboard, "<b>Bo</b>")).toContainText("<b>Bo</b>");
       await expect(dashboard.getByTestId("seat-grid").locator("tbody tr")).toHaveCount(3);
