@@ -54,9 +54,9 @@ test.describe
       await expect(dashboard.getByText("Nobody has joined yet")).toBeVisible();
 
       await (attendees.Ada as Page).goto(`/join?code=${workshop.code}`);
-    // Attendees are told before they join that their terminals are recorded.
-    await expect((attendees.Ada as Page).getByTestId("recording-notice")).toContainText("This workshop records your terminal");
-    for (const [name, page] of Object.entries(attendees)) await joinAsAttendee(page, workshop.code, name);
+      // Attendees are told before they join that their terminals are recorded.
+      await expect((attendees.Ada as Page).getByTestId("recording-notice")).toContainText("This workshop records your terminal");
+      for (const [name, page] of Object.entries(attendees)) await joinAsAttendee(page, workshop.code, name);
       // Markup in a name is shown as text, never rendered.
       await expect(seatRow(dashboard, "<b>Bo</b>")).toContainText("<b>Bo</b>");
       await expect(dashboard.getByTestId("seat-grid").locator("tbody tr")).toHaveCount(3);
@@ -175,6 +175,36 @@ test.describe
       for (const page of Object.values(attendees)) await expect(page.getByTestId("paused-notice")).toHaveCount(0);
       await typeInTerminal(ada, "echo back-after-$((20+22))-resume");
       await expect(terminalText(ada)).toContainText("back-after-42-resume");
+    });
+
+    test("the instructor replays an attendee's recorded terminal", async () => {
+      const db = e2eDatabase();
+      const bo = await db.seat.findFirst({ where: { workshopId: workshop.id, name: "<b>Bo</b>" } });
+      await db.$disconnect();
+      const replay = await dashboard.context().newPage();
+      await replay.goto(`/instructor/workshops/${workshop.id}/seats/${bo?.id}/recording`);
+      const position = replay.getByRole("slider", { name: "Position" });
+      await position.focus();
+      await replay.keyboard.press("End");
+      const screen = replay.getByTestId("recording-terminal").locator(".xterm-rows");
+      await expect(screen).toContainText("seen-by-the-42-watcher");
+      await expect(screen).toContainText("typed-by-42-instructor");
+      await replay.close();
+    });
+
+    test("the report has a row per attendee and step, with the passed check", async () => {
+      const response = await dashboard.request.get(`/api/workshops/${workshop.id}/report.csv`);
+      expect(response.status()).toBe(200);
+      const lines = (await response.text()).trim().split("\r\n");
+      const header = (lines[0] ?? "").split(",");
+      const rows = lines.slice(1);
+      const steps = rows.filter((row) => row.startsWith("Ada,")).length;
+      expect(steps).toBeGreaterThan(5);
+      expect(rows).toHaveLength(3 * steps);
+      const passedAt = header.indexOf("passed at");
+      const adaFirst = (rows.find((row) => row.startsWith("Ada,")) ?? "").split(",");
+      expect(adaFirst[passedAt]).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(rows.filter((row) => row.startsWith("<b>Bo</b>,"))).toHaveLength(steps);
     });
 
     test("an attendee never reaches the dashboard", async () => {
