@@ -5,17 +5,11 @@ import { parseAsciicast } from "../../recording/asciicast";
 import { parseWebConfig } from "../config";
 import type { WebContext } from "../context";
 import { newVisitorId } from "../learners/visitor";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { FLUSH_AT_BYTES } from "./recording-writer";
 import { seatRecording } from "./seat-recording";
 import { attachSeatRecorder, TERMINAL_RESET } from "./terminal-recorder";
-import {
-  openTestDatabase,
-  type SeededInstructor,
-  seedInstructor,
-  seedSeat,
-  seedWorkshop,
-  type TestDatabase,
-} from "./testing/workshop-fixtures";
+import { type SeededInstructor, seedInstructor, seedSeat, seedWorkshop } from "./testing/workshop-fixtures";
 
 /**
  * The recorder against a real SQLite database: real RecordingChunk rows,
@@ -53,7 +47,7 @@ const outputOf = (events: [number, string, string][]) =>
     .join("");
 
 beforeAll(async () => {
-  database = await openTestDatabase();
+  database = await createTestDatabase();
   owner = await seedInstructor(database.db);
 });
 

@@ -3,37 +3,11 @@
  * instructor's sign-in is another part's: a session row stands for it here).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { migrateDatabase } from "../../../../../../prisma/migrate";
-import { type Database, openDatabase } from "../../db";
+import type { Database } from "../../db";
 import { hashSessionToken, INSTRUCTOR_COOKIE } from "../../instructors/instructor-access";
 import { newVisitorId } from "../../learners/visitor";
 
 const id = (prefix: string) => `${prefix}_${randomBytes(8).toString("hex")}`;
-
-export interface TestDatabase {
-  db: Database;
-  url: string;
-  remove(): Promise<void>;
-}
-
-/** A fresh SQLite database with every migration applied. */
-export async function openTestDatabase(): Promise<TestDatabase> {
-  const dir = await mkdtemp(join(tmpdir(), "drydock-workshop-"));
-  const url = `file:${join(dir, "drydock.db")}`;
-  await migrateDatabase(url);
-  const db = openDatabase(url);
-  return {
-    db,
-    url,
-    remove: async () => {
-      await db.$disconnect();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 export interface SeededInstructor {
   id: string;
