@@ -36,7 +36,7 @@ export default async function WorkshopHome() {
           You are <strong>{seat.name}</strong>. To continue on another device, open <code>/join</code> there and enter your rejoin code{" "}
           <code data-testid="rejoin-code">{seat.rejoinCode}</code>.
         </p>
-        {seat.workshop.recordTerminals && <p className="form-note">This workshop records terminals; its instructors can replay yours.</p>}
+        {seat.workshop.recordTerminals && <p className="aside-note">This workshop records terminals; its instructors can replay yours.</p>}
         <nav className="header-links">
           <LeaveWorkshop />
         </nav>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { FormMessages } from "./FormMessages";
+import { FormMessages } from "../FormMessages";
 import { sendJson } from "./send-json";
 
 interface AccountFormProps {

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { WorkshopView } from "@/server/workshops/workshop-admin";
-import { FormMessages } from "./FormMessages";
+import { FormMessages } from "../FormMessages";
 import { sendJson } from "./send-json";
 
 /** Who runs the workshop; the owner invites existing instructors by e-mail and may remove co-instructors. */

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { WorkshopView } from "@/server/workshops/workshop-admin";
 import type { WorkshopState } from "@/server/workshops/workshop-states";
-import { FormMessages } from "./FormMessages";
+import { FormMessages } from "../FormMessages";
 import { sendJson } from "./send-json";
 
 const ACTION: Record<WorkshopState, string> = {

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import type { WorkshopView } from "@/server/workshops/workshop-admin";
 import type { WorkshopLimits } from "@/server/workshops/workshop-input";
-import { FormMessages } from "./FormMessages";
+import { FormMessages } from "../FormMessages";
 import { sendJson } from "./send-json";
 
 interface WorkshopFormProps {

@@ -2,6 +2,7 @@
 
 import type { HelpView } from "@drydock/protocol/workshop";
 import type { Socket } from "socket.io-client";
+import { FormMessages } from "../FormMessages";
 import { useRoomAction } from "./use-action";
 import { useNow } from "./use-now";
 
@@ -40,11 +41,7 @@ export function HandsQueue({ hands, socket, me, onOpen }: Props) {
           </li>
         ))}
       </ol>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages error={error} />
     </section>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormMessages } from "../FormMessages";
 
 async function post(path: string, body: unknown): Promise<{ next: string; workshop: { firstLessonId: string | null } }> {
   let response: Response;
@@ -65,15 +66,11 @@ export function JoinForm({ code: initialCode }: { code: string }) {
             maxLength={80}
           />
         </label>
-        <p className="form-note">No account, no e-mail. Your instructors see your progress in the workshop's lessons.</p>
+        <p className="aside-note">No account, no e-mail. Your instructors see your progress in the workshop's lessons.</p>
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Joining…" : "Join"}
         </button>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormMessages error={error} />
       </form>
       <form
         className="panel-form"

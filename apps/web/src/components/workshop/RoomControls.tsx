@@ -3,6 +3,7 @@
 import type { SeatMeter, WorkshopSummary } from "@drydock/protocol/workshop";
 import { useState } from "react";
 import type { Socket } from "socket.io-client";
+import { FormMessages } from "../FormMessages";
 import { timeLeftText } from "./time-left";
 import { useRoomAction } from "./use-action";
 import { useNow } from "./use-now";
@@ -121,11 +122,7 @@ export function RoomControls({ workshop, meter, socket, attendees }: Props) {
         Report: <a href={`/api/workshops/${workshop.id}/report.csv`}>CSV</a> ·{" "}
         <a href={`/api/workshops/${workshop.id}/report.json`}>JSON</a>
       </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages error={error} />
     </section>
   );
 }

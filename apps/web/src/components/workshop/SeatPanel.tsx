@@ -3,6 +3,7 @@
 import type { SeatDetail, SeatRow } from "@drydock/protocol/workshop";
 import { useCallback, useEffect, useState } from "react";
 import type { Socket } from "socket.io-client";
+import { FormMessages } from "../FormMessages";
 import { useRoomAction } from "./use-action";
 import { WatchTerminal } from "./WatchTerminal";
 
@@ -96,11 +97,7 @@ export function SeatPanel({ workshopId, row, socket, recorded, onClose }: Props)
           Send
         </button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessages error={error} />
       {detail?.lastCheck && (
         <section aria-label="Last check">
           <h3>

@@ -4,6 +4,7 @@ import type { AttendeeClientEvents, AttendeeServerEvents, AttendeeState } from "
 import { PRESENTER_TARGET } from "@drydock/protocol/workshop";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { FormMessages } from "../FormMessages";
 import { askRoom, useRoomSocket } from "./room-socket";
 import { dueWarning, timeLeftText } from "./time-left";
 import { useNow } from "./use-now";
@@ -91,11 +92,7 @@ export function WorkshopBar({ seat, shownStep, onReset }: Props) {
         )}
       </div>
       {problem && <p className="workshop-note">{problem}</p>}
-      {handError && (
-        <p className="error" role="alert">
-          {handError}
-        </p>
-      )}
+      <FormMessages error={handError} />
       {warning && (
         <p className="workshop-note warn" role="status">
           {warning} minutes left in the workshop. Your files and progress are saved.
