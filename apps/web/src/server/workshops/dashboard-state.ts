@@ -26,8 +26,11 @@ export function workshopSummary(workshop: WorkshopRecord): WorkshopSummary {
 
 const LIVE = ["starting", "ready"];
 
+/** What the dashboard's rows are computed from: the database and the lessons (nothing of a sandbox). */
+export type RoomRecords = Pick<WebContext, "db" | "lessons">;
+
 /** The newest session of each seat: what its sandbox is doing. */
-async function latestSessions(ctx: WebContext, workshopId: string) {
+async function latestSessions(ctx: RoomRecords, workshopId: string) {
   const sessions = await ctx.db.session.findMany({
     where: { workshopId },
     orderBy: { createdAt: "asc" },
@@ -76,7 +79,7 @@ export async function openHands(ctx: WebContext, workshopId: string): Promise<He
  * nothing): the grid cells, the radar's reasons, raised hands, take-overs.
  */
 export async function seatRows(
-  ctx: WebContext,
+  ctx: RoomRecords,
   workshop: WorkshopRecord,
   isOnline: (seatId: string) => boolean,
   now = Date.now(),
@@ -131,6 +134,7 @@ export async function seatRows(
       seat.commands.at(-1)?.at.getTime() ?? 0,
       seat.checks.at(-1)?.at.getTime() ?? 0,
       seat.joinedAt?.getTime() ?? 0,
+      ...seat.steps.map((step) => Math.max(step.enteredAt.getTime(), step.passedAt?.getTime() ?? 0)),
     );
     const currentKey = grid.current?.key;
     const checksOnStep = seat.checks
