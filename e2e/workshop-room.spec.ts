@@ -142,6 +142,25 @@ test.describe
       }
     });
 
+    test("present mode shows the instructor's own terminal on every attendee's page, read-only", async () => {
+      await dashboard.getByRole("button", { name: "Present my terminal" }).click();
+      const own = dashboard.getByTestId("watch-presenter-write");
+      await expect(own.locator(".xterm-rows")).toContainText("root@sandbox", { timeout: 120_000 });
+      await own.click();
+      await dashboard.keyboard.type("echo presented-$((6*7))-to-the-room");
+      await dashboard.keyboard.press("Enter");
+      const cy = attendees.Cy as Page;
+      await cy.getByRole("button", { name: "Watch the instructor's terminal" }).click();
+      const shown = cy.getByTestId("watch-presenter-read");
+      await expect(shown.locator(".xterm-rows")).toContainText("presented-42-to-the-room");
+      // Read-only: what the attendee types there never reaches the instructor's shell.
+      await shown.click();
+      await cy.keyboard.type("echo from-an-attendee");
+      await expect(own.locator(".xterm-rows")).not.toContainText("from-an-attendee");
+      await dashboard.getByRole("button", { name: "Stop presenting" }).click();
+      await expect(cy.getByTestId("watch-presenter-read")).toHaveCount(0);
+    });
+
     test("a reset gives the attendee a fresh sandbox with their saved files", async () => {
       const cy = attendees.Cy as Page;
       await typeNewFile(cy, "notes.txt", ["kept across the reset"]);
