@@ -48,9 +48,24 @@ export interface TerminalClosed {
 export const OUTPUT_HIGH_WATER_BYTES = 256 * 1024;
 export const OUTPUT_LOW_WATER_BYTES = 64 * 1024;
 
+/**
+ * A command ended in the sandbox's main terminal, as its shell marked it
+ * (OSC 133 `D;<exit>` after a `C`): its exit status and when the agent saw
+ * the mark. A prompt left with an empty line reports nothing.
+ */
+export interface TerminalCommand {
+  exitCode: number;
+  /** The command line, when the shell reported it. */
+  command?: string;
+  /** ISO 8601. */
+  at: string;
+}
+
 export interface TerminalServerEvents {
   "terminal:output": (data: Uint8Array, ack: () => void) => void;
   "terminal:closed": (closed: TerminalClosed) => void;
+  /** The main terminal only; sent to every socket attached to it (writers and watchers alike). */
+  "terminal:command": (ended: TerminalCommand) => void;
 }
 
 export interface TerminalClientEvents {

@@ -1,6 +1,8 @@
 import {
   AGENT_API,
   apiErrorSchema,
+  type CreateSandboxRequest,
+  type ExtendSandboxRequest,
   SANDBOX_NAMESPACE,
   type SandboxClientEvents,
   type SandboxInfo,
@@ -20,6 +22,15 @@ export class AgentRefusal extends Error {
   }
 }
 
+/** What a start may ask beyond the owner: a workshop seat's lower limits, its end, no idle limit. */
+export interface SandboxOptions {
+  limits?: CreateSandboxRequest["limits"];
+  /** The seat lasts until then (the workshop's end) instead of the agent's session time limit. */
+  expiresAt?: Date;
+  /** false: never removed for being idle. */
+  idleLimit?: false;
+}
+
 /** Control-plane calls to an agent; every call carries a fresh "manage" token. */
 export class AgentClient {
   constructor(
@@ -27,9 +38,30 @@ export class AgentClient {
     private readonly secret: string,
   ) {}
 
-  async createSandbox(owner: string): Promise<SandboxInfo> {
-    const body = await this.call("POST", AGENT_API.sandboxes, { owner });
-    return sandboxInfoSchema.parse(body);
+  async createSandbox(owner: string, options: SandboxOptions = {}): Promise<SandboxInfo> {
+    const request: CreateSandboxRequest = {
+      owner,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString() } : {}),
+      ...(options.idleLimit === false ? { idleLimit: false } : {}),
+    };
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.sandboxes, request));
+  }
+
+  /** Freezes the sandbox (state "paused"): everything in it kept, its time stopped. 409 (AgentRefusal) unless ready, expiring or paused. */
+  async pauseSandbox(sandboxId: string): Promise<SandboxInfo> {
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.pause(sandboxId)));
+  }
+
+  /** Thaws a paused sandbox (state "ready"); its end moves later by the time it was paused. */
+  async resumeSandbox(sandboxId: string): Promise<SandboxInfo> {
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.resume(sandboxId)));
+  }
+
+  /** A new end for the sandbox, later or earlier (in the future, at most 14 days away); the answer carries it as expiresAt. */
+  async extendSandbox(sandboxId: string, expiresAt: Date): Promise<SandboxInfo> {
+    const request: ExtendSandboxRequest = { expiresAt: expiresAt.toISOString() };
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.extend(sandboxId), request));
   }
 
   /**

@@ -1,0 +1,52 @@
+# Drydock's shell integration for the learner's interactive bash: the
+# standard semantic-prompt marks (OSC 133, as FinalTerm, VS Code, WezTerm,
+# iTerm2 and kitty read them), so the agent learns from the terminal stream
+# where prompts are and how each command ended, without reading the screen:
+#   ESC ] 133 ; A BEL          a prompt starts
+#   ESC ] 133 ; B BEL          the prompt ends, the command line starts
+#   ESC ] 133 ; C BEL          the command runs (its output follows)
+#   ESC ] 133 ; D ; <exit> BEL the command ended with that exit status
+# Inside tmux each mark is wrapped in tmux's passthrough (DCS tmux; …, with
+# the session's allow-passthrough on): tmux drops OSCs it does not know, and
+# the passthrough hands the mark to every client the pane is shown to.
+#
+# The engine passes this script in DRYDOCK_SHELL_INTEGRATION and bootstraps
+# it with PROMPT_COMMAND='eval "$DRYDOCK_SHELL_INTEGRATION"', so it loads at
+# the first prompt, after the learner's ~/.bashrc, with nothing written to
+# their disk. It then takes both out of the environment: programs and nested
+# shells the learner starts see neither.
+unset DRYDOCK_SHELL_INTEGRATION
+export -n PROMPT_COMMAND
+
+__drydock_mark() {
+  if [[ -n ${TMUX:-} ]]; then
+    printf '\ePtmux;\e\e]133;%s\a\e\\' "$1"
+  else
+    printf '\e]133;%s\a' "$1"
+  fi
+}
+
+# A mark as prompt text: bash decodes backslashes in PS1 and PS0, so the
+# passthrough's own backslash is doubled; \[ \] tell readline it takes no room.
+__drydock_prompt_mark() {
+  local mark
+  mark=$(__drydock_mark "$1")
+  printf '%s' "${mark//\\/\\\\}"
+}
+__drydock_command_line_mark="\\[$(__drydock_prompt_mark B)\\]"
+__drydock_command_runs_mark=$(__drydock_prompt_mark C)
+
+__drydock_prompt() {
+  local status=$?
+  # No D before the very first prompt: no command has run yet.
+  [[ -n ${__drydock_prompted:-} ]] && __drydock_mark "D;$status"
+  __drydock_prompted=1
+  __drydock_mark A
+  # Again at each prompt: the learner may set PS1 or PS0 themselves.
+  [[ $PS1 == *"$__drydock_command_line_mark" ]] || PS1+=$__drydock_command_line_mark
+  [[ ${PS0:-} == *"$__drydock_command_runs_mark"* ]] || PS0=${PS0:-}$__drydock_command_runs_mark
+  return "$status"
+}
+
+PROMPT_COMMAND=__drydock_prompt
+__drydock_prompt
