@@ -41,11 +41,12 @@ export interface SeatOptions {
   idleLimit?: false;
 }
 
-/** A request that does not fit the sandbox's state (pausing one still starting, for example): the API answers 409. */
+/** A request that does not fit the sandbox's state (pausing one still starting: 409), or for a sandbox this agent does not serve (404). */
 export class SandboxStateError extends Error {
   constructor(
     message: string,
     readonly hint: string,
+    readonly status: 404 | 409 = 409,
   ) {
     super(message);
     this.name = "SandboxStateError";
@@ -263,7 +264,7 @@ export class SandboxFleet implements Disposable {
     const tracked = this.sandboxes.get(sandboxId);
     if (!tracked?.assignment) {
       return Promise.reject(
-        new SandboxStateError(`No sandbox ${sandboxId} of a learner on this agent.`, "It may have ended; start a new one."),
+        new SandboxStateError(`No sandbox ${sandboxId} of a learner on this agent.`, "It may have ended; start a new one.", 404),
       );
     }
     const run = (tracked.changes ?? Promise.resolve())

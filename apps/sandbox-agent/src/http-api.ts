@@ -41,7 +41,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       .then(({ status, body, contentType }) => send(res, status, body, contentType))
       .catch((error: unknown) => {
         if (error instanceof HttpError) return send(res, error.status, error.body);
-        if (error instanceof SandboxStateError) return send(res, 409, { error: error.message, hint: error.hint });
+        if (error instanceof SandboxStateError) return send(res, error.status, { error: error.message, hint: error.hint });
         if (error instanceof EngineError) {
           deps.log.error("api.engine_error", { path: req.url, code: error.code, error });
           return send(res, error.code === "sandbox-not-found" ? 404 : 503, { error: error.message, hint: error.hint });
