@@ -39,8 +39,8 @@ describe("reading shell marks from a terminal stream", () => {
   it("drops a mark cut off by another escape sequence, and one that never ends, without holding its bytes", () => {
     const reader = new ShellMarkReader();
     expect(reader.read(bytes(`\x1b]133;D;1\x1b[0m${mark("A")}`))).toEqual([{ kind: "prompt-start" }]);
-    expect(reader.read(bytes(`\x1b]133;D;${"9".repeat(2000)}${mark("C")}`))).toEqual([{ kind: "command-runs" }]);
-    expect(reader.read(bytes(`\x1b]133;D;${"9".repeat(2000)}`))).toEqual([]);
+    expect(reader.read(bytes(`\x1b]133;D;${"9".repeat(5000)}${mark("C")}`))).toEqual([{ kind: "command-runs" }]);
+    expect(reader.read(bytes(`\x1b]133;D;${"9".repeat(5000)}`))).toEqual([]);
     expect(reader.read(bytes(`x${mark("B")}`))).toEqual([{ kind: "command-line" }]);
   });
 
@@ -58,8 +58,20 @@ describe("commands ended in the learner's terminal", () => {
     const ends = new CommandEnds();
     const run = (command: string, exit: number) => `${command}\r\n${mark("C")}output\r\n${prompt(exit)}`;
     expect(ends.read(bytes(prompt()))).toEqual([]);
-    expect(ends.read(bytes(run("false", 1) + run("true", 0)))).toEqual([1, 0]);
-    expect(ends.read(bytes(run("(exit 3)", 3)))).toEqual([3]);
+    expect(ends.read(bytes(run("false", 1) + run("true", 0)))).toEqual([{ exitCode: 1 }, { exitCode: 0 }]);
+    expect(ends.read(bytes(run("(exit 3)", 3)))).toEqual([{ exitCode: 3 }]);
+  });
+
+  it("reports the command line the shell sent with its C mark, decoded as UTF-8", () => {
+    const ends = new CommandEnds();
+    const line = 'docker build -t "héllo" . ; echo 100%';
+    const encoded = encodeURIComponent(line);
+    expect(ends.read(bytes(`${mark(`C;cmdline_url=${encoded}`)}out\r\n${prompt(1)}`))).toEqual([{ exitCode: 1, command: line }]);
+    // Not sent, or not decodable: the status alone.
+    expect(ends.read(bytes(`${mark("C;cmdline_url=%E9%")}${prompt(2)}${mark("C")}${prompt(0)}`))).toEqual([
+      { exitCode: 2 },
+      { exitCode: 0 },
+    ]);
   });
 
   it("reports nothing for an empty line at the prompt (a D without a C)", () => {

@@ -5,14 +5,24 @@
  * reads: the bytes go to the browser unchanged (xterm.js ignores OSCs it
  * does not know). Pure: no screen is kept and nothing else is parsed.
  */
-export type ShellMark = { kind: "prompt-start" | "command-line" | "command-runs" } | { kind: "command-ended"; exitCode?: number };
+export type ShellMark =
+  | { kind: "prompt-start" | "command-line" }
+  /** `command`: the line, when the shell sent it (`C;cmdline_url=<percent-encoded>`, kitty's extension). */
+  | { kind: "command-runs"; command?: string }
+  | { kind: "command-ended"; exitCode?: number };
+
+/** A command that ended: its exit status and, when the shell sent it, its line. */
+export interface EndedCommand {
+  exitCode: number;
+  command?: string;
+}
 
 const ESC = 0x1b;
 const BEL = 0x07;
 const BACKSLASH = 0x5c;
 const INTRODUCER = Buffer.from("\x1b]133;", "latin1");
-/** A mark longer than this is not one of ours: its bytes are let go rather than buffered. */
-const MAX_MARK_BYTES = 512;
+/** A mark longer than this is not one of ours (a command line is sent up to 1000 bytes, encoded up to 3): its bytes are let go rather than buffered. */
+const MAX_MARK_BYTES = 4096;
 const KINDS: Record<string, ShellMark["kind"]> = { A: "prompt-start", B: "command-line", C: "command-runs", D: "command-ended" };
 
 export class ShellMarkReader {
@@ -84,9 +94,24 @@ function parseMark(body: string): ShellMark | undefined {
   const [letter, ...params] = body.split(";");
   const kind = KINDS[letter ?? ""];
   if (!kind) return undefined;
+  if (kind === "command-runs") {
+    const command = commandLine(params);
+    return command === undefined ? { kind } : { kind, command };
+  }
   if (kind !== "command-ended") return { kind };
   const exitCode = Number(params[0]);
   return params[0] !== undefined && params[0] !== "" && Number.isInteger(exitCode) ? { kind, exitCode } : { kind };
+}
+
+/** The `cmdline_url` parameter decoded as UTF-8; undefined when absent or not valid. */
+function commandLine(params: string[]): string | undefined {
+  const encoded = params.find((param) => param.startsWith("cmdline_url="))?.slice("cmdline_url=".length);
+  if (encoded === undefined) return undefined;
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -95,16 +120,17 @@ function parseMark(body: string): ShellMark | undefined {
  */
 export class CommandEnds {
   private readonly reader = new ShellMarkReader();
-  private running = false;
+  /** The command running since its C mark, if any. */
+  private running: { command?: string } | undefined;
 
-  /** The exit statuses of the commands that ended in this chunk. */
-  read(chunk: Uint8Array): number[] {
-    const ended: number[] = [];
+  /** The commands that ended in this chunk. */
+  read(chunk: Uint8Array): EndedCommand[] {
+    const ended: EndedCommand[] = [];
     for (const mark of this.reader.read(chunk)) {
-      if (mark.kind === "command-runs") this.running = true;
+      if (mark.kind === "command-runs") this.running = mark.command === undefined ? {} : { command: mark.command };
       else if (mark.kind === "command-ended") {
-        if (this.running && mark.exitCode !== undefined) ended.push(mark.exitCode);
-        this.running = false;
+        if (this.running && mark.exitCode !== undefined) ended.push({ exitCode: mark.exitCode, ...this.running });
+        this.running = undefined;
       }
     }
     return ended;

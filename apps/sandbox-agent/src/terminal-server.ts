@@ -95,8 +95,8 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
     metrics.terminalBytes.inc({ direction: "out" }, chunk.length);
     flow.sent(chunk.length);
     socket.emit("terminal:output", chunk, () => flow.acknowledged(chunk.length));
-    for (const exitCode of commandEnds?.read(chunk) ?? []) {
-      socket.emit("terminal:command", { exitCode, at: new Date().toISOString() });
+    for (const ended of commandEnds?.read(chunk) ?? []) {
+      socket.emit("terminal:command", { ...ended, at: new Date().toISOString() });
     }
   });
   opened.stream.on("end", () => {

@@ -118,7 +118,12 @@ describe("workshop seats", () => {
       // An empty line reports nothing: wait for the next command's instead.
       if (line !== "") await until(() => ended.length >= count, `${count} command(s) to end; got ${JSON.stringify(ended)}`, 60_000);
     }
-    expect(ended.map((command) => command.exitCode)).toEqual([1, 0, 3, 0]);
+    expect(ended.map(({ exitCode, command }) => ({ exitCode, command }))).toEqual([
+      { exitCode: 1, command: "false" },
+      { exitCode: 0, command: "true" },
+      { exitCode: 3, command: "(exit 3)" },
+      { exitCode: 0, command: "echo done" },
+    ]);
     for (const command of ended) expect(Date.parse(command.at)).toBeGreaterThanOrEqual(before - 1000);
     socket.close();
   });

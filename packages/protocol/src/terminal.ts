@@ -55,7 +55,11 @@ export const OUTPUT_LOW_WATER_BYTES = 64 * 1024;
  */
 export interface TerminalCommand {
   exitCode: number;
-  /** The command line, when the shell reported it. */
+  /**
+   * The command line as the shell's history recorded it (at most 1000 bytes);
+   * absent when history kept nothing new: a line starting with a space (how
+   * a learner keeps a secret out of history) or the same line again.
+   */
   command?: string;
   /** ISO 8601. */
   at: string;

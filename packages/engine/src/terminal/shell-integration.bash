@@ -4,7 +4,12 @@
 # where prompts are and how each command ended, without reading the screen:
 #   ESC ] 133 ; A BEL          a prompt starts
 #   ESC ] 133 ; B BEL          the prompt ends, the command line starts
-#   ESC ] 133 ; C BEL          the command runs (its output follows)
+#   ESC ] 133 ; C ; cmdline_url=<line> BEL
+#                              the command runs (its output follows); the
+#                              line as the shell's history recorded it,
+#                              percent-encoded (kitty's extension), and
+#                              without it when history kept nothing new (a
+#                              line starting with a space, or a repeat)
 #   ESC ] 133 ; D ; <exit> BEL the command ended with that exit status
 # Inside tmux each mark is wrapped in tmux's passthrough (DCS tmux; …, with
 # the session's allow-passthrough on): tmux drops OSCs it does not know, and
@@ -34,13 +39,36 @@ __drydock_prompt_mark() {
   printf '%s' "${mark//\\/\\\\}"
 }
 __drydock_command_line_mark="\\[$(__drydock_prompt_mark B)\\]"
-__drydock_command_runs_mark=$(__drydock_prompt_mark C)
+# PS0 expands this as the command starts (in a subshell: it can read, not set).
+__drydock_command_runs_mark='$(__drydock_command_runs)'
+
+__drydock_command_runs() {
+  local LC_ALL=C entry number line encoded="" i c
+  entry=$(HISTTIMEFORMAT='' builtin history 1)
+  [[ $entry =~ ^[[:space:]]*([0-9]+)[*[:space:]]+(.*)$ ]] || { __drydock_mark C; return; }
+  number=${BASH_REMATCH[1]} line=${BASH_REMATCH[2]:0:1000}
+  # Only the entry this command added: the history's last one is an older command's otherwise.
+  if [[ $number != "${__drydock_next_history:-}" ]]; then
+    __drydock_mark C
+    return
+  fi
+  for ((i = 0; i < ${#line}; i++)); do
+    c=${line:i:1}
+    case $c in
+    [A-Za-z0-9._~/-]) encoded+=$c ;;
+    *) printf -v c '%%%02X' "'$c" && encoded+=$c ;;
+    esac
+  done
+  __drydock_mark "C;cmdline_url=$encoded"
+}
 
 __drydock_prompt() {
   local status=$?
   # No D before the very first prompt: no command has run yet.
   [[ -n ${__drydock_prompted:-} ]] && __drydock_mark "D;$status"
   __drydock_prompted=1
+  # The number the next command's history entry gets, if history keeps it.
+  __drydock_next_history=$HISTCMD
   __drydock_mark A
   # Again at each prompt: the learner may set PS1 or PS0 themselves.
   [[ $PS1 == *"$__drydock_command_line_mark" ]] || PS1+=$__drydock_command_line_mark
