@@ -158,8 +158,9 @@ describe("workshop seats", () => {
     // Three times as long as five steps took while running: a running counter would have moved by about fifteen.
     await until(() => Date.now() - pausedAt >= 3 * fiveStepsMs, "time for the counter to have moved");
     expect(await counter()).toBe(frozenAt);
-    // The clock's sweep, long past the seat's end and any idle limit: a paused seat is not reaped.
+    // The clock's sweep, long past the seats' end and any idle limit: the running seat is reaped, the paused one is not.
     await harness.agent.fleet.sweep(Date.now() + 24 * HOUR);
+    expect((await call("GET", AGENT_API.sandbox(seats[1] ?? ""))).status).toBe(404);
     expect(harness.agent.fleet.status(id)?.state).toBe("paused");
     expect(await counter()).toBe(frozenAt);
 
@@ -183,13 +184,18 @@ describe("workshop seats", () => {
     await terminal.seen("mark:frozen-42 file:kept inner:true");
   });
 
-  it("refuse to pause a seat that is not theirs to pause, with a reason", async () => {
+  it("refuse to pause or resume a seat the agent does not serve", async () => {
     expect((await call("POST", AGENT_API.pause("sbx_nobody"))).status).toBe(404);
     expect((await call("POST", AGENT_API.resume("sbx_nobody"))).status).toBe(404);
-    const id = seats[1] ?? "";
+    const id = seats[0] ?? "";
     // Resuming a running seat changes nothing.
-    expect(await call("POST", AGENT_API.resume(id))).toMatchObject({ status: 200, body: { state: "ready" } });
-    await call("DELETE", AGENT_API.sandbox(id)).catch(() => {});
+    const { expiresAt } = (await call("GET", AGENT_API.sandbox(id))).body;
+    expect(await call("POST", AGENT_API.resume(id))).toMatchObject({ status: 200, body: { state: "ready", expiresAt } });
+    const removed = await fetch(`${harness.agent.url}${AGENT_API.sandbox(id)}`, {
+      method: "DELETE",
+      headers: await harness.manageHeaders(),
+    });
+    expect(removed.status).toBe(204);
     expect((await call("POST", AGENT_API.pause(id))).status).toBe(404);
   });
 });
