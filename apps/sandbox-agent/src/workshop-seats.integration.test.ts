@@ -184,6 +184,23 @@ describe("workshop seats", () => {
     await terminal.seen("mark:frozen-42 file:kept inner:true");
   });
 
+  it("take a new end while paused as of then: only the time paused afterwards is added on resume", async () => {
+    const id = seats[0] ?? "";
+    expect((await call("POST", AGENT_API.pause(id))).body.state).toBe("paused");
+    const end = new Date(Date.now() + 2 * HOUR);
+    const extendedAt = Date.now();
+    expect((await call("POST", AGENT_API.extend(id), { expiresAt: end.toISOString() })).body).toMatchObject({
+      state: "paused",
+      expiresAt: end.toISOString(),
+    });
+    const resumed = await call("POST", AGENT_API.resume(id));
+    const sinceExtend = Date.now() - extendedAt;
+    expect(resumed.body.state).toBe("ready");
+    const moved = Date.parse(resumed.body.expiresAt ?? "") - end.getTime();
+    expect(moved).toBeGreaterThanOrEqual(0);
+    expect(moved).toBeLessThanOrEqual(sinceExtend + 1000);
+  });
+
   it("refuse to pause or resume a seat the agent does not serve", async () => {
     expect((await call("POST", AGENT_API.pause("sbx_nobody"))).status).toBe(404);
     expect((await call("POST", AGENT_API.resume("sbx_nobody"))).status).toBe(404);
