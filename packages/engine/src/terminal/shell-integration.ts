@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 
 /** The learner's shell integration (OSC 133 marks; see the comment at its top). Shipped with the engine, so it never depends on the image. */
-const SCRIPT = readFileSync(new URL("./shell-integration.bash", import.meta.url), "utf8");
+const SCRIPT = readFileSync(new URL("./shell-integration.sh", import.meta.url), "utf8");
 
 /**
  * Environment of a terminal's tmux: every interactive bash it starts loads the

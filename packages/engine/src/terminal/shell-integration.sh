@@ -25,6 +25,8 @@ export -n PROMPT_COMMAND
 
 __drydock_mark() {
   if [[ -n ${TMUX:-} ]]; then
+    # printf's \\ is the backslash of ST (ESC \), not an escaped quote.
+    # shellcheck disable=SC1003
     printf '\ePtmux;\e\e]133;%s\a\e\\' "$1"
   else
     printf '\e]133;%s\a' "$1"
@@ -40,6 +42,7 @@ __drydock_prompt_mark() {
 }
 __drydock_command_line_mark="\\[$(__drydock_prompt_mark B)\\]"
 # PS0 expands this as the command starts (in a subshell: it can read, not set).
+# shellcheck disable=SC2016 # expanded by PS0 at each command, not here
 __drydock_command_runs_mark='$(__drydock_command_runs)'
 
 __drydock_command_runs() {
