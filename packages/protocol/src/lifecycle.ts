@@ -14,7 +14,7 @@ export interface SandboxStatus {
   percent: number;
   /** What is happening, or why it failed, in words for the learner. */
   message: string;
-  /** When the session's time limit ends (ISO 8601). While paused: the end if it were resumed now (its time does not run). */
+  /** When the session's time limit ends (ISO 8601). While paused: the end as it stood when paused (or last extended); resume moves it later by the time paused since. */
   expiresAt?: string;
   /** While expiring: when the sandbox will be removed, and why. */
   removalAt?: string;
