@@ -43,8 +43,18 @@ describe("many starts at once on a busy machine", () => {
     listening.dispose();
     expect(cold.map((id) => fleet.status(id)?.state)).toEqual(Array(7).fill("ready"));
     expect(statuses.some((status) => status.state === "failed")).toBe(false);
-    // Some waited for a free place, and were told so.
-    expect(statuses.some((status) => status.message.startsWith("Waiting for the machine"))).toBe(true);
+    // Some waited for a free place and were told their place in line, with an estimate once boots had been measured;
+    // a start's place only ever moved forward.
+    const waits = statuses.filter((status) => status.message.startsWith("Waiting for a free start slot: "));
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits.some((status) => /: \d+(st|nd|rd|th) in line/.test(status.message))).toBe(true);
+    expect(waits.some((status) => /, about \d+ (s|min)$/.test(status.message))).toBe(true);
+    for (const id of cold) {
+      const places = waits
+        .filter((status) => status.sandboxId === id)
+        .map((status) => (status.message.includes(": next") ? 1 : Number(/(\d+)(st|nd|rd|th) in line/.exec(status.message)?.[1])));
+      expect(places).toEqual([...places].sort((a, b) => b - a));
+    }
     await until(() => fleet.pooled.length === 1 && fleet.pooled[0] !== pooled, "the pool to refill", 300_000);
   });
 });

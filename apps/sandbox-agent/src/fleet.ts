@@ -12,6 +12,7 @@ import type { SandboxState, SandboxStatus } from "@drydock/protocol";
 import type { Logger } from "@drydock/server-kit";
 import { backoffMs } from "./backoff";
 import type { AgentMetrics } from "./metrics";
+import { waitingMessage } from "./start-queue";
 import type { StartScheduler } from "./start-scheduler";
 
 export interface FleetPolicy {
@@ -27,7 +28,32 @@ interface Tracked {
   status: SandboxStatus;
   assignment?: Assignment;
   lastActivity: number;
+  /** Pause, resume and extend of this sandbox, one after the other. */
+  changes?: Promise<unknown>;
 }
+
+/** What a start request may ask beyond the owner (a workshop seat's time). */
+export interface SeatOptions {
+  limits?: Partial<SandboxLimits>;
+  /** When its time ends, instead of the policy's lifetime from now. */
+  expiresAt?: Date;
+  /** false: never removed for being idle. */
+  idleLimit?: false;
+}
+
+/** A request that does not fit the sandbox's state (pausing one still starting: 409), or for a sandbox this agent does not serve (404). */
+export class SandboxStateError extends Error {
+  constructor(
+    message: string,
+    readonly hint: string,
+    readonly status: 404 | 409 = 409,
+  ) {
+    super(message);
+    this.name = "SandboxStateError";
+  }
+}
+
+const PAUSED_MESSAGE = "Paused: everything is kept as it was, and your time is stopped. It carries on when the instructor resumes it.";
 
 /** A failed start or a lost sandbox stays visible this long, so a caller that asks late still learns why. */
 const ENDED_RETENTION_MS = 60_000;
@@ -105,15 +131,18 @@ export class SandboxFleet implements Disposable {
   async adopt(): Promise<void> {
     const now = Date.now();
     for (const sandbox of await this.driver.list()) {
-      if (sandbox.state !== "ready") continue;
+      if (sandbox.state === "gone") continue;
       if (!sandbox.assignment) {
-        this.pool.push(sandbox.id);
+        if (sandbox.state === "ready") this.pool.push(sandbox.id);
         continue;
       }
+      let { assignment } = sandbox;
+      // Paused without the record of it (the agent stopped in between): its time stops from now.
+      if (sandbox.state === "paused" && !assignment.pausedAt) assignment = { ...assignment, pausedAt: new Date(now) };
       this.sandboxes.set(sandbox.id, {
-        assignment: sandbox.assignment,
+        assignment,
         lastActivity: now,
-        status: this.readyStatus(sandbox.id, sandbox.assignment),
+        status: sandbox.state === "paused" ? this.pausedStatus(sandbox.id, assignment) : this.readyStatus(sandbox.id, assignment),
       });
     }
     this.log.info("fleet.adopted", { owned: this.sandboxes.size, pooled: this.pool.length });
@@ -129,9 +158,10 @@ export class SandboxFleet implements Disposable {
    * comes back ready; a cold one comes back starting and reports its progress
    * as status events.
    */
-  async request(owner: string, env: Record<string, string>, limits?: Partial<SandboxLimits>): Promise<SandboxStatus> {
-    const expiresAt = new Date(Date.now() + this.policy.lifetimeSeconds * 1000);
-    const assignment: Assignment = { owner, expiresAt, env };
+  async request(owner: string, env: Record<string, string>, seat: SeatOptions = {}): Promise<SandboxStatus> {
+    const { limits, idleLimit } = seat;
+    const expiresAt = seat.expiresAt ?? new Date(Date.now() + this.policy.lifetimeSeconds * 1000);
+    const assignment: Assignment = { owner, expiresAt, env, ...(idleLimit === false ? { idleLimit } : {}) };
     const pooled = this.pool.shift();
     const id = pooled ?? newSandboxId();
     const tracked: Tracked = {
@@ -147,10 +177,10 @@ export class SandboxFleet implements Disposable {
       : this.scheduler.run(
           "learner",
           () =>
-            this.driver.create({ id, owner, env, limits, lifetimeSeconds: this.policy.lifetimeSeconds }, (step) =>
+            this.driver.create({ id, owner, env, limits, expiresAt, ...(idleLimit === false ? { idleLimit } : {}) }, (step) =>
               progress(step.percent, step.message),
             ),
-          (ahead) => progress(0, `Waiting for the machine: ${ahead} sandbox${ahead === 1 ? "" : "es"} starting before yours`),
+          (place) => progress(0, waitingMessage(place)),
         );
     const outcome = starting.then(
       () => {
@@ -170,6 +200,98 @@ export class SandboxFleet implements Disposable {
     this.refill();
     if (pooled) await outcome;
     return tracked.status;
+  }
+
+  /**
+   * Freezes an owned, running sandbox (the engine's pause): nothing in it
+   * runs, nothing is lost, and neither its time nor its idle limit runs out
+   * while it is paused.
+   */
+  pause(sandboxId: string): Promise<SandboxStatus> {
+    return this.change(sandboxId, async (tracked, assignment) => {
+      if (tracked.status.state === "paused") return tracked.status;
+      this.requireState(sandboxId, tracked, ["ready", "expiring"], "paused");
+      await this.driver.pause(sandboxId);
+      const paused = { ...assignment, pausedAt: new Date() };
+      tracked.assignment = paused;
+      this.log.info("sandbox.paused", { sandboxId, owner: assignment.owner });
+      this.setStatus(sandboxId, this.pausedStatus(sandboxId, paused));
+      await this.record(sandboxId, paused);
+      return tracked.status;
+    });
+  }
+
+  /** Thaws a paused sandbox: its end moves later by the time it was paused, and its idle time starts again from now. */
+  resume(sandboxId: string): Promise<SandboxStatus> {
+    return this.change(sandboxId, async (tracked, assignment) => {
+      if (tracked.status.state !== "paused") {
+        this.requireState(sandboxId, tracked, ["ready", "expiring"], "resumed");
+        return tracked.status;
+      }
+      await this.driver.resume(sandboxId);
+      const now = Date.now();
+      const pausedMs = now - (assignment.pausedAt?.getTime() ?? now);
+      const { pausedAt: _, ...running } = { ...assignment, expiresAt: new Date(assignment.expiresAt.getTime() + pausedMs) };
+      tracked.assignment = running;
+      tracked.lastActivity = now;
+      this.log.info("sandbox.resumed", { sandboxId, owner: assignment.owner, pausedMs });
+      this.setStatus(sandboxId, this.readyStatus(sandboxId, running));
+      await this.record(sandboxId, running);
+      return tracked.status;
+    });
+  }
+
+  /**
+   * Gives an owned sandbox a new end, later or earlier. A paused one gets it
+   * as of now: the time it stays paused after this still moves it on resume.
+   */
+  extend(sandboxId: string, expiresAt: Date): Promise<SandboxStatus> {
+    return this.change(sandboxId, async (tracked, assignment) => {
+      this.requireState(sandboxId, tracked, ["ready", "expiring", "paused"], "given a new end");
+      const paused = tracked.status.state === "paused";
+      const extended: Assignment = { ...assignment, expiresAt, ...(paused ? { pausedAt: new Date() } : {}) };
+      tracked.assignment = extended;
+      this.log.info("sandbox.extended", { sandboxId, owner: assignment.owner, expiresAt: expiresAt.toISOString() });
+      // An expiring sandbox is ready again; the next sweep warns anew if the new end is near.
+      this.setStatus(sandboxId, paused ? this.pausedStatus(sandboxId, extended) : this.readyStatus(sandboxId, extended));
+      await this.record(sandboxId, extended);
+      return tracked.status;
+    });
+  }
+
+  /** Runs one change of an owned sandbox after the ones under way, so a pause and a resume never cross. */
+  private change(sandboxId: string, apply: (tracked: Tracked, assignment: Assignment) => Promise<SandboxStatus>): Promise<SandboxStatus> {
+    const tracked = this.sandboxes.get(sandboxId);
+    if (!tracked?.assignment) {
+      return Promise.reject(
+        new SandboxStateError(`No sandbox ${sandboxId} of a learner on this agent.`, "It may have ended; start a new one.", 404),
+      );
+    }
+    const run = (tracked.changes ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => {
+        const { assignment } = tracked;
+        if (!assignment || this.sandboxes.get(sandboxId) !== tracked) {
+          throw new SandboxStateError(`Sandbox ${sandboxId} has ended.`, "Start a new one.");
+        }
+        return apply(tracked, assignment);
+      });
+    tracked.changes = run;
+    return run;
+  }
+
+  private requireState(sandboxId: string, tracked: Tracked, allowed: SandboxState[], what: string): void {
+    const { state } = tracked.status;
+    if (allowed.includes(state)) return;
+    const hint = state === "starting" ? "Wait until it is ready." : state === "paused" ? "Resume it first." : "Start a new one.";
+    throw new SandboxStateError(`Sandbox ${sandboxId} is ${state}: it cannot be ${what}.`, hint);
+  }
+
+  /** Keeps a changed assignment in the engine, so an agent restart finds the sandbox as it was left. */
+  private async record(sandboxId: string, assignment: Assignment): Promise<void> {
+    await this.driver.assign(sandboxId, assignment).catch((error: unknown) => {
+      this.log.error("sandbox.assignment_not_saved", { sandboxId, error, hint: "An agent restart would find the earlier assignment." });
+    });
   }
 
   /** Marks learner activity: typing, saving, checking. Lifts an idle warning. */
@@ -201,9 +323,11 @@ export class SandboxFleet implements Disposable {
         if (now - tracked.lastActivity > ENDED_RETENTION_MS) this.sandboxes.delete(id);
         continue;
       }
-      if (!tracked.assignment || tracked.status.state === "starting") continue;
+      // A paused sandbox's time is stopped: neither limit runs out.
+      if (!tracked.assignment || tracked.status.state === "starting" || tracked.status.state === "paused") continue;
       const timeLimit = tracked.assignment.expiresAt.getTime();
-      const idleLimit = tracked.lastActivity + this.policy.idleSeconds * 1000;
+      const idleLimit =
+        tracked.assignment.idleLimit === false ? Number.POSITIVE_INFINITY : tracked.lastActivity + this.policy.idleSeconds * 1000;
       const removalAt = Math.min(timeLimit, idleLimit);
       const reason = timeLimit <= idleLimit ? "time-limit" : "idle";
       if (now >= removalAt) {
@@ -234,13 +358,13 @@ export class SandboxFleet implements Disposable {
    */
   private async removeStrays(): Promise<void> {
     const listed = await this.driver.list();
-    const running = new Set(listed.filter((sandbox) => sandbox.state === "ready").map((sandbox) => sandbox.id));
+    const running = new Set(listed.filter((sandbox) => sandbox.state !== "gone").map((sandbox) => sandbox.id));
     const lost = [...this.pool, ...this.sandboxes.keys()].filter((id) => !running.has(id));
     for (const id of lost) this.markLost(id, { kind: "removed" });
     for (const sandbox of listed) {
       if (lost.includes(sandbox.id) || sandbox.id === this.refilling) continue;
       const known = this.sandboxes.has(sandbox.id) || this.pool.includes(sandbox.id);
-      const expired = sandbox.assignment && sandbox.assignment.expiresAt.getTime() <= Date.now();
+      const expired = sandbox.state === "ready" && sandbox.assignment && sandbox.assignment.expiresAt.getTime() <= Date.now();
       if (sandbox.state === "gone" || expired || (!known && sandbox.assignment)) {
         await this.remove(sandbox.id, sandbox.state === "gone" ? "Its container stopped." : "Expired or orphaned.");
       }
@@ -346,6 +470,10 @@ export class SandboxFleet implements Disposable {
     return { sandboxId, state: "ready", percent: 100, message: "Ready", expiresAt: assignment.expiresAt.toISOString() };
   }
 
+  private pausedStatus(sandboxId: string, assignment: Assignment): SandboxStatus {
+    return { sandboxId, state: "paused", percent: 100, message: PAUSED_MESSAGE, expiresAt: assignment.expiresAt.toISOString() };
+  }
+
   private setStatus(sandboxId: string, status: SandboxStatus): void {
     const tracked = this.sandboxes.get(sandboxId);
     if (tracked) tracked.status = status;
@@ -354,7 +482,7 @@ export class SandboxFleet implements Disposable {
   }
 
   private updateGauges(): void {
-    const counts: Record<SandboxState, number> = { starting: 0, ready: 0, expiring: 0, gone: 0, failed: 0 };
+    const counts: Record<SandboxState, number> = { starting: 0, ready: 0, expiring: 0, paused: 0, gone: 0, failed: 0 };
     for (const tracked of this.sandboxes.values()) counts[tracked.status.state] += 1;
     for (const [state, count] of Object.entries(counts)) this.metrics.sandboxes.set({ state }, count);
     this.metrics.poolSize.set(this.pool.length);
@@ -362,5 +490,5 @@ export class SandboxFleet implements Disposable {
 }
 
 function isLive(state: SandboxState): boolean {
-  return state === "ready" || state === "expiring";
+  return state === "ready" || state === "expiring" || state === "paused";
 }

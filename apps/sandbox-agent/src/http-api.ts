@@ -5,11 +5,13 @@ import {
   type ApiError,
   type CreateSandboxRequest,
   createSandboxRequestSchema,
+  extendSandboxRequestSchema,
+  MAX_SANDBOX_END_MS,
   type SandboxInfo,
   type SandboxStatus,
 } from "@drydock/protocol";
 import { type Logger, verifyToken } from "@drydock/server-kit";
-import type { SandboxFleet } from "./fleet";
+import { type SandboxFleet, SandboxStateError } from "./fleet";
 import type { AgentMetrics } from "./metrics";
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -39,6 +41,7 @@ export function createHttpApi(deps: HttpApiDeps): (req: IncomingMessage, res: Se
       .then(({ status, body, contentType }) => send(res, status, body, contentType))
       .catch((error: unknown) => {
         if (error instanceof HttpError) return send(res, error.status, error.body);
+        if (error instanceof SandboxStateError) return send(res, error.status, { error: error.message, hint: error.hint });
         if (error instanceof EngineError) {
           deps.log.error("api.engine_error", { path: req.url, code: error.code, error });
           return send(res, error.code === "sandbox-not-found" ? 404 : 503, { error: error.message, hint: error.hint });
@@ -64,9 +67,24 @@ async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status:
     if (!request.success) {
       throw new HttpError(400, { error: "Invalid sandbox request.", hint: request.error.issues.map((i) => i.message).join("; ") });
     }
-    const { owner, limits } = request.data;
-    const status = await deps.fleet.request(owner, deps.sandboxEnv(owner), limits && sandboxLimits(limits));
+    const { owner, limits, expiresAt, idleLimit } = request.data;
+    const status = await deps.fleet.request(owner, deps.sandboxEnv(owner), {
+      ...(limits ? { limits: sandboxLimits(limits) } : {}),
+      ...(expiresAt ? { expiresAt: futureEnd(expiresAt) } : {}),
+      ...(idleLimit === false ? { idleLimit } : {}),
+    });
     return { status: status.state === "ready" ? 201 : 202, body: toInfo(status) };
+  }
+  const change = /^\/v1\/sandboxes\/([^/]+)\/(pause|resume|extend)$/.exec(url.pathname);
+  if (change?.[1] && req.method === "POST") {
+    const id = decodeURIComponent(change[1]);
+    if (change[2] === "pause") return { status: 200, body: toInfo(await deps.fleet.pause(id)) };
+    if (change[2] === "resume") return { status: 200, body: toInfo(await deps.fleet.resume(id)) };
+    const request = extendSandboxRequestSchema.safeParse(await readJson(req));
+    if (!request.success) {
+      throw new HttpError(400, { error: "Invalid extend request.", hint: request.error.issues.map((i) => i.message).join("; ") });
+    }
+    return { status: 200, body: toInfo(await deps.fleet.extend(id, futureEnd(request.data.expiresAt))) };
   }
   const match = /^\/v1\/sandboxes\/([^/]+)$/.exec(url.pathname);
   const sandboxId = match?.[1] ? decodeURIComponent(match[1]) : undefined;
@@ -105,6 +123,26 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new HttpError(400, { error: "Request body is not valid JSON." });
   }
+}
+
+/** A requested end as a date: in the future (to end a sandbox now, remove it) and at most MAX_SANDBOX_END_MS away. */
+function futureEnd(iso: string): Date {
+  const end = new Date(iso);
+  const now = Date.now();
+  if (end.getTime() <= now) {
+    throw new HttpError(400, {
+      error: `expiresAt ${iso} has passed.`,
+      hint: "Give a time in the future; to end a sandbox now, DELETE it.",
+    });
+  }
+  if (end.getTime() > now + MAX_SANDBOX_END_MS) {
+    const days = MAX_SANDBOX_END_MS / 86_400_000;
+    throw new HttpError(400, {
+      error: `expiresAt ${iso} is more than ${days} days away.`,
+      hint: `Give an end within ${days} days; extend it later if needed.`,
+    });
+  }
+  return end;
 }
 
 function toInfo(status: SandboxStatus): SandboxInfo {

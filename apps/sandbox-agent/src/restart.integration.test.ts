@@ -1,5 +1,5 @@
 import { removeFleet } from "@drydock/engine";
-import { TERMINAL_NAMESPACE } from "@drydock/protocol";
+import { AGENT_API, type SandboxInfo, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, describe, expect, it } from "vitest";
@@ -55,6 +55,30 @@ describe("an agent killed with SIGKILL", () => {
     await until(() => after.text().includes("typed-before-2"), "the history replayed after the restart");
     after.socket.emit("terminal:input", 'echo "kept=$KEPT"\n');
     await until(() => after.text().includes("kept=value-42"), "the same shell, with its variables");
+    after.socket.close();
+  });
+
+  it("keeps a paused seat paused, its time still stopped, and resumes it", async () => {
+    const port = await freePort();
+    const first = await startAgent(port);
+    const sandboxId = await first.createSandbox("learner-paused-restart");
+    const post = async (agent: AgentProcess, path: string) =>
+      (await (await fetch(`${agent.url}${path}`, { method: "POST", headers: await agent.manageHeaders() })).json()) as SandboxInfo;
+    const paused = await post(first, AGENT_API.pause(sandboxId));
+    expect(paused.state).toBe("paused");
+
+    first.child.kill("SIGKILL");
+    await new Promise((resolve) => first.child.once("exit", resolve));
+    const second = await startAgent(port);
+
+    expect(await second.statusOf(sandboxId)).toBe("paused");
+    const resumed = await post(second, AGENT_API.resume(sandboxId));
+    expect(resumed.state).toBe("ready");
+    // The time it spent paused, the restart included, was given back.
+    expect(Date.parse(resumed.expiresAt ?? "")).toBeGreaterThan(Date.parse(paused.expiresAt ?? ""));
+    const after = terminalOutput(second.url, sandboxId);
+    after.socket.emit("terminal:input", 'echo "thawed-$((6*7))"\n');
+    await until(() => after.text().includes("thawed-42"), "the shell to answer after the resume");
     after.socket.close();
   });
 });

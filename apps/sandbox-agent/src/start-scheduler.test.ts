@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { QueuePlace } from "./start-queue";
 import { StartScheduler } from "./start-scheduler";
 
 /** A boot the test finishes by hand. */
@@ -64,23 +65,33 @@ describe("the start scheduler", () => {
     expect(started).toEqual(["pool-1", "learner-1", "learner-2", "pool-2", "pool-3"]);
   });
 
-  it("tells a waiting start how many are ahead of it as the line moves", async () => {
-    const scheduler = new StartScheduler(1);
-    const places: number[] = [];
+  it("tells a waiting start its place in line as the line moves, with an estimate once boots were measured", async () => {
+    let clock = 0;
+    const scheduler = new StartScheduler(1, () => clock);
+    const places: QueuePlace[] = [];
+    const measured = boot("measured", []);
+    void scheduler.run("pool", measured.task);
+    clock = 4000;
+    measured.finish();
+    await settle();
     const running = boot("running", []);
     void scheduler.run("pool", running.task);
-    void scheduler.run("pool", boot("pool", []).task);
+    clock = 5000;
+    void scheduler.run("learner", boot("learner-1", []).task);
     void scheduler.run(
       "learner",
-      () => Promise.resolve("learner"),
-      (ahead) => places.push(ahead),
+      () => Promise.resolve("learner-2"),
+      (place) => places.push(place),
     );
     await settle();
-    expect(places).toEqual([1]);
+    // Behind learner-1: the running boot (1 s of a typical 4 s) frees the slot in 3 s, learner-1 boots 4 s, then this one 4 s.
+    expect(places).toEqual([{ position: 2, readyInMs: 11_000 }]);
+    clock = 7000;
     running.finish();
     await settle();
-    // Its turn came: nothing is reported once it runs.
-    expect(places).toEqual([1]);
+    // learner-1 runs now and this start is next; boots took 4 s and 3 s, so a typical one 3.5 s: 3.5 s + 3.5 s.
+    expect(places.at(-1)).toEqual({ position: 1, readyInMs: 7000 });
+    expect(places).toHaveLength(2);
   });
 
   it("refuses a concurrency that is not a positive whole number", () => {

@@ -5,36 +5,51 @@
  * then makes starts slower, never failed. A boot's own deadlines count from
  * when it was let through.
  */
+import { estimateReadyMs, type QueuePlace, typicalDuration } from "./start-queue";
+
 export type StartPriority = "learner" | "pool";
 
 interface Waiting {
   priority: StartPriority;
   run(): void;
-  /** Told how many boots are ahead of it whenever the line moves. */
-  onQueued?: (ahead: number) => void;
+  /** Told its place in line (and an estimate) whenever the line moves. */
+  onQueued?: (place: QueuePlace) => void;
 }
 
-export class StartScheduler {
-  private running = 0;
-  private readonly line: Waiting[] = [];
+/** How many recent boots the estimate of a wait is made from. */
+const MEASURED_BOOTS = 10;
 
-  constructor(readonly concurrency: number) {
+export class StartScheduler {
+  /** When each boot running now was let through. */
+  private readonly runningSince = new Set<{ at: number }>();
+  private readonly line: Waiting[] = [];
+  /** Durations of the latest successful boots, newest last. */
+  private readonly bootDurations: number[] = [];
+
+  constructor(
+    readonly concurrency: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new Error(`start concurrency must be a whole number ≥ 1, not ${concurrency}`);
   }
 
   /** Runs `boot` once a place is free; `onQueued` hears its place in line while it waits. */
-  run<T>(priority: StartPriority, boot: () => Promise<T>, onQueued?: (ahead: number) => void): Promise<T> {
+  run<T>(priority: StartPriority, boot: () => Promise<T>, onQueued?: (place: QueuePlace) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const waiting: Waiting = {
         priority,
         onQueued,
         run: () => {
-          this.running += 1;
+          const started = { at: this.now() };
+          this.runningSince.add(started);
           boot()
-            .then(resolve, reject)
+            .then((value) => {
+              this.measured(this.now() - started.at);
+              resolve(value);
+            }, reject)
             .finally(() => {
-              this.running -= 1;
+              this.runningSince.delete(started);
               this.next();
             });
         },
@@ -48,13 +63,27 @@ export class StartScheduler {
 
   /** Boots running now, and boots waiting for a place. */
   get load(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.line.length };
+    return { running: this.runningSince.size, waiting: this.line.length };
+  }
+
+  private measured(durationMs: number): void {
+    this.bootDurations.push(durationMs);
+    if (this.bootDurations.length > MEASURED_BOOTS) this.bootDurations.shift();
   }
 
   private next(): void {
-    while (this.running < this.concurrency && this.line.length > 0) this.line.shift()?.run();
+    while (this.runningSince.size < this.concurrency && this.line.length > 0) this.line.shift()?.run();
+    if (!this.line.some((waiting) => waiting.onQueued)) return;
+    const now = this.now();
+    const line = {
+      concurrency: this.concurrency,
+      runningForMs: [...this.runningSince].map((boot) => now - boot.at),
+      typicalBootMs: typicalDuration(this.bootDurations),
+    };
     this.line.forEach((waiting, index) => {
-      waiting.onQueued?.(this.running + index);
+      const position = index + 1;
+      const readyInMs = estimateReadyMs(line, position);
+      waiting.onQueued?.(readyInMs === undefined ? { position } : { position, readyInMs });
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { SandboxDriver, TtySession } from "@drydock/engine";
 import {
   agentTerminalAuthSchema,
+  DEFAULT_TERMINAL,
   TERMINAL_NAMESPACE,
   type TerminalClientEvents,
   type TerminalServerEvents,
@@ -13,6 +14,7 @@ import type { Namespace, Server, Socket } from "socket.io";
 import type { SandboxFleet } from "./fleet";
 import type { AgentMetrics } from "./metrics";
 import { OutputFlow } from "./output-flow";
+import { CommandEnds } from "./shell-marks";
 import type { ShellsAhead } from "./shells-ahead";
 import { requireSandboxToken, type SandboxAccess } from "./socket-auth";
 
@@ -33,7 +35,9 @@ const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
 /**
  * Each connection attaches to a named, persistent terminal of its sandbox
  * (the shell outlives the connection). Writers type and set the size;
- * watchers (read tokens) only see. Output is flow-controlled by acks.
+ * watchers (read tokens) only see. Output is flow-controlled by acks. In the
+ * main terminal, each command's end (the shell integration's OSC 133 marks,
+ * read from the output as it passes) is also sent as `terminal:command`.
  */
 export function serveTerminals(io: Server, deps: TerminalDeps): void {
   const namespace = io.of(TERMINAL_NAMESPACE) as unknown as TerminalNamespace;
@@ -82,6 +86,7 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
   deps.log.info("terminal.attached", { sandboxId, terminal: terminal ?? "main", canWrite });
   for (const data of pendingInput.splice(0)) opened.stream.write(data);
 
+  const commandEnds = (terminal ?? DEFAULT_TERMINAL) === DEFAULT_TERMINAL ? new CommandEnds() : undefined;
   const flow = new OutputFlow(
     () => opened.stream.pause(),
     () => opened.stream.resume(),
@@ -90,6 +95,9 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
     metrics.terminalBytes.inc({ direction: "out" }, chunk.length);
     flow.sent(chunk.length);
     socket.emit("terminal:output", chunk, () => flow.acknowledged(chunk.length));
+    for (const ended of commandEnds?.read(chunk) ?? []) {
+      socket.emit("terminal:command", { ...ended, at: new Date().toISOString() });
+    }
   });
   opened.stream.on("end", () => {
     socket.emit("terminal:closed", { reason: "The shell exited." });

@@ -13,6 +13,10 @@ export interface Assignment {
   owner: string;
   expiresAt: Date;
   env: Record<string, string>;
+  /** false: never removed for being idle, only at `expiresAt`. */
+  idleLimit?: false;
+  /** While paused (frozen): since when. The time until `expiresAt` does not run meanwhile. */
+  pausedAt?: Date;
 }
 
 const ROLE = "sandbox-assignment";
@@ -30,6 +34,8 @@ export async function saveAssignment(docker: Docker, sandboxId: string, assignme
     [LABEL.owner]: assignment.owner,
     [LABEL.expiresAt]: assignment.expiresAt.toISOString(),
   };
+  if (assignment.idleLimit === false) labels[LABEL.idleLimit] = "off";
+  if (assignment.pausedAt) labels[LABEL.pausedAt] = assignment.pausedAt.toISOString();
   for (const [name, value] of Object.entries(assignment.env)) labels[`${ENV_PREFIX}${name}`] = value;
   // A volume's labels are fixed too: a new assignment replaces the volume.
   await removeAssignment(docker, sandboxId);
@@ -54,7 +60,14 @@ export async function loadAssignments(docker: Docker): Promise<Map<string, Assig
     const sandboxId = labels[LABEL.sandboxId];
     const owner = labels[LABEL.owner];
     if (!sandboxId || !owner) continue;
-    assignments.set(sandboxId, { owner, expiresAt: new Date(labels[LABEL.expiresAt] ?? 0), env: envFromLabels(labels) });
+    const pausedAt = labels[LABEL.pausedAt];
+    assignments.set(sandboxId, {
+      owner,
+      expiresAt: new Date(labels[LABEL.expiresAt] ?? 0),
+      env: envFromLabels(labels),
+      ...(labels[LABEL.idleLimit] === "off" ? { idleLimit: false as const } : {}),
+      ...(pausedAt ? { pausedAt: new Date(pausedAt) } : {}),
+    });
   }
   return assignments;
 }

@@ -26,7 +26,8 @@ import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
 import { containerName, dataVolumeName, type RemovedOrphans, removeOrphans, removeSandbox } from "./removal";
-import { attachCommand } from "./shell-command";
+import { attachCommand } from "./terminal/shell-command";
+import { SHELL_INTEGRATION_ENV } from "./terminal/shell-integration";
 import { reserveUidRange } from "./uid-ranges";
 
 export interface DockerInDockerOptions {
@@ -162,10 +163,10 @@ export class DockerInDockerDriver implements SandboxDriver {
       const sandbox: Sandbox = { id, createdAt, state: "ready" };
       if (request.owner) {
         onProgress({ percent: 90, message: "Handing the sandbox over" });
-        const lifetimeMs = (request.lifetimeSeconds ?? 3600) * 1000;
-        sandbox.assignment = (
-          await this.assign(id, { owner: request.owner, expiresAt: new Date(Date.now() + lifetimeMs), env: request.env ?? {} })
-        ).assignment;
+        const expiresAt = request.expiresAt ?? new Date(Date.now() + (request.lifetimeSeconds ?? 3600) * 1000);
+        const assignment: Assignment = { owner: request.owner, expiresAt, env: request.env ?? {} };
+        if (request.idleLimit === false) assignment.idleLimit = false;
+        sandbox.assignment = (await this.assign(id, assignment)).assignment;
       }
       onProgress({ percent: 100, message: "Ready" });
       return sandbox;
@@ -194,13 +195,13 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async assign(sandboxId: string, assignment: Assignment, limits?: Partial<SandboxLimits>): Promise<Sandbox> {
-    const container = await this.runningContainer(sandboxId);
+    const { container, paused } = await this.liveContainer(sandboxId);
     // A pooled sandbox was started with the deployment's limits; a workshop may ask for less.
     if (limits) await container.update(this.containerLimits(limits));
     await saveAssignment(this.docker, sandboxId, assignment);
     this.assignments.set(sandboxId, assignment);
     const info = await container.inspect();
-    return { id: sandboxId, createdAt: new Date(info.Created), state: "ready", assignment };
+    return { id: sandboxId, createdAt: new Date(info.Created), state: paused ? "paused" : "ready", assignment };
   }
 
   private waitForEngine(container: Docker.Container, id: string): Promise<void> {
@@ -221,7 +222,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       AttachStderr: true,
       Tty: true,
       WorkingDir: WORKSPACE,
-      Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8"],
+      Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
     });
     const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
     // Docker applies a resize only once the exec has started.
@@ -257,6 +258,16 @@ export class DockerInDockerDriver implements SandboxDriver {
     return interpretCheck(run, limits, Math.round(performance.now() - started));
   }
 
+  async pause(sandboxId: string): Promise<void> {
+    const { container, paused } = await this.liveContainer(sandboxId);
+    if (!paused) await container.pause();
+  }
+
+  async resume(sandboxId: string): Promise<void> {
+    const { container, paused } = await this.liveContainer(sandboxId);
+    if (paused) await container.unpause();
+  }
+
   async destroy(sandboxId: string): Promise<void> {
     await removeSandbox(this.docker, sandboxId);
     this.assignments.delete(sandboxId);
@@ -279,7 +290,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       return {
         id,
         createdAt: new Date(info.Created * 1000),
-        state: info.State === "running" ? "ready" : "gone",
+        state: info.State === "running" ? "ready" : info.State === "paused" ? "paused" : "gone",
         ...(assignment ? { assignment } : {}),
       };
     });
@@ -330,12 +341,26 @@ export class DockerInDockerDriver implements SandboxDriver {
     );
   }
 
+  /** The sandbox's container when it runs and is not paused: nothing can be started in a frozen one. */
   private async runningContainer(sandboxId: string): Promise<Docker.Container> {
+    const { container, paused } = await this.liveContainer(sandboxId);
+    if (paused) {
+      throw new EngineError(
+        `Sandbox ${sandboxId} is paused: everything in it is kept, frozen where it stood.`,
+        "It carries on once it is resumed (by the workshop's instructor).",
+        "sandbox-paused",
+      );
+    }
+    return container;
+  }
+
+  /** The sandbox's container while it runs, paused or not (Docker lists paused containers among the running). */
+  private async liveContainer(sandboxId: string): Promise<{ container: Docker.Container; paused: boolean }> {
     const [info] = await this.docker.listContainers({ filters: sandboxFilter({ sandboxId }) });
     if (!info) {
       throw new EngineError(`Sandbox ${sandboxId} is not running.`, "Start a new session.", "sandbox-not-found");
     }
-    return this.docker.getContainer(info.Id);
+    return { container: this.docker.getContainer(info.Id), paused: info.State === "paused" };
   }
 }
 

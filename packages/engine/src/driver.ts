@@ -17,7 +17,10 @@ import type { RemovedOrphans } from "./removal";
 export interface SandboxDriver {
   /** Creates and starts a sandbox; with an owner it is assigned at once, without one it waits in the warm pool. */
   create(request: CreateSandboxOptions, onProgress?: ProgressListener): Promise<Sandbox>;
-  /** Gives a sandbox (typically a pooled one) to a learner, lowering its limits to `limits` if given. */
+  /**
+   * Gives a sandbox (typically a pooled one) to a learner, lowering its limits
+   * to `limits` if given; also records a changed assignment (a new end, a pause).
+   */
   assign(sandboxId: string, assignment: Assignment, limits?: Partial<SandboxLimits>): Promise<Sandbox>;
   /** Attaches to a named, persistent terminal (a tmux session), creating it on first use. */
   openShell(sandboxId: string, size: TtySize, options?: ShellOptions): Promise<TtySession>;
@@ -25,6 +28,14 @@ export interface SandboxDriver {
   exec(sandboxId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a lesson check script with a time limit and an output cap. */
   runCheck(sandboxId: string, script: string, options?: Partial<CheckOptions>): Promise<CheckOutcome>;
+  /**
+   * Freezes every process of the sandbox (its shells, its inner engine and
+   * its containers) where it stands, memory kept; nothing runs until
+   * `resume`. A no-op for a sandbox already paused.
+   */
+  pause(sandboxId: string): Promise<void>;
+  /** Thaws a paused sandbox: everything carries on where it stopped. A no-op for a running one. */
+  resume(sandboxId: string): Promise<void>;
   /** Removes the sandbox's container, data volume, data disk and assignment; a no-op for an unknown id. */
   destroy(sandboxId: string): Promise<void>;
   list(): Promise<Sandbox[]>;
@@ -49,6 +60,10 @@ export interface CreateSandboxOptions {
   owner?: string;
   /** How long an owned sandbox may live before the reaper removes it. */
   lifetimeSeconds?: number;
+  /** When an owned sandbox's time ends; wins over `lifetimeSeconds`. */
+  expiresAt?: Date;
+  /** false: an owned sandbox that is never removed for being idle. */
+  idleLimit?: false;
   /** Environment of every process the engine starts in the sandbox (its shells, execs and checks). */
   env?: Record<string, string>;
   /** Lower limits than the deployment's (a workshop's); values above the deployment's are capped to them. */
@@ -65,8 +80,8 @@ export interface SandboxLimits {
 export interface Sandbox {
   id: string;
   createdAt: Date;
-  /** "gone" when its container no longer runs. */
-  state: "ready" | "gone";
+  /** "gone" when its container no longer runs; "paused" while frozen (see `pause`). */
+  state: "ready" | "paused" | "gone";
   /** Absent while the sandbox waits in the warm pool. */
   assignment?: Assignment;
 }

@@ -17,6 +17,7 @@ export type EngineErrorCode =
   | "network-missing"
   | "sandbox-not-found"
   | "sandbox-not-ready"
+  | "sandbox-paused"
   | "sandbox-failed"
   | "bad-request"
   | "path-refused"

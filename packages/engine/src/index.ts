@@ -1,6 +1,6 @@
 export type { Assignment } from "./assignments";
 export * from "./checks";
-export { DATA_DISKS_DIR, mountsUnder } from "./data-disk";
+export { DATA_DISK_PARTS, DATA_DISKS_DIR, dataDiskPaths, mountsUnder } from "./data-disk";
 export * from "./disposable";
 export * from "./docker-in-docker-driver";
 export * from "./driver";

@@ -8,6 +8,10 @@ export const LABEL = {
   sandboxId: "io.drydock.sandbox-id",
   owner: "io.drydock.owner",
   expiresAt: "io.drydock.expires-at",
+  /** Set while an owned sandbox is paused: when it was frozen (its time stops meanwhile). */
+  pausedAt: "io.drydock.paused-at",
+  /** "off" for a sandbox that is never removed for being idle (a workshop seat through a lecture). */
+  idleLimit: "io.drydock.idle-limit",
   /** Which agent manages the sandbox: several may share one engine (tests, a lesson runner). */
   fleet: "io.drydock.fleet",
   /** The first host uid of a rootless sandbox's own range (uid-ranges.ts). */

@@ -18,8 +18,11 @@ const ignoreMissing = (error: unknown) => {
  * already removing it, waits until it is gone: its disk is unmounted, and its
  * space freed, only once its processes have let go.
  */
-async function removeContainer(container: Docker.Container): Promise<void> {
+async function removeContainer(container: Docker.Container, paused: boolean): Promise<void> {
   try {
+    // A frozen sandbox (paused) never dies of the kill a forced removal sends, and the removal waits on it
+    // forever: thaw it first.
+    if (paused) await container.unpause().catch(() => {});
     await container.remove({ force: true, v: true });
   } catch (error) {
     const { statusCode, message } = error as { statusCode?: number; message?: string };
@@ -40,7 +43,7 @@ async function removeContainer(container: Docker.Container): Promise<void> {
 /** Removes everything the engine holds for one sandbox: its container, data volume, data disk and assignment. */
 export async function removeSandbox(docker: Docker, sandboxId: string): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ sandboxId }) });
-  await Promise.all(containers.map((info) => removeContainer(docker.getContainer(info.Id))));
+  await Promise.all(containers.map((info) => removeContainer(docker.getContainer(info.Id), info.State === "paused")));
   await docker.getVolume(dataVolumeName(sandboxId)).remove().catch(ignoreMissing);
   await removeDataDisk(sandboxId);
   await removeAssignment(docker, sandboxId);

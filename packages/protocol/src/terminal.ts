@@ -48,9 +48,28 @@ export interface TerminalClosed {
 export const OUTPUT_HIGH_WATER_BYTES = 256 * 1024;
 export const OUTPUT_LOW_WATER_BYTES = 64 * 1024;
 
+/**
+ * A command ended in the sandbox's main terminal, as its shell marked it
+ * (OSC 133 `D;<exit>` after a `C`): its exit status and when the agent saw
+ * the mark. A prompt left with an empty line reports nothing.
+ */
+export interface TerminalCommand {
+  exitCode: number;
+  /**
+   * The command line as the shell's history recorded it (at most 1000 bytes);
+   * absent when history kept nothing new: a line starting with a space (how
+   * a learner keeps a secret out of history) or the same line again.
+   */
+  command?: string;
+  /** ISO 8601. */
+  at: string;
+}
+
 export interface TerminalServerEvents {
   "terminal:output": (data: Uint8Array, ack: () => void) => void;
   "terminal:closed": (closed: TerminalClosed) => void;
+  /** The main terminal only; sent to every socket attached to it (writers and watchers alike). */
+  "terminal:command": (ended: TerminalCommand) => void;
 }
 
 export interface TerminalClientEvents {

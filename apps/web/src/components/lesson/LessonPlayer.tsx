@@ -259,6 +259,7 @@ function describe(phase: Phase, state: string | undefined): [string, "idle" | "b
     case "ready":
       // The status may say gone a moment before the phase follows: never call a gone sandbox ready.
       if (state === "gone" || state === "failed") return ["Sandbox lost", "bad"];
+      if (state === "paused") return ["Paused by the instructor", "warn"];
       return state === "expiring" ? ["Ending soon", "warn"] : ["Sandbox ready", "ok"];
   }
 }

@@ -2,6 +2,7 @@ import {
   AGENT_API,
   apiErrorSchema,
   type CreateSandboxRequest,
+  type ExtendSandboxRequest,
   SANDBOX_NAMESPACE,
   type SandboxClientEvents,
   type SandboxInfo,
@@ -12,9 +13,6 @@ import {
 import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 
-/** What a start may ask beyond the owner: lower limits, and for a workshop seat its end and no idle limit. */
-export type SandboxOptions = Omit<CreateSandboxRequest, "owner"> & { expiresAt?: string; idleLimit?: false };
-
 export class AgentRefusal extends Error {
   constructor(
     message: string,
@@ -22,6 +20,15 @@ export class AgentRefusal extends Error {
   ) {
     super(message);
   }
+}
+
+/** What a start may ask beyond the owner: a workshop seat's lower limits, its end, no idle limit. */
+export interface SandboxOptions {
+  limits?: CreateSandboxRequest["limits"];
+  /** The seat lasts until then (the workshop's end) instead of the agent's session time limit. */
+  expiresAt?: Date;
+  /** false: never removed for being idle. */
+  idleLimit?: false;
 }
 
 /** Control-plane calls to an agent; every call carries a fresh "manage" token. */
@@ -32,20 +39,29 @@ export class AgentClient {
   ) {}
 
   async createSandbox(owner: string, options: SandboxOptions = {}): Promise<SandboxInfo> {
-    const body = await this.call("POST", AGENT_API.sandboxes, { owner, ...options });
-    return sandboxInfoSchema.parse(body);
+    const request: CreateSandboxRequest = {
+      owner,
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString() } : {}),
+      ...(options.idleLimit === false ? { idleLimit: false } : {}),
+    };
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.sandboxes, request));
   }
 
-  async pauseSandbox(sandboxId: string): Promise<void> {
-    await this.call("POST", `${AGENT_API.sandbox(sandboxId)}/pause`);
+  /** Freezes the sandbox (state "paused"): everything in it kept, its time stopped. 409 (AgentRefusal) unless ready, expiring or paused. */
+  async pauseSandbox(sandboxId: string): Promise<SandboxInfo> {
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.pause(sandboxId)));
   }
 
-  async resumeSandbox(sandboxId: string): Promise<void> {
-    await this.call("POST", `${AGENT_API.sandbox(sandboxId)}/resume`);
+  /** Thaws a paused sandbox (state "ready"); its end moves later by the time it was paused. */
+  async resumeSandbox(sandboxId: string): Promise<SandboxInfo> {
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.resume(sandboxId)));
   }
 
-  async extendSandbox(sandboxId: string, expiresAt: string): Promise<void> {
-    await this.call("POST", `${AGENT_API.sandbox(sandboxId)}/extend`, { expiresAt });
+  /** A new end for the sandbox, later or earlier (in the future, at most 14 days away); the answer carries it as expiresAt. */
+  async extendSandbox(sandboxId: string, expiresAt: Date): Promise<SandboxInfo> {
+    const request: ExtendSandboxRequest = { expiresAt: expiresAt.toISOString() };
+    return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.extend(sandboxId), request));
   }
 
   /**

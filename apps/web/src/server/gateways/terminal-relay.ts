@@ -1,6 +1,7 @@
 import {
   TERMINAL_NAMESPACE,
   type TerminalClientEvents,
+  type TerminalCommand,
   type TerminalServerEvents,
   type TerminalSize,
   terminalSizeSchema,
@@ -22,7 +23,7 @@ export interface RelayTaps {
   input?(data: string): void;
   output?(data: Uint8Array): void;
   resize?(size: TerminalSize): void;
-  command?(mark: { exitCode: number; command?: string; at: string }): void;
+  command?(ended: TerminalCommand): void;
   closed?(): void;
 }
 
@@ -64,10 +65,7 @@ export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx
     browser.emit("terminal:output", data, ack);
     taps.output?.(data);
   });
-  (upstream as unknown as { on(event: string, listener: (mark: { exitCode: number; command?: string; at: string }) => void): void }).on(
-    "terminal:command",
-    (mark) => taps.command?.(mark),
-  );
+  upstream.on("terminal:command", (ended) => taps.command?.(ended));
   upstream.on("terminal:closed", (closed) => {
     browser.emit("terminal:closed", closed);
     // This namespace only: the page's connection also carries its sandbox channel, which must hear why.

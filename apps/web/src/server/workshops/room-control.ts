@@ -25,7 +25,7 @@ async function forEachSandbox(
   ctx: WebContext,
   sessions: { id: string; sandboxId: string | null; agentUrl: string }[],
   event: string,
-  act: (agentUrl: string, sandboxId: string, sessionId: string) => Promise<void>,
+  act: (agentUrl: string, sandboxId: string, sessionId: string) => Promise<unknown>,
 ): Promise<number> {
   const results = await Promise.allSettled(
     sessions.flatMap((session) => (session.sandboxId ? [act(session.agentUrl, session.sandboxId, session.id)] : [])),
@@ -64,7 +64,7 @@ export async function extendTime(ctx: WebContext, workshop: WorkshopRecord, minu
     const endsAt = seatEndsAt(workshop, seat);
     if (endsAt.getTime() <= Date.now()) throw new HttpError("That would end the seat's time in the past; extend by less.", 400);
     await forEachSandbox(ctx, await liveSessions(ctx, workshop.id, [seat.visitorId]), "workshop.extend_failed", (url, id) =>
-      ctx.agents.at(url).extendSandbox(id, endsAt.toISOString()),
+      ctx.agents.at(url).extendSandbox(id, endsAt),
     );
     ctx.rooms.attendeeChanged(seat.id);
     ctx.rooms.seatsChanged(workshop.id);
@@ -80,11 +80,11 @@ export async function extendTime(ctx: WebContext, workshop: WorkshopRecord, minu
 /** Every live sandbox of the workshop is told its seat's end. */
 async function applySeatEnds(ctx: WebContext, workshop: WorkshopRecord): Promise<void> {
   const seats = await ctx.db.seat.findMany({ where: { workshopId: workshop.id } });
-  const ends = new Map(seats.map((seat) => [seat.visitorId, seatEndsAt(workshop, seat).toISOString()]));
+  const ends = new Map(seats.map((seat) => [seat.visitorId, seatEndsAt(workshop, seat)]));
   const sessions = await liveSessions(ctx, workshop.id);
   await forEachSandbox(ctx, sessions, "workshop.extend_failed", (url, id) => {
     const session = sessions.find((candidate) => candidate.sandboxId === id);
-    return ctx.agents.at(url).extendSandbox(id, ends.get(session?.visitorId ?? "") ?? workshop.endsAt.toISOString());
+    return ctx.agents.at(url).extendSandbox(id, ends.get(session?.visitorId ?? "") ?? workshop.endsAt);
   });
   ctx.rooms.workshopChanged(workshop.id);
 }

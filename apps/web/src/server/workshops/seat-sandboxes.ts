@@ -17,7 +17,7 @@ export function seatSandboxOptions(workshop: WorkshopRecord, seat: Pick<SeatReco
     ...(workshop.seatCpus ? { cpus: workshop.seatCpus } : {}),
   };
   return {
-    expiresAt: seatEndsAt(workshop, seat).toISOString(),
+    expiresAt: seatEndsAt(workshop, seat),
     // An attendee listening to the instructor is not idle: the workshop's end is the limit.
     idleLimit: false,
     ...(Object.keys(limits).length > 0 ? { limits } : {}),

@@ -1,5 +1,5 @@
-import type { ShellOptions, TtySize } from "./driver";
-import { EngineError } from "./errors";
+import type { ShellOptions, TtySize } from "../driver";
+import { EngineError } from "../errors";
 
 const TERMINAL_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const HISTORY_LINES = 2000;
@@ -18,7 +18,9 @@ export function terminalName(options: ShellOptions): string {
  * attaches to the same shell. The session's history is printed first, then
  * pushed above the screen, so it lands in the browser's scrollback before
  * tmux redraws the visible screen. Watchers attach read-only and never
- * resize the window.
+ * resize the window. tmux passes the shell integration's marks (OSC 133,
+ * wrapped for its passthrough) on to the attached clients only with
+ * allow-passthrough on; it drops OSCs it does not know otherwise.
  */
 export function attachCommand(options: ShellOptions, size: TtySize): string[] {
   const name = terminalName(options);
@@ -28,8 +30,9 @@ export function attachCommand(options: ShellOptions, size: TtySize): string[] {
     `  printf '\\n%.0s' $(seq ${size.rows})`,
     "fi",
   ].join("\n");
+  const passthrough = "set-option -g allow-passthrough on";
   const attach = options.readOnly
-    ? `tmux new-session -d -s ${name} 2>/dev/null; exec tmux attach-session -t ${name} -f read-only,ignore-size`
-    : `exec tmux new-session -A -s ${name}`;
+    ? `tmux new-session -d -s ${name} 2>/dev/null; tmux ${passthrough}; exec tmux attach-session -t ${name} -f read-only,ignore-size`
+    : `exec tmux new-session -A -s ${name} \\; ${passthrough}`;
   return ["bash", "-c", `${replayHistory}\n${attach}`];
 }

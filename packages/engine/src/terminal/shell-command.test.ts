@@ -5,7 +5,7 @@ describe("terminal attach command", () => {
   it("uses the main terminal by default and attaches or creates it for writers", () => {
     const [shell, flag, script] = attachCommand({}, { cols: 80, rows: 24 });
     expect([shell, flag]).toEqual(["bash", "-c"]);
-    expect(script).toContain("exec tmux new-session -A -s main");
+    expect(script).toContain("exec tmux new-session -A -s main \\; set-option -g allow-passthrough on");
     expect(script).toContain("seq 24");
   });
 
@@ -13,6 +13,7 @@ describe("terminal attach command", () => {
     const script = attachCommand({ terminal: "build", readOnly: true }, { cols: 80, rows: 30 })[2];
     expect(script).toContain("attach-session -t build -f read-only,ignore-size");
     expect(script).not.toContain("new-session -A");
+    expect(script).toContain("tmux set-option -g allow-passthrough on;");
   });
 
   it.each(["", "Main", "a b", "x;rm -rf /", "-flag", "a".repeat(33)])("refuses the terminal name %j", (name) => {
