@@ -61,6 +61,8 @@ test.describe
       await expect(seatRow(dashboard, "<b>Bo</b>")).toContainText("<b>Bo</b>");
       await expect(dashboard.getByTestId("seat-grid").locator("tbody tr")).toHaveCount(3);
       for (const name of Object.keys(attendees)) await expect(seatRow(dashboard, name).locator(".presence.online")).toBeVisible();
+      await dashboard.getByRole("button", { name: "Start the workshop" }).click();
+      await expect(dashboard.getByTestId("workshop-state")).toHaveText("running");
     });
 
     test("a duplicate name and an unknown code are refused with what to do", async ({ browser }) => {
@@ -121,6 +123,13 @@ test.describe
       expect(logged[0]?.endedAt).not.toBeNull();
     });
 
+    test("failing commands in an attendee's terminal raise the stuck radar, with the reason", async () => {
+      const bo = attendees["<b>Bo</b>"] as Page;
+      for (const attempt of [1, 2, 3]) await typeInTerminal(bo, `docker build -t try${attempt} ./no-such-folder`);
+      await expect(dashboard.getByTestId("radar-<b>Bo</b>")).toContainText(/Probably stuck: 3 failed builds in \d+ min \(last exit 1\)/);
+      await expect(seatRow(dashboard, "<b>Bo</b>").locator(".exit.bad")).toHaveCount(3);
+    });
+
     test("a raised hand is claimed and resolved from the help queue", async () => {
       const cy = attendees.Cy as Page;
       await cy.getByRole("button", { name: "Raise hand" }).click();
@@ -169,7 +178,10 @@ test.describe
       await typeInTerminal(cy, "touch only-in-the-old-sandbox");
 
       await seatRow(dashboard, "Cy").getByRole("button", { name: "Cy" }).click();
+      // The page reloads onto the new sandbox once it is ready: mark this one to see it go.
+      await cy.evaluate(() => Object.assign(window, { beforeTheReset: true }));
       await dashboard.getByTestId("seat-panel").getByRole("button", { name: "Reset seat" }).click();
+      await cy.waitForFunction(() => !("beforeTheReset" in window), undefined, { timeout: 120_000 });
       await expect(terminalText(cy)).toContainText("root@sandbox", { timeout: 120_000 });
       await expect(async () => {
         await typeInTerminal(cy, "ls; cat notes.txt");
