@@ -36,6 +36,13 @@ describe("when a session frees its sandbox", () => {
     expect(sessionEndsAt(session({ createdMin: 10, expiresMin: 250 }), IDLE)).toBe(40 * MINUTE);
   });
 
+  it("never ends a workshop seat by time or idleness: its workshop's end removes it", () => {
+    const seat = session({ workshopId: "wks_1", expiresMin: 60, activeMin: 0 });
+    expect(sessionEndsAt(seat, 30 * MINUTE)).toBe(Number.POSITIVE_INFINITY);
+    expect(isSurelyOver(seat, 10_000 * MINUTE, 30 * MINUTE)).toBe(false);
+    expect(sessionEndsAt({ ...seat, state: "starting" }, 30 * MINUTE)).toBe(STALLED_START_MS);
+  });
+
   it("gives up on a start that stalled", () => {
     expect(sessionEndsAt(session({ state: "starting" }), IDLE)).toBe(STALLED_START_MS);
   });

@@ -14,11 +14,17 @@ export interface BudgetSession {
 /** A start that never reached ready within this long (e.g. the web app restarted midway) no longer holds a place. */
 export const STALLED_START_MS = 5 * 60_000;
 
-/** When the session's sandbox is removed at the latest: its time limit, or its idle limit since the last activity. */
+/**
+ * When the session's sandbox is removed at the latest: its time limit, or its
+ * idle limit since the last activity. A workshop seat has neither: it lasts
+ * until its workshop ends (which may move: extended, paused), and the
+ * workshop's end removes it.
+ */
 export function sessionEndsAt(session: BudgetSession, idleMs: number): number {
+  const stallEnd = session.state === "starting" ? session.createdAt.getTime() + STALLED_START_MS : Number.POSITIVE_INFINITY;
+  if (session.workshopId) return stallEnd;
   const idleEnd = (session.activeAt ?? session.createdAt).getTime() + idleMs;
   const timeEnd = session.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  const stallEnd = session.state === "starting" ? session.createdAt.getTime() + STALLED_START_MS : Number.POSITIVE_INFINITY;
   return Math.min(idleEnd, timeEnd, stallEnd);
 }
 
