@@ -52,11 +52,16 @@ test.describe
       await dashboard.goto(`/instructor/workshops/${workshop.id}`);
       await expect(dashboard.getByTestId("join-code")).toHaveText(workshop.code);
       await expect(dashboard.getByText("Nobody has joined yet")).toBeVisible();
+      // A seat prepared ahead: its sandbox starts now, with the first lesson's files, and the first to join takes it.
+      await dashboard.getByLabel("Seats ready").fill("1");
+      await dashboard.getByRole("button", { name: "Prepare seats" }).click();
+      await expect(dashboard.getByTestId("seat-meter")).toContainText("1 ready (1 waiting for an attendee)", { timeout: 120_000 });
 
       await (attendees.Ada as Page).goto(`/join?code=${workshop.code}`);
       // Attendees are told before they join that their terminals are recorded.
       await expect((attendees.Ada as Page).getByTestId("recording-notice")).toContainText("This workshop records your terminal");
       for (const [name, page] of Object.entries(attendees)) await joinAsAttendee(page, workshop.code, name);
+      await expect(dashboard.getByTestId("seat-meter")).toContainText("(0 waiting for an attendee)");
       // Markup in a name is shown as text, never rendered.
       await expect(seatRow(dashboard, "<b>Bo</b>")).toContainText("<b>Bo</b>");
       await expect(dashboard.getByTestId("seat-grid").locator("tbody tr")).toHaveCount(3);
@@ -236,6 +241,25 @@ test.describe
       const adaFirst = (rows.find((row) => row.startsWith("Ada,")) ?? "").split(",");
       expect(adaFirst[passedAt]).toMatch(/^\d{4}-\d\d-\d\dT/);
       expect(rows.filter((row) => row.startsWith("<b>Bo</b>,"))).toHaveLength(steps);
+    });
+
+    test("a rejoin code moves an attendee's seat to another device", async ({ browser }) => {
+      const ada = attendees.Ada as Page;
+      await ada.goto("/workshop");
+      const code = (await ada.getByTestId("rejoin-code").textContent()) ?? "";
+      expect(code).toMatch(/^[A-Z2-9]{10}$/);
+      const laptop = await browser.newContext();
+      contexts.push(laptop);
+      const page = await laptop.newPage();
+      await page.goto("/join");
+      await page.getByLabel("Your rejoin code").fill(code.toLowerCase());
+      await page.getByRole("button", { name: "Rejoin" }).click();
+      await expect(page.getByTestId("workshop-bar")).toBeVisible();
+      await expect(terminalText(page)).toContainText("root@", { timeout: 60_000 });
+      await page.goto("/workshop");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Docker images, live");
+      await expect(page.getByText("You are Ada.")).toBeVisible();
+      await expect(dashboard.getByTestId("seat-grid").locator("tbody tr")).toHaveCount(3);
     });
 
     test("an attendee never reaches the dashboard", async () => {
