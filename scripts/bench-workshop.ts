@@ -30,7 +30,7 @@ import { LABEL, sandboxFilter } from "@drydock/engine";
 import { loadLessons } from "@drydock/lessons";
 import { openDatabase } from "../apps/web/src/server/db";
 import { newJoinCode } from "../apps/web/src/server/workshops/join-code";
-import { ratios, startBaseline } from "./lib/baseline";
+import { type Baseline, ratios, startBaseline } from "./lib/baseline";
 import { fleetSandboxes, startDrydock, waitUntil } from "./lib/drydock-server";
 import { round, summarize } from "./lib/stats";
 import { Attendee, type InstructorDashboard, openDashboard } from "./lib/workshop-clients";
@@ -71,6 +71,7 @@ const library = await loadLessons(lessonsDir);
 const lesson = library.lessons.find((candidate) => candidate.id === LESSON_ID);
 const [passingStep, failingStep] = lesson?.steps ?? [];
 if (!lesson || !passingStep || !failingStep || library.problems.length > 0) {
+  await rm(lessonsDir, { recursive: true, force: true });
   throw new Error(`The benchmark's lesson is not valid: ${JSON.stringify(library.problems)}`);
 }
 const check = (step: NonNullable<typeof passingStep>) => ({ script: step.check.script, timeoutMs: step.check.timeoutSeconds * 1000 });
@@ -79,13 +80,33 @@ const failingCheck = check(failingStep);
 const stepKey = `${LESSON_ID}/${passingStep.id}`;
 const firstStep = { lessonId: LESSON_ID, stepId: passingStep.id };
 
-const drydock = await startDrydock({ webPort, agentPort: webPort + 1000, fleet, env: { LESSONS_DIR: lessonsDir, ...LIMITS } });
+const drydock = await startDrydock({ webPort, agentPort: webPort + 1000, fleet, env: { LESSONS_DIR: lessonsDir, ...LIMITS } }).catch(
+  async (error: unknown) => {
+    await rm(lessonsDir, { recursive: true, force: true });
+    throw error;
+  },
+);
 const db = openDatabase(drydock.databaseUrl);
-const baseline = await startBaseline({ fleet, samples: { run: 5, exec: 5 } }).catch(async (error: unknown) => {
-  await drydock.stop();
-  throw error;
-});
 const everyone: Array<{ close(): void }> = [];
+let baseline: Baseline | undefined;
+let cleaning: Promise<void> | undefined;
+/** Removes everything the bench started (sockets, the baseline's container, the fleet's sandboxes, the database, the lesson), once. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const client of everyone) client.close();
+    await db.$disconnect().catch(() => undefined);
+    await baseline?.close().catch(() => undefined);
+    await drydock.stop();
+    await rm(lessonsDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+// The servers run detached: an interrupted or crashed bench still removes them and their sandboxes.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+process.once("uncaughtException", (error) => {
+  console.error(error);
+  void cleanUp().finally(() => process.exit(1));
+});
 
 /** An instructor signed in (as the login leaves them), and a running workshop of the bench's lesson they own. */
 async function seedRoom(title: string): Promise<{ workshopId: string; code: string; token: string }> {
@@ -117,6 +138,9 @@ async function seedRoom(title: string): Promise<{ workshopId: string; code: stri
 interface Arrival {
   attendee: Attendee;
   joinedAt: number;
+  /** When the join answered, and when the session was ready (after the start's stream, or at once for a prepared seat). */
+  seatAt?: number;
+  sessionAt?: number;
   promptAt?: number;
   error?: string;
 }
@@ -131,7 +155,9 @@ async function wave(room: string, code: string, arrive: (attendee: Attendee) => 
       const arrival: Arrival = { attendee, joinedAt: performance.now() };
       try {
         await attendee.join(code, firstStep);
+        arrival.seatAt = performance.now();
         await arrive(attendee);
+        arrival.sessionAt = performance.now();
         await attendee.openTerminal();
         arrival.promptAt = performance.now();
       } catch (error) {
@@ -143,6 +169,18 @@ async function wave(room: string, code: string, arrive: (attendee: Attendee) => 
 }
 
 const seated = (arrivals: Arrival[]) => arrivals.flatMap((arrival) => (arrival.promptAt ? [arrival.promptAt - arrival.joinedAt] : []));
+
+/** Where an arrival's time went: the join's answer, the session's start, the terminal's prompt (p50 and p95 of each). */
+function phases(arrivals: Arrival[]) {
+  const of = (from: keyof Arrival, to: keyof Arrival) => {
+    const samples = arrivals.flatMap((arrival) => {
+      const [start, end] = [arrival[from], arrival[to]];
+      return typeof start === "number" && typeof end === "number" ? [end - start] : [];
+    });
+    return samples.length > 0 ? summarize(samples, 50, 95) : null;
+  };
+  return { join: of("joinedAt", "seatAt"), start: of("seatAt", "sessionAt"), terminal: of("sessionAt", "promptAt") };
+}
 
 /** Each attendee runs the passing check in turn (a few per second); the time from its answer to the instructor's row showing it passed. */
 async function gridUpdates(dashboard: InstructorDashboard, attendees: Attendee[]): Promise<number[]> {
@@ -231,6 +269,7 @@ async function idleSeatMemory(workshopId: string): Promise<{ avgMiB: number; sea
 }
 
 try {
+  baseline = await startBaseline({ fleet, samples: { run: 5, exec: 5 } });
   await baseline.measure("before");
 
   // 1. Thirty seats prepared, then thirty joins within 10 s.
@@ -297,6 +336,7 @@ try {
       attendees: ATTENDEES,
       joinSpreadMs: JOIN_SPREAD_MS,
       joinToPromptMs: { prepared, cold },
+      phasesMs: { prepared: phases(preparedWave), cold: phases(coldWave) },
       preparedJoinsWithReadySession: preparedWave.filter((arrival) => arrival.attendee.prepared).length,
       seatsPreparedInMs: Math.round(preparedInMs),
       coldErrors: coldErrors.length,
@@ -306,7 +346,12 @@ try {
       dashboardKBps: active.kBps,
       dashboardActivity: { seconds: ACTIVE_MS / 1000, attendees: attendees.length, failingChecks: active.checks },
       seatIdleMemMiB: idle.avgMiB,
-      seatIdleMem: { seats: idle.seats, quiet: idle.quiet, preparedSandboxes: preparedSandboxes.length },
+      seatIdleMem: {
+        seats: idle.seats,
+        quiet: idle.quiet,
+        source:
+          "docker stats of the seats' sandbox containers (their cgroup's memory less inactive file cache), once each is under 2% of a core",
+      },
       targets: {
         preparedP95Ms: 1000,
         coldAllSeatedMs: 20_000,
@@ -327,9 +372,5 @@ try {
     }),
   );
 } finally {
-  for (const client of everyone) client.close();
-  await db.$disconnect();
-  await baseline.close().catch(() => undefined);
-  await drydock.stop();
-  await rm(lessonsDir, { recursive: true, force: true });
+  await cleanUp();
 }
