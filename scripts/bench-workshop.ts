@@ -40,6 +40,7 @@ const ATTENDEES = Number(process.env.BENCH_WORKSHOP_ATTENDEES ?? 30);
 const JOIN_SPREAD_MS = 10_000;
 const ACTIVE_MS = Number(process.env.BENCH_WORKSHOP_ACTIVE_MS ?? 30_000);
 const webPort = Number(process.env.BENCH_WEB_PORT ?? 3360);
+const agentPort = Number(process.env.BENCH_AGENT_PORT ?? webPort + 1000);
 const fleet = process.env.BENCH_FLEET ?? "bench-workshop";
 /** Every request of the bench comes from 127.0.0.1: a room behind one router, with its budgets raised to let 60 joins and starts through. */
 const LIMITS = { STARTS_PER_ADDRESS_PER_MINUTE: "600", JOINS_PER_ADDRESS_PER_MINUTE: "600" };
@@ -80,7 +81,7 @@ const failingCheck = check(failingStep);
 const stepKey = `${LESSON_ID}/${passingStep.id}`;
 const firstStep = { lessonId: LESSON_ID, stepId: passingStep.id };
 
-const drydock = await startDrydock({ webPort, agentPort: webPort + 1000, fleet, env: { LESSONS_DIR: lessonsDir, ...LIMITS } }).catch(
+const drydock = await startDrydock({ webPort, agentPort, fleet, env: { LESSONS_DIR: lessonsDir, ...LIMITS } }).catch(
   async (error: unknown) => {
     await rm(lessonsDir, { recursive: true, force: true });
     throw error;
