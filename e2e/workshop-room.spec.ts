@@ -184,9 +184,9 @@ test.describe
 
       await seatRow(dashboard, "Cy").getByRole("button", { name: "Cy" }).click();
       // The page reloads onto the new sandbox once it is ready: mark this one to see it go.
-      await cy.evaluate(() => Object.assign(window, { beforeTheReset: true }));
+      await cy.evaluate(() => Object.assign(globalThis, { beforeTheReset: true }));
       await dashboard.getByTestId("seat-panel").getByRole("button", { name: "Reset seat" }).click();
-      await cy.waitForFunction(() => !("beforeTheReset" in window), undefined, { timeout: 120_000 });
+      await cy.waitForFunction(() => !("beforeTheReset" in globalThis), undefined, { timeout: 120_000 });
       await expect(terminalText(cy)).toContainText("root@sandbox", { timeout: 120_000 });
       await expect(async () => {
         await typeInTerminal(cy, "ls; cat notes.txt");

@@ -84,7 +84,8 @@ export function lostMessage(event: Pick<SandboxEvent, "kind" | "exitCode">): str
 export class SandboxFleet implements Disposable {
   private readonly sandboxes = new Map<string, Tracked>();
   private readonly pool: string[] = [];
-  private readonly events = new EventEmitter<FleetEvents>();
+  // Every open sandbox channel listens (a room of thirty is thirty listeners): no count is a leak here.
+  private readonly events = new EventEmitter<FleetEvents>().setMaxListeners(0);
   /** The pool sandbox being created, if any: not pooled yet, and no stray either. */
   private refilling: string | undefined;
   /** Settles when the refill under way (if any) has finished, or cleaned up after itself once disposed. */
