@@ -80,6 +80,8 @@ export interface WorkshopSummary {
   startsAt: string;
   endsAt: string;
   capacity: number;
+  /** Seats the workshop's settings ask to keep ready ahead of arrivals. */
+  preparedSeats: number;
   paused: boolean;
   presenting: boolean;
   recordTerminals: boolean;

@@ -18,7 +18,7 @@ interface Props {
 /** The room as a whole: its state and time, seats ahead of time, a message to everyone, pause, present, end, the report. */
 export function RoomControls({ workshop, meter, socket, attendees }: Props) {
   const { run, busy, error } = useRoomAction(socket);
-  const [prepare, setPrepare] = useState(Math.min(workshop.capacity, 30));
+  const [prepare, setPrepare] = useState(workshop.preparedSeats || Math.min(workshop.capacity, 30));
   const [message, setMessage] = useState("");
   const now = useNow(30_000);
   const ended = workshop.state === "ended";

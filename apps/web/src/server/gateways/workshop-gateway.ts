@@ -154,7 +154,7 @@ function serveInstructor(ctx: WebContext, socket: RoomSocket): void {
     );
 
   on("seats:prepare", prepareSeatsSchema, async ({ count }, workshop) => {
-    await prepareSeats(ctx, workshop, count, (visitorId, lessonId) => starter.start(visitorId, lessonId));
+    await prepareSeats(ctx, workshop, count, starter);
     return seatMeter(ctx, workshop.id);
   });
   on("room:message", roomMessageSchema, ({ text, seatId }, workshop) =>

@@ -18,6 +18,7 @@ export function workshopSummary(workshop: WorkshopRecord): WorkshopSummary {
     startsAt: workshop.startsAt.toISOString(),
     endsAt: workshop.endsAt.toISOString(),
     capacity: workshop.capacity,
+    preparedSeats: workshop.preparedSeats,
     paused: workshop.pausedAt !== null,
     presenting: workshop.presenting,
     recordTerminals: workshop.recordTerminals,

@@ -2,14 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
 import { newVisitorId } from "../learners/visitor";
+import { prepareSeats } from "./seat-sandboxes";
+import { type SessionStarter, sessionStarter } from "./session-starter";
 import { transitionWorkshop, type WorkshopView } from "./workshop-admin";
 import { seatEndsAt, type WorkshopRecord } from "./workshop-records";
-
-/** What the instructors' actions act through, so they are written once for the room and for one seat. */
-export interface SessionStarter {
-  /** Starts (or restarts, replacing the live one) the visitor's sandbox for a lesson, the workspace restored. */
-  start(visitorId: string, lessonId: string | null): Promise<void>;
-}
 
 const LIVE = ["starting", "ready"];
 
@@ -140,8 +136,16 @@ export async function changeWorkshopState(ctx: WebContext, instructorId: string,
   const view = await transitionWorkshop(ctx, instructorId, workshopId, to);
   ctx.log.info("workshop.state_changed", { workshopId, state: view.state, instructorId });
   if (view.state === "ended") await removeWorkshopSandboxes(ctx, workshopId);
+  if (view.state === "open" || view.state === "running") await prepareAsSet(ctx, workshopId);
   ctx.rooms.workshopChanged(workshopId);
   return view;
+}
+
+/** Opening the room readies the seats its settings ask for (nothing when they are there already). */
+async function prepareAsSet(ctx: WebContext, workshopId: string): Promise<void> {
+  const workshop = await ctx.db.workshop.findUnique({ where: { id: workshopId } });
+  if (!workshop || workshop.preparedSeats === 0) return;
+  await prepareSeats(ctx, workshop, workshop.preparedSeats, sessionStarter(ctx));
 }
 
 async function removeWorkshopSandboxes(ctx: WebContext, workshopId: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
 import { newVisitorId } from "../learners/visitor";
 import { newRejoinCode } from "./join-code";
+import type { SessionStarter } from "./session-starter";
 import { newSeatId, type SeatRecord, seatEndsAt, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
 
 /** What a seat's start carries: its workshop, and its sandbox's end, limits and no idle limit. */
@@ -64,12 +65,7 @@ const PREPARING_AT_ONCE = 2;
  * (files in place), until `count` seats wait unclaimed. Returns at once; the
  * meter follows the preparations, which run paced in the background.
  */
-export async function prepareSeats(
-  ctx: WebContext,
-  workshop: WorkshopRecord,
-  count: number,
-  start: (visitorId: string, lessonId: string) => Promise<void>,
-): Promise<number> {
+export async function prepareSeats(ctx: WebContext, workshop: WorkshopRecord, count: number, starter: SessionStarter): Promise<number> {
   const firstLesson = workshopLessonIds(workshop)[0];
   if (!firstLesson) throw new HttpError("The workshop has no lessons to prepare seats for. Add one first.", 400);
   const taken = await ctx.db.seat.count({ where: { workshopId: workshop.id, name: { not: null } } });
@@ -89,9 +85,9 @@ export async function prepareSeats(
   const queue = [...seats];
   const worker = async () => {
     for (let seat = queue.shift(); seat; seat = queue.shift()) {
-      await start(seat.visitorId, firstLesson).catch((error: unknown) =>
-        ctx.log.warn("workshop.seat_not_prepared", { workshopId: workshop.id, seatId: seat.id, error }),
-      );
+      await starter
+        .start(seat.visitorId, firstLesson)
+        .catch((error: unknown) => ctx.log.warn("workshop.seat_not_prepared", { workshopId: workshop.id, seatId: seat.id, error }));
       ctx.rooms.meterChanged(workshop.id);
     }
   };
