@@ -297,6 +297,9 @@ describe("the workshop's safety rules, through the real web app", () => {
     });
     expect(stateChange.status).toBe(401);
     expect((await db.workshop.findUniqueOrThrow({ where: { id: room.id } })).state).toBe("running");
+    // Still nothing answered yes, and nothing changed, once every request above had time to finish.
+    for (const replies of Object.values(answers)) expect(replies.every((reply) => !reply.ok)).toBe(true);
+    expect(await roomRecord(room.id)).toEqual(before);
   });
 
   it("never lets an attendee reach another attendee's seat, terminal, files or recording", async () => {
@@ -577,6 +580,7 @@ describe("the workshop's safety rules, through the real web app", () => {
     await waitUntil("the take-over is logged as ended", async () => (await db.takeover.count({ where: { endedAt: { not: null } } })) === 1);
     await waitUntil("Ada is shown the take-over ended", async () => adaRoom.states.at(-1)?.typingWith === null);
 
+    // What the dashboard keeps: who is connected is today's news, and the radar's reasons move with the clock.
     const kept = (snapshot: DashboardSnapshot) => ({
       workshop: snapshot.workshop,
       steps: snapshot.steps,
