@@ -31,6 +31,12 @@ export interface RunningDrydock {
   fleet: string;
   /** What the web app and the agent wrote to stderr so far (their JSON logs), for a failure's message. */
   log(): string;
+  /**
+   * Stops the web app and the agent with `signal` (SIGKILL: no chance to tidy
+   * up) and starts them again on the same database and fleet; the sandboxes
+   * run on and the restarted agent adopts them. Resolves once both answer.
+   */
+  restart(signal: "SIGTERM" | "SIGKILL"): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,36 +46,38 @@ export async function startDrydock(options: DrydockOptions): Promise<RunningDryd
   await run("npx", ["tsx", "prisma/migrate.ts"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } });
   const base = `http://127.0.0.1:${options.webPort}`;
   const agentUrl = `http://127.0.0.1:${options.agentPort}`;
-  const server: ChildProcess = spawn("bash", ["scripts/serve.sh"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      WEB_PORT: String(options.webPort),
-      WEB_HOST: "127.0.0.1",
-      AGENT_PORT: String(options.agentPort),
-      AGENT_URL: agentUrl,
-      AGENT_FLEET: options.fleet,
-      NODE_ENV: "production",
-      ...options.env,
-    },
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: true,
-  });
   let stderr = "";
-  server.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString("utf8")).slice(-20_000);
-  });
-  const stop = async () => {
-    if (server.pid && server.exitCode === null) {
+  const launch = (): ChildProcess => {
+    const started = spawn("bash", ["scripts/serve.sh"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        WEB_PORT: String(options.webPort),
+        WEB_HOST: "127.0.0.1",
+        AGENT_PORT: String(options.agentPort),
+        AGENT_URL: agentUrl,
+        AGENT_FLEET: options.fleet,
+        NODE_ENV: "production",
+        ...options.env,
+      },
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
+    });
+    started.stderr?.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString("utf8")).slice(-20_000);
+    });
+    return started;
+  };
+  let server = launch();
+  const halt = async (signal: NodeJS.Signals) => {
+    if (server.pid && server.exitCode === null && server.signalCode === null) {
       const exited = new Promise((resolve) => server.once("exit", resolve));
-      process.kill(-server.pid, "SIGTERM");
+      process.kill(-server.pid, signal);
       await exited;
     }
-    await removeFleet(options.fleet);
-    await rm(state, { recursive: true, force: true });
   };
-  try {
+  const answering = async () => {
     const deadline = Date.now() + 180_000;
     for (;;) {
       if (server.exitCode !== null) throw new Error(`serve.sh exited with ${server.exitCode}:\n${stderr}`);
@@ -77,15 +85,28 @@ export async function startDrydock(options: DrydockOptions): Promise<RunningDryd
         (answers) => answers.every((answer) => answer.ok),
         () => false,
       );
-      if (up) break;
+      if (up) return;
       if (Date.now() > deadline) throw new Error(`Drydock did not answer on ${base} within 180 s:\n${stderr}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+  };
+  const stop = async () => {
+    await halt("SIGTERM");
+    await removeFleet(options.fleet);
+    await rm(state, { recursive: true, force: true });
+  };
+  const restart = async (signal: "SIGTERM" | "SIGKILL") => {
+    await halt(signal);
+    server = launch();
+    await answering();
+  };
+  try {
+    await answering();
   } catch (error) {
     await stop();
     throw error;
   }
-  return { base, databaseUrl, agentUrl, fleet: options.fleet, log: () => stderr, stop };
+  return { base, databaseUrl, agentUrl, fleet: options.fleet, log: () => stderr, restart, stop };
 }
 
 /** The fleet's sandbox containers as the Docker engine lists them (running or not): the ground truth of what was started. */

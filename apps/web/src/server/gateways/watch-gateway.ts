@@ -55,6 +55,7 @@ async function resolveWatch(ctx: WebContext, auth: WatchAuth, cookie: string | u
 type WatchSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<string, never>, Watched>;
 
 export function serveWatchGateway(io: Server, ctx: WebContext): void {
+  endOrphanedTakeovers(ctx, new Date()).catch((error: unknown) => ctx.log.error("workshop.takeover_cleanup_failed", { error }));
   const namespace = io.of(WATCH_NAMESPACE);
   namespace.use((socket, next) => {
     const auth = watchAuthSchema.safeParse(socket.handshake.auth);
@@ -79,6 +80,19 @@ export function serveWatchGateway(io: Server, ctx: WebContext): void {
       closed: () => void takeover?.then((end) => end()),
     });
   });
+}
+
+/**
+ * A take-over lasts as long as its watch socket, and no socket outlives the
+ * server: those a killed server could not close (SIGKILL, a crash) end at
+ * its next start, or the attendee's banner and the grid would show them forever.
+ */
+async function endOrphanedTakeovers(ctx: WebContext, serverStart: Date): Promise<void> {
+  const { count } = await ctx.db.takeover.updateMany({
+    where: { endedAt: null, startedAt: { lt: serverStart } },
+    data: { endedAt: serverStart },
+  });
+  if (count > 0) ctx.log.info("workshop.takeovers_orphaned", { ended: count });
 }
 
 /** A take-over is logged from its first keystroke's connection to its end, and the attendee is shown it all along. */

@@ -32,6 +32,9 @@ export async function seedInstructor(db: Database, name = "Grace Hopper"): Promi
 
 export interface WorkshopSeed {
   title?: string;
+  /** Its join code (one attendees can type: see join-code.ts); a code no attendee could type by default. */
+  code?: string;
+  capacity?: number;
   lessonIds?: string[];
   recordTerminals?: boolean;
   state?: string;
@@ -46,13 +49,13 @@ export async function seedWorkshop(db: Database, owner: SeededInstructor, seed: 
   return db.workshop.create({
     data: {
       id: id("wks"),
-      code: randomBytes(4).toString("hex").toUpperCase(),
+      code: seed.code ?? randomBytes(4).toString("hex").toUpperCase(),
       title: seed.title ?? "Docker 101",
       lessonIds: JSON.stringify(seed.lessonIds ?? ["commit-a-container"]),
       startsAt,
       endsAt: seed.endsAt ?? new Date(startsAt.getTime() + 3 * 3_600_000),
       endedAt: seed.endedAt ?? null,
-      capacity: 30,
+      capacity: seed.capacity ?? 30,
       recordTerminals: seed.recordTerminals ?? true,
       state: seed.state ?? "running",
       instructors: {
