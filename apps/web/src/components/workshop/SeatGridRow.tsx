@@ -24,7 +24,7 @@ function cellText(row: SeatRow, step: GridStep, now: number): { text: string; ti
     case "failed":
       return { text: failed.trim(), title: `${cell.failed} failed checks` };
     default:
-      return { text: "", title: "Not started" };
+      return cell.enteredAt ? { text: "·", title: "Seen, not passed yet" } : { text: "", title: "Not started" };
   }
 }
 
