@@ -27,6 +27,7 @@ const STARTS_PER_MINUTE = Number(process.env.BENCH_FLOOD_STARTS_PER_MINUTE ?? 20
 const POLITE_ADDRESS = "127.0.0.2";
 const IDLE_KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 200);
 const webPort = Number(process.env.BENCH_WEB_PORT ?? 3300);
+const agentPort = Number(process.env.BENCH_AGENT_PORT ?? webPort + 1100);
 const fleet = process.env.BENCH_FLEET ?? "bench-flood";
 
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -76,7 +77,7 @@ async function endSessions(sessions: Started[]): Promise<void> {
 
 const drydock = await startDrydock({
   webPort,
-  agentPort: webPort + 1100,
+  agentPort,
   fleet,
   // No warm pool: every sandbox of the fleet is then a learner's, and the count after the flood is the live sessions'.
   env: { POOL_SIZE: "0", MAX_LIVE_SANDBOXES: String(CAPACITY), STARTS_PER_ADDRESS_PER_MINUTE: String(STARTS_PER_MINUTE) },
