@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
+import { isCpuIdle } from "./cpu-idle";
 import { DockerInDockerDriver, newSandboxId, SANDBOX_CPU_SHARES } from "./docker-in-docker-driver";
 import type { Progress, TtySession } from "./driver";
 import { sandboxFilter } from "./labels";
@@ -113,20 +114,22 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
     }
   });
 
-  it("boots at a low CPU weight, so learners at work keep the CPU, and runs at the full weight once ready", async () => {
+  it("boots at a low CPU weight and in the idle CPU class, so learners at work keep the CPU, and runs at the full weight once ready", async () => {
     const id = newSandboxId();
-    const cpuShares = async () => {
+    const cpu = async () => {
       const [container] = await docker.listContainers({ filters: sandboxFilter({ sandboxId: id }) });
-      return container ? (await docker.getContainer(container.Id).inspect()).HostConfig.CpuShares : undefined;
+      if (!container) return undefined;
+      const info = await docker.getContainer(container.Id).inspect();
+      return { shares: info.HostConfig.CpuShares, idle: await isCpuIdle(info.State.Pid) };
     };
-    let whileBooting: Promise<number | undefined> | undefined;
+    let whileBooting: ReturnType<typeof cpu> | undefined;
     // At 50 % the container runs and its engine boots.
     await driver.create({ id }, (progress: Progress) => {
-      if (progress.percent === 50) whileBooting ??= cpuShares();
+      if (progress.percent === 50) whileBooting ??= cpu();
     });
     created.push(id);
-    expect(await whileBooting).toBe(SANDBOX_CPU_SHARES.booting);
-    expect(await cpuShares()).toBe(SANDBOX_CPU_SHARES.running);
+    expect(await whileBooting).toEqual({ shares: SANDBOX_CPU_SHARES.booting, idle: true });
+    expect(await cpu()).toEqual({ shares: SANDBOX_CPU_SHARES.running, idle: false });
   });
 
   it("removes a sandbox with its data volume", async () => {

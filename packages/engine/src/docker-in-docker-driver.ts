@@ -4,6 +4,7 @@ import type { CheckOutcome } from "@drydock/protocol";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
+import { setCpuIdle } from "./cpu-idle";
 import { createDataDisk, DATA_DISK_PARTS } from "./data-disk";
 import type { Disposable } from "./disposable";
 import type {
@@ -73,6 +74,14 @@ const WORKSPACE = "/root/lab";
  * the weight only matters when the CPUs are contended.
  */
 export const SANDBOX_CPU_SHARES = { booting: 128, running: 1024 } as const;
+/**
+ * How long a booting sandbox stays in the idle CPU class (cpu-idle.ts): long
+ * enough for a boot beside learners at work (2–4 s for three at once on two
+ * cores), and a bound on it, since an idle boot on a machine that other work
+ * keeps fully busy would hardly advance. After it, the boot continues at its
+ * low CPU weight.
+ */
+export const SANDBOX_BOOT_IDLE_LIMIT_MS = 5_000;
 export const DEFAULT_ENGINE_READY_TIMEOUT_MS = 180_000;
 
 /**
@@ -157,8 +166,10 @@ export class DockerInDockerDriver implements SandboxDriver {
       });
       onProgress({ percent: 30, message: "Starting the sandbox" });
       await container.start();
-      onProgress({ percent: 50, message: "Waiting for the sandbox's Docker engine" });
-      await this.waitForEngine(container, id);
+      await this.bootAtIdlePriority(container, () => {
+        onProgress({ percent: 50, message: "Waiting for the sandbox's Docker engine" });
+        return this.waitForEngine(container, id);
+      });
       await container.update({ CpuShares: SANDBOX_CPU_SHARES.running });
       const sandbox: Sandbox = { id, createdAt, state: "ready" };
       if (request.owner) {
@@ -202,6 +213,23 @@ export class DockerInDockerDriver implements SandboxDriver {
     this.assignments.set(sandboxId, assignment);
     const info = await container.inspect();
     return { id: sandboxId, createdAt: new Date(info.Created), state: paused ? "paused" : "ready", assignment };
+  }
+
+  /**
+   * Runs `boot` with the sandbox's cgroup in the idle CPU class (cpu-idle.ts)
+   * for at most SANDBOX_BOOT_IDLE_LIMIT_MS; from then on, and where the host
+   * does not allow it, the boot runs at its low CPU weight alone.
+   */
+  private async bootAtIdlePriority(container: Docker.Container, boot: () => Promise<void>): Promise<void> {
+    const pid = (await container.inspect()).State.Pid;
+    const idle = await setCpuIdle(pid, true);
+    const limit = idle ? setTimeout(() => void setCpuIdle(pid, false), SANDBOX_BOOT_IDLE_LIMIT_MS) : undefined;
+    try {
+      await boot();
+    } finally {
+      clearTimeout(limit);
+    }
+    if (idle) await setCpuIdle(pid, false);
   }
 
   private waitForEngine(container: Docker.Container, id: string): Promise<void> {
