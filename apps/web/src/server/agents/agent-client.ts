@@ -13,6 +13,9 @@ import {
 import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 
+/** How long the control plane waits for an agent's answer to one call. */
+const CALL_TIMEOUT_MS = 60_000;
+
 export class AgentRefusal extends Error {
   constructor(
     message: string,
@@ -120,8 +123,15 @@ export class AgentClient {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
         body: body ? JSON.stringify(body) : undefined,
+        // Every call of this API answers at once (a start answers 202 and reports on its channel): one that hangs is a fault.
+        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
       });
     } catch (error) {
+      if (error instanceof Error && error.name === "TimeoutError") {
+        throw new Error(`The sandbox agent at ${this.url} did not answer ${method} ${path} within ${CALL_TIMEOUT_MS / 1000} s.`, {
+          cause: error,
+        });
+      }
       throw new Error(`The sandbox agent at ${this.url} is unreachable. Is it running? (npm start runs it.)`, { cause: error });
     }
     const text = await response.text();

@@ -89,10 +89,11 @@ async function applySeatEnds(ctx: WebContext, workshop: WorkshopRecord): Promise
 export async function pauseRoom(ctx: WebContext, workshop: WorkshopRecord): Promise<void> {
   if (workshop.pausedAt) return;
   await ctx.db.workshop.update({ where: { id: workshop.id }, data: { pausedAt: new Date() } });
+  // The room hears it at once; the sandboxes freeze meanwhile (a busy engine may take its time).
+  ctx.rooms.workshopChanged(workshop.id);
   const failed = await forEachSandbox(ctx, await liveSessions(ctx, workshop.id), "workshop.pause_failed", (url, id) =>
     ctx.agents.at(url).pauseSandbox(id),
   );
-  ctx.rooms.workshopChanged(workshop.id);
   if (failed > 0) throw new HttpError(`${failed} sandbox(es) could not be paused; the agent's log says why. The others are paused.`, 502);
 }
 
