@@ -67,9 +67,10 @@ test("the first instructor sets Drydock up, signs out, and signs in again; a wro
 
   const cookie = (await context.cookies()).find((c) => c.name === "drydock_instructor");
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
-  const days = ((cookie?.expires ?? 0) * 1000 - Date.now()) / 86_400_000;
-  expect(days).toBeGreaterThan(13.9);
-  expect(days).toBeLessThanOrEqual(14);
+  // A cookie's expiry is kept in whole seconds (rounded up): up to a second past 14 days is 14 days.
+  const seconds = (cookie?.expires ?? 0) - Date.now() / 1000;
+  expect(seconds).toBeGreaterThan(13.9 * 86_400);
+  expect(seconds).toBeLessThanOrEqual(14 * 86_400 + 1);
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByText("You are signed out.")).toBeVisible();
