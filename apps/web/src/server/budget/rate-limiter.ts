@@ -1,3 +1,5 @@
+import { HttpError } from "../http/http-error";
+
 /** The answer to one start attempt: allowed, or refused until a slot of the window frees up. */
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -8,6 +10,17 @@ export type RateVerdict = { allowed: true } | { allowed: false; retryAfterMs: nu
  */
 export interface RateLimiter {
   take(key: string, now?: number): RateVerdict;
+}
+
+/**
+ * Takes one attempt of `key`: undefined while within its rate, else a 429 with
+ * Retry-After in whole seconds (at least 1), worded by `say` with that wait.
+ */
+export function rateRefusal(limiter: RateLimiter, key: string, say: (seconds: number) => string, now = Date.now()): HttpError | undefined {
+  const verdict = limiter.take(key, now);
+  if (verdict.allowed) return undefined;
+  const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+  return new HttpError(say(seconds), 429, { "retry-after": String(seconds) });
 }
 
 /**

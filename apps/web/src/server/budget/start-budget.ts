@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "../db";
 import { HttpError } from "../http/http-error";
 import { type BudgetSession, isLive, isSurelyOver } from "./live-sessions";
-import type { RateLimiter } from "./rate-limiter";
+import { type RateLimiter, rateRefusal } from "./rate-limiter";
 import { type BudgetLimits, type BudgetRefusal, decideStart, fullRefusal } from "./start-decision";
 
 export interface StartRequest {
@@ -127,13 +127,13 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
   return {
     attempt(address, options) {
       const now = Date.now();
-      const verdict = rate.take(address, now);
-      if (!verdict.allowed) {
-        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-        return new HttpError(`Too many sandboxes were started from your address in the last minute. Try again in ${seconds} s.`, 429, {
-          "retry-after": String(seconds),
-        });
-      }
+      const tooMany = rateRefusal(
+        rate,
+        address,
+        (seconds) => `Too many sandboxes were started from your address in the last minute. Try again in ${seconds} s.`,
+        now,
+      );
+      if (tooMany) return tooMany;
       // A workshop seat is not refused for the anonymous capacity; reserve() checks that it is one.
       return now < fullUntil && !options?.seat ? refused(fullRefusal(fullFreesAt, now, limits.idleMs)) : undefined;
     },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseCookie } from "cookie";
+import { rateRefusal } from "../budget/rate-limiter";
 import type { WebContext } from "../context";
 import { SIGN_IN_PATHS, signInRefusal } from "../instructors/sign-in-limit";
 import { SEAT_MARK_COOKIE } from "../workshops/seat-mark";
@@ -27,13 +28,11 @@ export function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): HttpErr
   const address = req.socket.remoteAddress ?? "unknown";
   if (path === START_PATH) return ctx.budget.attempt(address, { seat: hasSeatMark(req.headers.cookie) });
   if (JOIN_PATHS.has(path)) {
-    const verdict = ctx.joinRate.take(address, Date.now());
-    if (!verdict.allowed) {
-      const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-      return new HttpError(`Too many joins from your address in the last minute. Try again in ${seconds} s.`, 429, {
-        "retry-after": String(seconds),
-      });
-    }
+    return rateRefusal(
+      ctx.joinRate,
+      address,
+      (seconds) => `Too many joins from your address in the last minute. Try again in ${seconds} s.`,
+    );
   }
   if (SIGN_IN_PATHS.has(path)) return signInRefusal(ctx.signIns, address);
   return undefined;
