@@ -1,9 +1,10 @@
-import type { Namespace, Server, Socket } from "socket.io";
+import type { Namespace, Server } from "socket.io";
 import { z } from "zod";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
 import { ownedSession } from "../learners/sessions";
 import { visitorFromCookieHeader } from "../learners/visitor";
+import { admission } from "./admission";
 
 /** What a gateway socket knows once the visitor's ownership of the session is checked. */
 export interface OwnedSandbox {
@@ -24,32 +25,27 @@ const sessionAuthSchema = z.object({ sessionId: z.string().min(1).max(100) });
  * The agent then checks the sandbox itself against the token it is given.
  */
 export function requireOwnedSession(ctx: WebContext) {
-  return (socket: Socket, next: (error?: Error) => void): void => {
-    const auth = sessionAuthSchema.safeParse(socket.handshake.auth);
-    const visitorId = visitorFromCookieHeader(socket.handshake.headers.cookie);
-    if (!auth.success || !visitorId) {
-      next(new Error("Refused: open it from the Drydock page that started the session."));
-      return;
-    }
-    ownedSession(ctx, auth.data.sessionId, visitorId)
-      .then((session) => {
-        if (session.state !== "ready" || !session.sandboxId) return next(new Error(`Refused: the session is ${session.state}.`));
-        const owned: OwnedSandbox = {
-          sessionId: session.id,
-          visitorId,
-          lessonId: session.lessonId,
-          sandboxId: session.sandboxId,
-          agentUrl: session.agentUrl,
-          workshopId: session.workshopId,
-        };
-        Object.assign(socket.data, owned);
-        next();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof HttpError)) ctx.log.error("gateway.lookup_failed", { error });
-        next(new Error(error instanceof HttpError ? `Refused: ${error.message}` : "Refused: the session could not be checked."));
-      });
-  };
+  const elsewhere = "open it from the Drydock page that started the session.";
+  return admission(ctx, {
+    schema: sessionAuthSchema,
+    malformed: elsewhere,
+    what: "the session",
+    event: "gateway.lookup_failed",
+    async admit(auth, cookie): Promise<OwnedSandbox> {
+      const visitorId = visitorFromCookieHeader(cookie);
+      if (!visitorId) throw new HttpError(elsewhere, 403);
+      const session = await ownedSession(ctx, auth.sessionId, visitorId);
+      if (session.state !== "ready" || !session.sandboxId) throw new HttpError(`the session is ${session.state}.`, 409);
+      return {
+        sessionId: session.id,
+        visitorId,
+        lessonId: session.lessonId,
+        sandboxId: session.sandboxId,
+        agentUrl: session.agentUrl,
+        workshopId: session.workshopId,
+      };
+    },
+  });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: socket.io's own EventsMap constraint, which it does not export.

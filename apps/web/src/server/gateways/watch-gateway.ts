@@ -11,6 +11,8 @@ import type { Server, Socket } from "socket.io";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
 import { seatOf } from "../workshops/room-control";
+import { liveSession } from "../workshops/seat-view";
+import { admission } from "./admission";
 import { type RoomMember, whoIsInRoom } from "./room-member";
 import { relayTerminal } from "./terminal-relay";
 
@@ -45,9 +47,7 @@ async function resolveWatch(ctx: WebContext, auth: WatchAuth, cookie: string | u
     visitorId = seat.visitorId;
     seatId = seat.id;
   }
-  const session = visitorId
-    ? await ctx.db.session.findFirst({ where: { visitorId, state: "ready" }, orderBy: { createdAt: "desc" } })
-    : null;
+  const session = visitorId ? await liveSession(ctx, visitorId) : null;
   if (!session?.sandboxId) throw new HttpError("that terminal's sandbox is not running.", 409);
   return { member, auth, agentUrl: session.agentUrl, sandboxId: session.sandboxId, seatId };
 }
@@ -57,19 +57,15 @@ type WatchSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<str
 export function serveWatchGateway(io: Server, ctx: WebContext): void {
   endOrphanedTakeovers(ctx, new Date()).catch((error: unknown) => ctx.log.error("workshop.takeover_cleanup_failed", { error }));
   const namespace = io.of(WATCH_NAMESPACE);
-  namespace.use((socket, next) => {
-    const auth = watchAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(new Error("Refused: the handshake needs a workshop, a target and a mode."));
-    resolveWatch(ctx, auth.data, socket.handshake.headers.cookie)
-      .then((watched) => {
-        Object.assign(socket.data, watched);
-        next();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof HttpError)) ctx.log.error("watch.lookup_failed", { error });
-        next(new Error(error instanceof HttpError ? `Refused: ${error.message}` : "Refused: the watch could not be checked."));
-      });
-  });
+  namespace.use(
+    admission(ctx, {
+      schema: watchAuthSchema,
+      malformed: "the handshake needs a workshop, a target and a mode.",
+      what: "the watch",
+      event: "watch.lookup_failed",
+      admit: (auth, cookie) => resolveWatch(ctx, auth, cookie),
+    }),
+  );
 
   namespace.on("connection", (raw) => {
     const socket = raw as unknown as WatchSocket;

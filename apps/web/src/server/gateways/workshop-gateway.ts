@@ -35,6 +35,7 @@ import { prepareSeats } from "../workshops/seat-sandboxes";
 import { stepViewed } from "../workshops/seat-signals";
 import { seatDetail, seatFile } from "../workshops/seat-view";
 import { sessionStarter } from "../workshops/session-starter";
+import { admission } from "./admission";
 import { type RoomMember, whoIsInRoom } from "./room-member";
 
 type RoomSocket = Socket & { data: RoomMember };
@@ -72,19 +73,15 @@ function action<S extends z.ZodType, T>(
 export function serveWorkshopGateway(io: Server, ctx: WebContext): void {
   const namespace = io.of(WORKSHOP_NAMESPACE) as unknown as WorkshopNamespace;
   ctx.rooms.attach(namespace, ctx);
-  namespace.use((socket, next) => {
-    const auth = workshopAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(new Error("Refused: the handshake names no workshop."));
-    whoIsInRoom(ctx, auth.data.workshopId, socket.handshake.headers.cookie)
-      .then((member) => {
-        Object.assign(socket.data, member);
-        next();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof HttpError)) ctx.log.error("workshop.lookup_failed", { error });
-        next(new Error(error instanceof HttpError ? `Refused: ${error.message}` : "Refused: the workshop could not be checked."));
-      });
-  });
+  namespace.use(
+    admission(ctx, {
+      schema: workshopAuthSchema,
+      malformed: "the handshake names no workshop.",
+      what: "the workshop",
+      event: "workshop.lookup_failed",
+      admit: (auth, cookie) => whoIsInRoom(ctx, auth.workshopId, cookie),
+    }),
+  );
 
   namespace.on("connection", (raw) => {
     const socket = raw as unknown as RoomSocket;

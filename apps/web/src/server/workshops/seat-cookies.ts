@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import type { Database } from "../db";
 import { isVisitorId, VISITOR_COOKIE } from "../learners/visitor";
 import { SEAT_MARK_COOKIE } from "./seat-mark";
 
@@ -8,10 +9,13 @@ const YEAR_SECONDS = 60 * 60 * 24 * 365;
 const options = { httpOnly: true, sameSite: "lax" as const, path: "/", maxAge: YEAR_SECONDS };
 
 /** The browser becomes the seat: its sessions, files and progress from now on are the seat's. */
-export async function sitInSeat(seatVisitorId: string, isSeat: (visitorId: string) => Promise<boolean>): Promise<void> {
+export async function sitInSeat(db: Database, seatVisitorId: string): Promise<void> {
   const jar = await cookies();
   const current = jar.get(VISITOR_COOKIE)?.value;
-  if (isVisitorId(current) && current !== seatVisitorId && !(await isSeat(current))) jar.set(HOME_VISITOR_COOKIE, current, options);
+  // The browser's own id is kept to come back to; another seat's is not (a seat is left by leaving).
+  if (isVisitorId(current) && current !== seatVisitorId && (await db.seat.count({ where: { visitorId: current } })) === 0) {
+    jar.set(HOME_VISITOR_COOKIE, current, options);
+  }
   jar.set(VISITOR_COOKIE, seatVisitorId, options);
   jar.set(SEAT_MARK_COOKIE, "1", options);
 }

@@ -6,7 +6,8 @@ import { seatOf } from "./room-control";
 
 const RECENT_COMMANDS = 10;
 
-async function liveSession(ctx: WebContext, visitorId: string) {
+/** The visitor's newest ready session (a seat's, or the presenter's): the sandbox a watcher or the seat's view reaches. */
+export async function liveSession(ctx: Pick<WebContext, "db">, visitorId: string) {
   return ctx.db.session.findFirst({ where: { visitorId, state: "ready" }, orderBy: { createdAt: "desc" } });
 }
 

@@ -22,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
       name: stringField(body, "name"),
       visitorId: await knownVisitorId(),
     });
-    await sitInSeat(seat.visitorId, async (id) => (await ctx.db.seat.count({ where: { visitorId: id } })) > 0);
+    await sitInSeat(ctx.db, seat.visitorId);
     // A prepared seat's sandbox is ready already: the first lesson's terminal can attach at once.
     const first = seat.workshop.firstLessonId;
     const session = first ? await liveLessonSession(ctx, seat.visitorId, first) : null;

@@ -13,7 +13,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const body = await readJsonBody(request, '{"rejoinCode": "<the 10-character code your workshop page showed>"}');
     const seat = await rejoinSeat(ctx, stringField(body, "rejoinCode"));
-    await sitInSeat(seat.visitorId, async (id) => (await ctx.db.seat.count({ where: { visitorId: id } })) > 0);
+    await sitInSeat(ctx.db, seat.visitorId);
     return NextResponse.json({ seatId: seat.seatId, name: seat.name, workshop: seat.workshop, next: "/workshop" });
   } catch (error) {
     return errorResponse(ctx, error);
