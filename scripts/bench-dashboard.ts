@@ -19,9 +19,8 @@ import { WORKSHOP_NAMESPACE } from "@drydock/protocol";
 import { chromium } from "@playwright/test";
 import { io, type Socket } from "socket.io-client";
 import { openDatabase } from "../apps/web/src/server/db";
-import { newVisitorId } from "../apps/web/src/server/learners/visitor";
 import { newJoinCode } from "../apps/web/src/server/workshops/join-code";
-import { newSeatId } from "../apps/web/src/server/workshops/workshop-records";
+import { newSeat } from "../apps/web/src/server/workshops/workshop-records";
 import { startDrydock } from "./lib/drydock-server";
 import { round, summarize } from "./lib/stats";
 
@@ -73,10 +72,7 @@ try {
     },
   });
   const seats = Array.from({ length: SEATS }, (_, index) => ({
-    id: newSeatId(),
-    workshopId,
-    visitorId: newVisitorId(),
-    rejoinCode: randomBytes(5).toString("hex").toUpperCase(),
+    ...newSeat(workshopId),
     name: `Attendee ${String(index + 1).padStart(3, "0")}`,
     joinedAt: new Date(),
   }));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLessonLibrary } from "../lessons/lesson-library";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { type RoomRecords, seatRows } from "./dashboard-state";
-import { newSeatId } from "./workshop-records";
+import { newSeat } from "./workshop-records";
 
 const MINUTE = 60_000;
 let test: TestDatabase;
@@ -24,16 +24,7 @@ beforeAll(async () => {
 afterAll(() => test.remove());
 
 async function seat(workshopId: string, name: string | null) {
-  return test.db.seat.create({
-    data: {
-      id: newSeatId(),
-      workshopId,
-      visitorId: `vis_${name ?? "prepared"}_${Math.random()}`,
-      rejoinCode: newSeatId().slice(5, 15),
-      name,
-      joinedAt: ago(30),
-    },
-  });
+  return test.db.seat.create({ data: { ...newSeat(workshopId), name, joinedAt: ago(30) } });
 }
 
 describe("the dashboard's rows, from the database alone", () => {

@@ -1,9 +1,8 @@
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
-import { newVisitorId } from "../learners/visitor";
 import { checkDisplayName, sameDisplayName } from "./display-name";
-import { newRejoinCode, normaliseJoinCode, normaliseRejoinCode } from "./join-code";
-import { isJoinable, newSeatId, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
+import { normaliseJoinCode, normaliseRejoinCode } from "./join-code";
+import { isJoinable, newSeat, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
 
 export interface JoinedSeat {
   seatId: string;
@@ -109,14 +108,7 @@ export async function joinWorkshop(
       return ctx.db.seat.update({ where: { id: choice.id }, data: { name: name.name, joinedAt: now } });
     }
     return ctx.db.seat.create({
-      data: {
-        id: newSeatId(),
-        workshopId: workshop.id,
-        visitorId: newVisitorId(),
-        rejoinCode: newRejoinCode(),
-        name: name.name,
-        joinedAt: now,
-      },
+      data: { ...newSeat(workshop.id), name: name.name, joinedAt: now },
     });
   });
   ctx.log.info("workshop.joined", { workshopId: workshop.id, seatId: seat.id });

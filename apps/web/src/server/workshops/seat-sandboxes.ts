@@ -1,10 +1,8 @@
 import type { SandboxOptions } from "../agents/agent-client";
 import type { WebContext } from "../context";
 import { HttpError } from "../http/http-error";
-import { newVisitorId } from "../learners/visitor";
-import { newRejoinCode } from "./join-code";
 import type { SessionStarter } from "./session-starter";
-import { newSeatId, type SeatRecord, seatEndsAt, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
+import { newSeat, type SeatRecord, seatEndsAt, type WorkshopRecord, workshopLessonIds } from "./workshop-records";
 
 /** What a seat's start carries: its workshop, and its sandbox's end, limits and no idle limit. */
 export interface SeatStart {
@@ -77,7 +75,7 @@ export async function prepareSeats(ctx: WebContext, workshop: WorkshopRecord, co
   for (let index = 0; index < wanted; index += 1) {
     seats.push(
       await ctx.db.seat.create({
-        data: { id: newSeatId(), workshopId: workshop.id, visitorId: newVisitorId(), rejoinCode: newRejoinCode() },
+        data: newSeat(workshop.id),
       }),
     );
   }

@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Seat, Workshop } from "../../../generated/prisma/client";
+import { newVisitorId } from "../learners/visitor";
+import { newRejoinCode } from "./join-code";
 
 export type WorkshopRecord = Workshop;
 export type SeatRecord = Seat;
@@ -21,6 +23,7 @@ export function seatEndsAt(workshop: Pick<Workshop, "endsAt">, seat: Pick<Seat, 
   return new Date(workshop.endsAt.getTime() + seat.extraMinutes * 60_000);
 }
 
-export function newSeatId(): string {
-  return `seat_${randomBytes(10).toString("hex")}`;
+/** A new seat's identity: its id, the visitor id its browser will carry, and its personal rejoin code. */
+export function newSeat(workshopId: string): { id: string; workshopId: string; visitorId: string; rejoinCode: string } {
+  return { id: `seat_${randomBytes(10).toString("hex")}`, workshopId, visitorId: newVisitorId(), rejoinCode: newRejoinCode() };
 }

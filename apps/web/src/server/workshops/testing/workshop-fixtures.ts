@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../db";
 import { hashSessionToken, INSTRUCTOR_COOKIE } from "../../instructors/instructor-access";
-import { newVisitorId } from "../../learners/visitor";
+import { newSeat } from "../workshop-records";
 
 const id = (prefix: string) => `${prefix}_${randomBytes(8).toString("hex")}`;
 
@@ -68,6 +68,6 @@ export async function seedWorkshop(db: Database, owner: SeededInstructor, seed: 
 /** A joined seat; its visitorId is what the attendee's browser carries as its visitor cookie. */
 export async function seedSeat(db: Database, workshopId: string, name: string | null = "Ada Lovelace") {
   return db.seat.create({
-    data: { id: id("seat"), workshopId, visitorId: newVisitorId(), rejoinCode: id("rj"), name, joinedAt: name ? new Date() : null },
+    data: { ...newSeat(workshopId), name, joinedAt: name ? new Date() : null },
   });
 }
