@@ -133,11 +133,20 @@ image_id() { docker image inspect -f '{{.Id}}' "$1"; }
 # Non-comment, non-blank lines of a file.
 lines_of() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^[[:space:]]*$/d' "$1"; }
 
+# suite_of NAME: the Debian release images/NAME is built from — the one named
+# in images/NAME/suite, else $SUITE. The sandbox is on trixie for today's
+# Docker (26.1 with BuildKit and Compose v2; bookworm packages 20.10), while
+# the base images learners build FROM stay on bookworm.
+suite_of() {
+  local file=$IMAGES_DIR/$1/suite
+  if [[ -f $file ]]; then lines_of "$file"; else echo "$SUITE"; fi
+}
+
 # image_hash NAME: 12 hex chars over images/NAME, images/base (shared rootfs
 # setup) and the recipe version: file names, executable bits and contents.
 image_hash() {
   {
-    echo "recipe=$RECIPE suite=$SUITE"
+    echo "recipe=$RECIPE suite=$(suite_of "$1")"
     local dir
     for dir in "$IMAGES_DIR/base" "$IMAGES_DIR/$1"; do
       # Only the executable bit of the mode: git keeps nothing else, and the
@@ -148,22 +157,26 @@ image_hash() {
   } | sha256sum | cut -c1-12
 }
 
-# debootstrap_rootfs DIR NAME [PKG,PKG,...]: a minbase Debian in DIR. Each image
-# has a package cache of its own: the builds run at the same time.
+# debootstrap_rootfs DIR NAME [PKG,PKG,...]: a minbase Debian (the suite of
+# images/NAME) in DIR. Each image has a package cache of its own: the builds
+# run at the same time.
 debootstrap_rootfs() {
   local dir=$1 cache=$CACHE_DIR/debootstrap/$2 include=${3:-}
   mkdir -p "$cache"
   local args=(--variant=minbase --cache-dir="$cache")
   [[ -n $include ]] && args+=(--include="$include")
-  run debootstrap "${args[@]}" "$SUITE" "$dir" "$MIRROR"
+  run debootstrap "${args[@]}" "$(suite_of "$2")" "$dir" "$MIRROR"
 }
 
-# configure_rootfs DIR: apt sources on deb.debian.org, Docker-style apt
-# settings, no leftovers from the build.
+# configure_rootfs DIR NAME: apt sources on deb.debian.org for the image's
+# suite, Docker-style apt settings, no leftovers from the build.
 configure_rootfs() {
-  local dir=$1
+  local dir=$1 suite
+  suite=$(suite_of "$2")
   rm -f "$dir/etc/apt/sources.list"
-  install -D -m 0644 "$IMAGES_DIR/base/debian.sources" "$dir/etc/apt/sources.list.d/debian.sources"
+  install -d -m 0755 "$dir/etc/apt/sources.list.d"
+  sed "s/\bbookworm\b/$suite/g" "$IMAGES_DIR/base/debian.sources" >"$dir/etc/apt/sources.list.d/debian.sources"
+  chmod 0644 "$dir/etc/apt/sources.list.d/debian.sources"
   install -D -m 0644 "$IMAGES_DIR/base/apt-docker.conf" "$dir/etc/apt/apt.conf.d/docker-drydock"
   clean_rootfs "$dir"
 }
@@ -242,7 +255,7 @@ build_app_image() {
   new_build_dir "$name"
   local dir=$BUILD_DIR/rootfs
   debootstrap_rootfs "$dir" "$name" "$packages"
-  configure_rootfs "$dir"
+  configure_rootfs "$dir" "$name"
   run bash "$IMAGES_DIR/$name/install.sh" "$dir"
   slim_rootfs "$dir"
   clean_rootfs "$dir"
@@ -417,7 +430,7 @@ step_base_images() {
   new_build_dir base
   local dir=$BUILD_DIR/rootfs
   debootstrap_rootfs "$dir" base
-  configure_rootfs "$dir"
+  configure_rootfs "$dir" base
   if ((need_full)); then
     import_base "$dir" "debian:$SUITE" "$hash"
     done_
