@@ -96,6 +96,42 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
     }
   });
 
+  it("runs today's Docker: BuildKit builds with its cache, Compose v2 brings a service up with a published port", async () => {
+    const sandbox = await driver.create({ owner: "integration-todays-docker", lifetimeSeconds: 600 });
+    created.push(sandbox.id);
+    const shell = await driver.openShell(sandbox.id, { cols: 200, rows: 40 });
+    try {
+      const versions = await run(
+        shell,
+        "docker version --format 'server={{.Server.Version}}'; docker compose version --short | sed 's/^/compose=/'",
+      );
+      expect(Number(/server=(\d+)\./.exec(versions)?.[1])).toBeGreaterThanOrEqual(26);
+      expect(Number(/compose=v?(\d+)\./.exec(versions)?.[1])).toBeGreaterThanOrEqual(2);
+
+      await run(
+        shell,
+        'mkdir -p /tmp/bk && cd /tmp/bk && printf \'FROM debian:bookworm-slim\\nRUN echo built > /built\\nCMD ["cat", "/built"]\\n\' > Dockerfile',
+      );
+      const first = await run(shell, "docker build --progress=plain -t bk:1 . 2>&1");
+      expect(first).toContain("naming to docker.io/library/bk:1");
+      const again = await run(shell, "docker build --progress=plain -t bk:2 . 2>&1");
+      // tmux erases to the end of each line (ESC [K) as it draws the output.
+      expect(again.replaceAll("\u001b[K", "")).toMatch(/#\d+ \[2\/2\] RUN echo built > \/built\s*#\d+ CACHED/);
+
+      await run(
+        shell,
+        'printf \'services:\\n  web:\\n    image: bk:1\\n    command: ["sleep", "infinity"]\\n    ports: ["8088:80"]\\n\' > compose.yaml',
+      );
+      await run(shell, "docker compose up -d 2>&1");
+      expect(await run(shell, "docker compose ps --format '{{.Service}} {{.State}}'")).toContain("web running");
+      expect(await run(shell, "docker port bk-web-1 80")).toMatch(/0\.0\.0\.0:8088/);
+      await run(shell, "docker compose down 2>&1");
+      expect(await run(shell, 'echo "running=$(docker ps --quiet | wc -l)"')).toContain("running=0");
+    } finally {
+      shell.dispose();
+    }
+  });
+
   it("gives each sandbox its own engine", async () => {
     const [first, second] = await Promise.all([
       driver.create({ owner: "integration-a", lifetimeSeconds: 600 }),
