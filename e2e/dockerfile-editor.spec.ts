@@ -43,7 +43,9 @@ test("the Dockerfile editor explains a misspelt instruction as it is typed, comp
   const squiggle = page.getByTestId("monaco").locator(".squiggly-error");
   await expect(squiggle).toHaveCount(1);
   // The marker's own message, on hover over the word.
-  await editorLines(page).locator(".view-line", { hasText: "FORM debian" }).hover({ position: { x: 12, y: 8 } });
+  await editorLines(page)
+    .locator(".view-line", { hasText: "FORM debian" })
+    .hover({ position: { x: 12, y: 8 } });
   await expect(page.locator(".monaco-hover").filter({ hasText: MISSPELT })).toBeVisible();
 
   // The diagnostic never blocks a save: the misspelt file reaches the sandbox as it is.
@@ -72,7 +74,9 @@ test("the Dockerfile editor explains a misspelt instruction as it is typed, comp
   await expect(problems).toHaveCount(0);
 
   // Hover documents an instruction.
-  await editorLines(page).locator(".view-line", { hasText: "RUN apt-get" }).hover({ position: { x: 8, y: 8 } });
+  await editorLines(page)
+    .locator(".view-line", { hasText: "RUN apt-get" })
+    .hover({ position: { x: 8, y: 8 } });
   await expect(page.locator(".monaco-hover").filter({ hasText: "Execute any commands on top of the current image" })).toBeVisible();
 
   // A malformed CMD list is flagged as the learner types it.
