@@ -3,18 +3,11 @@ import { DOCKERFILE_LANGUAGE } from "./dockerfile-files";
 import { MARKER_SOURCE, toMarker, toMonacoRange, toServicePosition, toSuggestion } from "./dockerfile-monaco-convert";
 import type { DockerfileProblem } from "./dockerfile-problem";
 import { dockerfileCompletions, dockerfileHover, dockerfileProblems } from "./dockerfile-service";
+import { DIAGNOSTICS_PAUSE_MS } from "./dockerfile-timing";
 import type { Monaco } from "./monaco-loader";
 
 /** The owner of the markers this module sets, for readers of them (the problems line). */
 export const DOCKERFILE_MARKERS = "dockerfile";
-
-/**
- * Diagnostics wait for a pause in typing, so a half-typed word is not
- * flagged under the learner's fingers. The check itself is cheap on the main
- * thread (a lab's Dockerfile validates in well under a millisecond; 200
- * lines in a few), so it needs no worker.
- */
-const PAUSE_MS = 250;
 
 /** The last problems of each Dockerfile model, for the quick fixes that go with its markers. */
 const latest = new WeakMap<editor.ITextModel, DockerfileProblem[]>();
@@ -40,7 +33,7 @@ export function installDockerfileSupport(monaco: Monaco): void {
     diagnose(model);
     const typing = model.onDidChangeContent(() => {
       clearTimeout(pause);
-      pause = setTimeout(() => diagnose(model), PAUSE_MS);
+      pause = setTimeout(() => diagnose(model), DIAGNOSTICS_PAUSE_MS);
     });
     model.onWillDispose(() => {
       clearTimeout(pause);
