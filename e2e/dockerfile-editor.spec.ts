@@ -54,10 +54,12 @@ test("the Dockerfile editor explains a misspelt instruction as it is typed, comp
   await typeInTerminal(page, 'echo "first line: $(head -n 1 Dockerfile)"');
   await expect(terminalText(page)).toContainText("first line: FORM debian:bookworm-slim");
 
-  // Corrected, the diagnostic goes.
+  // Corrected with the quick fix the diagnostic offers (Ctrl+.), the diagnostic goes.
   await page.getByRole("tab", { name: "Editor" }).click();
-  await selectStartOfLine(page, 1, 4);
-  await page.keyboard.type("FROM");
+  await selectStartOfLine(page, 1, 1);
+  await page.keyboard.press("ControlOrMeta+.");
+  await page.locator(".action-widget").getByText("Change to FROM").click();
+  await expect(editorLines(page)).toContainText("FROM debian:bookworm-slim");
   await expect(problems).toHaveCount(0);
   await expect(squiggle).toHaveCount(0);
 

@@ -24,7 +24,7 @@ export function malformedExecForms(content: string): DockerfileProblem[] {
     problems.push({
       range,
       severity: "warning",
-      message: `This list is not valid: ${reason}. Docker then runs the whole line as a shell command, which fails. Write it like \`${INSTRUCTION_EXAMPLES[keyword]}\`: each word in double quotes, commas between, \`]\` at the end.`,
+      message: `This list is not valid: ${reason}, so Docker runs the line as a shell command, which fails. Write it like \`${INSTRUCTION_EXAMPLES[keyword]}\`: words in double quotes, commas between.`,
       detail: null,
       code: "MALFORMED_EXEC_FORM",
     });

@@ -50,7 +50,7 @@ describe("dockerfileProblems (the real dockerfile-utils validator, explained)", 
 
   it("explains a CMD list Docker would run as a shell command, whatever its flaw", () => {
     expect(messages(withLine(4, 'CMD ["node", "index.js"'))[0]).toMatch(
-      /^This list is not valid: the closing `]` is missing\. .*`CMD \["node", "index.js"]`/,
+      /^This list is not valid: the closing `]` is missing, so Docker runs the line as a shell command, which fails\. .*`CMD \["node", "index.js"]`/,
     );
     expect(messages(withLine(4, 'CMD ["node" "index.js"]'))[0]).toContain('a comma is missing between `"node"` and `"index.js"`');
     expect(messages(withLine(4, 'CMD ["node", index.js]'))[0]).toContain("`index.js` needs double quotes around it");
