@@ -40,6 +40,8 @@ test("the Dockerfile editor explains a misspelt instruction as it is typed, comp
   await page.keyboard.type("FORM");
   await expect(problems).toContainText(`Line 1 ${MISSPELT_TEXT}`);
   await expect(problems.getByRole("listitem")).toHaveCount(1);
+  // The service's own words, close to what `docker build` prints, stay beside the explanation.
+  await expect(problems).toContainText("Docker's words: Unknown instruction: FORM");
   const squiggle = page.getByTestId("monaco").locator(".squiggly-error");
   await expect(squiggle).toHaveCount(1);
   // The marker's own message, on hover over the word.

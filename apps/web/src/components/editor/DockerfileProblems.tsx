@@ -3,13 +3,14 @@
 import type { editor } from "monaco-editor";
 import { useEffect, useState } from "react";
 import styles from "./DockerfileProblems.module.css";
-import { DOCKERFILE_MARKERS } from "./dockerfile-monaco";
+import { dockerfileProblemsOf } from "./dockerfile-monaco";
+import type { DockerfileProblem } from "./dockerfile-problem";
 import type { Monaco } from "./monaco-loader";
 
 interface Props {
   monaco: Monaco;
   model: editor.ITextModel;
-  /** Puts the cursor on a problem. */
+  /** Puts the cursor on a problem (1-based, as Monaco counts). */
   onReveal: (lineNumber: number, column: number) => void;
 }
 
@@ -18,38 +19,42 @@ const SYMBOLS = { error: "✕", warning: "!", info: "i" } as const;
 /**
  * The open Dockerfile's problems as a list under the editor, so a learner
  * sees them without hovering a squiggle, and a screen reader hears them.
- * Nothing here stops a save: the file is theirs to keep as it is.
+ * Each keeps the language service's own words, which are close to what
+ * `docker build` prints. Nothing here stops a save: the file is theirs.
  */
 export function DockerfileProblems({ monaco, model, onReveal }: Props) {
-  const [markers, setMarkers] = useState<editor.IMarker[]>([]);
+  const [problems, setProblems] = useState<readonly DockerfileProblem[]>([]);
 
   useEffect(() => {
-    const read = () => setMarkers(monaco.editor.getModelMarkers({ owner: DOCKERFILE_MARKERS, resource: model.uri }));
+    const read = () => setProblems(dockerfileProblemsOf(model));
     read();
+    // The problems are renewed together with the markers.
     const changes = monaco.editor.onDidChangeMarkers((uris) => {
       if (uris.some((uri) => uri.toString() === model.uri.toString())) read();
     });
     return () => changes.dispose();
   }, [monaco, model]);
 
-  if (markers.length === 0) return null;
-  const level = (marker: editor.IMarker) =>
-    marker.severity === monaco.MarkerSeverity.Error ? "error" : marker.severity === monaco.MarkerSeverity.Warning ? "warning" : "info";
+  if (problems.length === 0) return null;
   return (
     <section className={styles.problems} aria-label="Dockerfile problems" data-testid="dockerfile-problems">
       <ul>
-        {markers.map((marker) => (
-          <li key={`${marker.startLineNumber}:${marker.startColumn}:${marker.message}`} className={styles[level(marker)]}>
-            <button type="button" onClick={() => onReveal(marker.startLineNumber, marker.startColumn)} title="Go to this line">
-              <span aria-hidden="true" className={styles.symbol}>
-                {SYMBOLS[level(marker)]}
-              </span>
-              <span className="sr-only">{level(marker)}: </span>
-              Line {marker.startLineNumber}
-            </button>{" "}
-            <span>{withCode(marker.message)}</span>
-          </li>
-        ))}
+        {problems.map((problem) => {
+          const { line, character } = problem.range.start;
+          return (
+            <li key={`${line}:${character}:${problem.code}`} className={styles[problem.severity]}>
+              <button type="button" onClick={() => onReveal(line + 1, character + 1)} title="Go to this line">
+                <span aria-hidden="true" className={styles.symbol}>
+                  {SYMBOLS[problem.severity]}
+                </span>
+                <span className="sr-only">{problem.severity}: </span>
+                Line {line + 1}
+              </button>{" "}
+              <span>{withCode(problem.message)}</span>
+              {problem.detail && <span className={styles.detail}> Docker's words: {problem.detail}</span>}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

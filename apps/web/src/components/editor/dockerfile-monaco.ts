@@ -9,8 +9,13 @@ import type { Monaco } from "./monaco-loader";
 /** The owner of the markers this module sets, for readers of them (the problems line). */
 export const DOCKERFILE_MARKERS = "dockerfile";
 
-/** The last problems of each Dockerfile model, for the quick fixes that go with its markers. */
+/** The last problems of each Dockerfile model, behind its markers: for quick fixes and the problems line. */
 const latest = new WeakMap<editor.ITextModel, DockerfileProblem[]>();
+
+/** The problems behind a model's current markers (none for a model that is not a Dockerfile). */
+export function dockerfileProblemsOf(model: editor.ITextModel): readonly DockerfileProblem[] {
+  return latest.get(model) ?? [];
+}
 let installed = false;
 
 /** Gives every Dockerfile model in this Monaco diagnostics, completion, hover documentation and quick fixes. Once per page. */
