@@ -5,6 +5,8 @@ import type { editor } from "monaco-editor";
 import { type FormEvent, useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { ask, type SandboxChannel } from "../lesson/sandbox-channel";
 import { currentTheme } from "../ThemeToggle";
+import { DockerfileProblems } from "./DockerfileProblems";
+import { languageForPath } from "./dockerfile-files";
 import { FileTree } from "./FileTree";
 import { loadMonaco, type Monaco } from "./monaco-loader";
 
@@ -89,7 +91,7 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
         if (reply.ok && "binary" in reply.value)
           return void setNotice(`${path} is a binary file (${reply.value.size} bytes): it cannot be edited here.`);
         const content = reply.ok && "content" in reply.value ? reply.value : undefined;
-        const model = loaded.editor.createModel(content?.content ?? "", undefined, loaded.Uri.file(`/root/lab/${path}`));
+        const model = loaded.editor.createModel(content?.content ?? "", languageForPath(path), loaded.Uri.file(`/root/lab/${path}`));
         const opened: OpenFile = {
           path,
           model,
@@ -291,6 +293,17 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
         )}
         {!monaco && <p className="pane-message">Loading the editor…</p>}
         <div className="monaco-host" ref={host} data-testid="monaco" hidden={!current} />
+        {monaco && current && (
+          <DockerfileProblems
+            monaco={monaco}
+            model={current.model}
+            onReveal={(lineNumber, column) => {
+              view.current?.setPosition({ lineNumber, column });
+              view.current?.revealLineInCenterIfOutsideViewport(lineNumber);
+              view.current?.focus();
+            }}
+          />
+        )}
         {monaco && !current && <p className="pane-message">Open a file from the tree, or create one with + File.</p>}
       </section>
     </div>

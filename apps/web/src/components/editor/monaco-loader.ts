@@ -1,6 +1,7 @@
 /**
  * Monaco from the installed package (never a CDN), loaded on first use. Its
  * workers are bundled by Next from the same package, each in its own file.
+ * Dockerfiles get the Dockerfile language service (dockerfile-monaco.ts).
  */
 export type Monaco = typeof import("monaco-editor");
 
@@ -29,7 +30,9 @@ export function loadMonaco(): Promise<Monaco> {
         }
       },
     };
-    return import("monaco-editor");
+    const [monaco, { installDockerfileSupport }] = await Promise.all([import("monaco-editor"), import("./dockerfile-monaco")]);
+    installDockerfileSupport(monaco);
+    return monaco;
   })();
   return loading;
 }
