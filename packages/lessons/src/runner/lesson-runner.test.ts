@@ -128,11 +128,10 @@ describe("runLesson", () => {
 describe("runLesson's second pass", () => {
   it("performs each step's variant instead of its blocks, and a step without one as written", async () => {
     const fake = sandbox();
-    const result = await runLesson(
-      lesson({ "steps/01-make-a-file.md": VARIANT_STEP, "steps/02-write-code.md": WRITE_STEP }),
-      fake,
-      { ...options, way: "variant" },
-    );
+    const result = await runLesson(lesson({ "steps/01-make-a-file.md": VARIANT_STEP, "steps/02-write-code.md": WRITE_STEP }), fake, {
+      ...options,
+      way: "variant",
+    });
     expect(result.way).toBe("variant");
     expect(result.passed).toBe(true);
     expect(result.steps.map((step) => [step.stepId, step.performedAs, step.before?.passed, step.after?.passed])).toEqual([
