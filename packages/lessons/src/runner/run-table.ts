@@ -53,7 +53,7 @@ export function formatRunTable(results: LessonRunResult[], wallMs?: number): str
   const variantRuns = results.filter((lesson) => lesson.way === "variant").length;
   out.push(
     "",
-    `${lessonIds.size} lessons (${lessonsPassed} passed), ${variantRuns} of them also performed their variants; ${steps.length} step runs, total ${seconds(total)}${wallMs === undefined ? "" : ` (${seconds(wallMs)} wall clock)`}`,
+    `${lessonIds.size} lesson${lessonIds.size === 1 ? "" : "s"} (${lessonsPassed} passed), ${variantRuns} of them also performed their variants; ${steps.length} step runs, total ${seconds(total)}${wallMs === undefined ? "" : ` (${seconds(wallMs)} wall clock)`}`,
     // The plain closing line CI summaries read.
     `${passed} passed, ${failed} failed`,
   );
