@@ -4,9 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
+/** A busy machine (other tests building images) can take several seconds to start tsx. */
+const CLI_TIMEOUT_MS = 60_000;
+
 /** The command line as an author runs it: `npm run lessons -- check [dir]`. */
 function lessonsCli(...args: string[]) {
-  const result = spawnSync("npx", ["tsx", "scripts/lessons.ts", ...args], { encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync("npx", ["tsx", "scripts/lessons.ts", ...args], { encoding: "utf8", timeout: CLI_TIMEOUT_MS });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -16,11 +19,11 @@ describe("npm run lessons -- check", () => {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
 
-  it("passes on the built-in lessons", () => {
+  it("passes on the built-in lessons", { timeout: CLI_TIMEOUT_MS }, () => {
     expect(lessonsCli("check")).toMatchObject({ status: 0, stdout: "3 lesson(s) valid, 0 problems.\n" });
   });
 
-  it("fails on a broken lesson, naming file:line:col, what is wrong and the fix", async () => {
+  it("fails on a broken lesson, naming file:line:col, what is wrong and the fix", { timeout: CLI_TIMEOUT_MS }, async () => {
     scratch = await mkdtemp(join(tmpdir(), "drydock-lessons-cli-"));
     await mkdir(join(scratch, "broken", "steps"), { recursive: true });
     await writeFile(
@@ -42,7 +45,7 @@ describe("npm run lessons -- check", () => {
 });
 
 describe("npm run lessons -- bad usage", () => {
-  it("refuses an unknown flag with exit 2, naming the flag, before touching Docker", () => {
+  it("refuses an unknown flag with exit 2, naming the flag, before touching Docker", { timeout: CLI_TIMEOUT_MS }, () => {
     const { status, stdout, stderr } = lessonsCli("test", "--job", "2");
     expect(status).toBe(2);
     expect(stdout).toBe("");
@@ -50,7 +53,7 @@ describe("npm run lessons -- bad usage", () => {
     expect(stderr).toContain("npm run lessons -- test [--dir DIR] [--jobs N] [--transcripts DIR] [id...]");
   });
 
-  it("prints the usage on --help, with exit 0", () => {
+  it("prints the usage on --help, with exit 0", { timeout: CLI_TIMEOUT_MS }, () => {
     expect(lessonsCli("--help")).toMatchObject({ status: 0, stdout: expect.stringContaining("npm run lessons -- check [dir]") });
   });
 });

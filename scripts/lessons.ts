@@ -22,6 +22,7 @@ import {
   formatImportReport,
   formatProblem,
   formatRunTable,
+  hasVariants,
   importKillercodaScenario,
   type Lesson,
   type LessonRunResult,
@@ -158,32 +159,36 @@ export async function removePushedImages(user: string): Promise<void> {
   }
 }
 
-/** Creates a sandbox for one lesson, runs it, and always destroys the sandbox and what it pushed. */
+/**
+ * Runs a lesson in one way on a fresh sandbox of the learner whose registry
+ * variables are `env`, and always destroys the sandbox.
+ */
 export async function runOnFreshSandbox(
   environment: RunnerEnvironment,
   lesson: Lesson,
   log: Logger,
-  options: Omit<RunLessonOptions, "log"> = {},
+  options: Omit<RunLessonOptions, "log"> & { env: Record<string, string> },
 ): Promise<LessonRunResult> {
   const { driver } = environment;
-  const env = environment.registryEnv(`runner-${randomBytes(8).toString("hex")}`);
-  const user = env.DRYDOCK_USER ?? "";
+  const { env, ...runOptions } = options;
+  const way = runOptions.way ?? "as-written";
   const started = Date.now();
   let sandboxId: string | undefined;
   try {
     const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env });
     sandboxId = sandbox.id;
-    log.info("lessons.sandbox_ready", { lesson: lesson.id, sandbox: sandbox.id, user, ms: Date.now() - started });
+    log.info("lessons.sandbox_ready", { lesson: lesson.id, way, sandbox: sandbox.id, user: env.DRYDOCK_USER, ms: Date.now() - started });
     const io = await openLessonSandbox(driver, sandbox.id, lesson.workspace);
     try {
-      return await runLesson(lesson, io, { ...options, log: (event, fields) => log.info(`lessons.${event}`, fields) });
+      return await runLesson(lesson, io, { ...runOptions, log: (event, fields) => log.info(`lessons.${event}`, fields) });
     } finally {
       io.close();
     }
   } catch (error) {
-    log.error("lessons.run_failed", { lesson: lesson.id, error });
+    log.error("lessons.run_failed", { lesson: lesson.id, way, error });
     return {
       lessonId: lesson.id,
+      way,
       passed: false,
       problem: `The runner could not run it: ${error instanceof Error ? error.message : String(error)}`,
       transcript: "",
@@ -192,23 +197,47 @@ export async function runOnFreshSandbox(
     };
   } finally {
     if (sandboxId) await driver.destroy(sandboxId);
+  }
+}
+
+/**
+ * Both passes of a lesson for one throw-away learner: the steps as written on
+ * a fresh sandbox, then, when the lesson has variants, the steps performed
+ * their second way on another fresh sandbox of the same learner, as a learner
+ * coming back another day: the registry namespace still holds what the first
+ * pass pushed, and every check must still fail before its step. Removes what
+ * the learner pushed.
+ */
+export async function runLessonBothWays(
+  environment: RunnerEnvironment,
+  lesson: Lesson,
+  log: Logger,
+  options: Omit<RunLessonOptions, "log" | "way"> = {},
+): Promise<LessonRunResult[]> {
+  const env = environment.registryEnv(`runner-${randomBytes(8).toString("hex")}`);
+  try {
+    const results = [await runOnFreshSandbox(environment, lesson, log, { ...options, env, way: "as-written" })];
+    if (hasVariants(lesson)) results.push(await runOnFreshSandbox(environment, lesson, log, { ...options, env, way: "variant" }));
+    return results;
+  } finally {
+    const user = env.DRYDOCK_USER ?? "";
     await removePushedImages(user).catch((error: unknown) => log.warn("lessons.registry_cleanup_failed", { user, error }));
   }
 }
 
-/** Runs lessons, at most `jobs` at a time, each in its own sandbox; results in the lessons' order. */
+/** Runs lessons (both passes each), at most `jobs` lessons at a time; results in the lessons' order. */
 export async function runLessons(environment: RunnerEnvironment, lessons: Lesson[], log: Logger, jobs = 1): Promise<LessonRunResult[]> {
-  const results: LessonRunResult[] = new Array(lessons.length);
+  const results: LessonRunResult[][] = new Array(lessons.length);
   let next = 0;
   const worker = async () => {
     while (next < lessons.length) {
       const index = next++;
       const lesson = lessons[index];
-      if (lesson) results[index] = await runOnFreshSandbox(environment, lesson, log);
+      if (lesson) results[index] = await runLessonBothWays(environment, lesson, log);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, lessons.length)) }, worker));
-  return results;
+  return results.flat();
 }
 
 /** Paths inside the working directory relative to it, others as they are. */
@@ -249,7 +278,10 @@ async function test({ dir = BUILT_IN_LESSONS_DIR, jobs, transcripts, ids }: Extr
   }
   if (transcripts) {
     await mkdir(transcripts, { recursive: true });
-    for (const result of results) await writeFile(join(transcripts, `${result.lessonId}.txt`), result.transcript);
+    for (const result of results) {
+      const name = result.way === "as-written" ? result.lessonId : `${result.lessonId}.${result.way}`;
+      await writeFile(join(transcripts, `${name}.txt`), result.transcript);
+    }
   }
   console.log(formatRunTable(results, Date.now() - started));
   return results.every((result) => result.passed) ? 0 : 1;

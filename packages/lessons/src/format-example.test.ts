@@ -34,5 +34,6 @@ describe("FORMAT.md's complete example", () => {
       ["serve-it", ["run", "prose", "run", "hint", "prose", "run", "prose", "check"]],
       ["clean-up", ["prose", "hint", "solution", "check"]],
     ]);
+    expect(lesson?.steps.map((step) => step.variant?.blocks.map((block) => block.kind) ?? [])).toEqual([[], [], ["run", "run"]]);
   });
 });

@@ -37,5 +37,6 @@ export {
   type StepVerdict,
 } from "./runner/lesson-runner";
 export type { CheckOutcome, LessonSandbox } from "./runner/lesson-sandbox";
+export { hasVariants, type LessonWay, planStep, type StepPlan } from "./runner/lesson-ways";
 export { formatRunTable } from "./runner/run-table";
 export { RUNNER_TERMINAL_SIZE, renderText, TerminalScreen, type TerminalSize } from "./runner/terminal-screen";

@@ -101,6 +101,23 @@ export const setupBlockSchema = z.strictObject({
   position: positionSchema,
 });
 
+/**
+ * The step performed a second, valid way (other spellings, other flags, state a
+ * learner may already have): hidden from learners, never sent to the browser;
+ * `lessons test` performs it in its second pass and the step's check must
+ * judge it as it judges the lesson's own way.
+ */
+export const variantBlockSchema = z.strictObject({
+  kind: z.literal("variant"),
+  /** What it does differently, for authors (Markdown). */
+  markdown: z.string(),
+  /** Run before the check is first tried: state the learner may already have (a tag pushed last week). */
+  setups: z.array(setupBlockSchema),
+  /** What the runner performs instead of the step's own blocks, in order. */
+  blocks: z.array(z.discriminatedUnion("kind", [runBlockSchema, fileBlockSchema])).min(1),
+  position: positionSchema,
+});
+
 export const partSchema = z.discriminatedUnion("kind", [
   proseSchema,
   runBlockSchema,
@@ -124,6 +141,8 @@ export const stepSchema = pageSchema.extend({
   /** From the file name: `steps/03-commit-it.md` is step `commit-it`. */
   id: slugSchema,
   check: checkBlockSchema,
+  /** Kept out of `parts`: what the UI renders never holds it. */
+  variant: variantBlockSchema.optional(),
 });
 
 /** A file placed in the workspace before the first step. */
@@ -164,6 +183,7 @@ export type HintBlock = z.infer<typeof hintBlockSchema>;
 export type SolutionBlock = z.infer<typeof solutionBlockSchema>;
 export type CheckBlock = z.infer<typeof checkBlockSchema>;
 export type SetupBlock = z.infer<typeof setupBlockSchema>;
+export type VariantBlock = z.infer<typeof variantBlockSchema>;
 export type Part = z.infer<typeof partSchema>;
 export type Page = z.infer<typeof pageSchema>;
 export type Step = z.infer<typeof stepSchema>;

@@ -5,8 +5,8 @@
  */
 export type OptionType = "flag" | "text" | "seconds";
 
-/** Where a block stands: the intro (lesson.md), a step, the finish page, inside a solution or a hint. */
-export type PagePlace = "intro" | "step" | "finish" | "solution" | "hint";
+/** Where a block stands: the intro (lesson.md), a step, the finish page, inside a solution, a hint or a variant. */
+export type PagePlace = "intro" | "step" | "finish" | "solution" | "hint" | "variant";
 
 export interface BlockKindSpec {
   options: Record<string, { type: OptionType; means: string }>;
@@ -25,7 +25,7 @@ export const BLOCK_KINDS = {
       timeout: { type: "seconds", means: "how long the runner lets each line take" },
     },
     required: [],
-    places: ["intro", "step", "finish", "solution"],
+    places: ["intro", "step", "finish", "solution", "variant"],
   },
   copy: {
     means: "a snippet with a Copy button",
@@ -41,7 +41,7 @@ export const BLOCK_KINDS = {
       lang: { type: "text", means: "the language to highlight (default: from the file name)" },
     },
     required: ["path"],
-    places: ["intro", "step", "finish", "solution"],
+    places: ["intro", "step", "finish", "solution", "variant"],
   },
   hint: { means: "a hint shown on request", options: {}, required: [], places: ["step"] },
   solution: { means: "the worked answer shown on request", options: {}, required: [], places: ["step"] },
@@ -55,7 +55,13 @@ export const BLOCK_KINDS = {
     means: "a hidden script run when the page opens",
     options: { timeout: { type: "seconds", means: "the script's time limit (default 120)" } },
     required: [],
-    places: ["intro", "step"],
+    places: ["intro", "step", "variant"],
+  },
+  variant: {
+    means: "the step performed a second, valid way, for the runner's second pass (hidden)",
+    options: {},
+    required: [],
+    places: ["step"],
   },
 } satisfies Record<string, BlockKindSpec>;
 

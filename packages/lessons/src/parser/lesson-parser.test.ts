@@ -124,6 +124,69 @@ FROM debian:bookworm
   });
 });
 
+describe("a step's variant", () => {
+  const VARIANT_STEP = `${STEP_MD}
+\`\`\`\`variant
+Lowercase, and a file left from last week.
+
+\`\`\`setup
+echo old > old.txt
+\`\`\`
+
+\`\`\`file path=hello.txt
+hello
+\`\`\`
+
+\`\`\`run
+cat hello.txt
+\`\`\`
+\`\`\`\`
+`;
+
+  it("is kept out of the page's parts, with its setup and its blocks in order, positions in the step's file", () => {
+    const { lesson, problems } = parseLesson(sources({ "steps/01-say-hello.md": VARIANT_STEP }));
+    expect(problems).toEqual([]);
+    const step = lesson?.steps[0];
+    expect(step?.parts.map((part) => part.kind)).toEqual(["prose", "run", "check"]);
+    expect(step?.variant?.markdown).toContain("Lowercase, and a file left from last week.");
+    expect(step?.variant?.setups).toEqual([
+      {
+        kind: "setup",
+        script: "echo old > old.txt",
+        timeoutSeconds: 120,
+        position: { file: "/lessons/hello/steps/01-say-hello.md", line: 17, column: 1 },
+      },
+    ]);
+    expect(step?.variant?.blocks.map((block) => [block.kind, block.position.line])).toEqual([
+      ["file", 21],
+      ["run", 25],
+    ]);
+  });
+
+  it("is optional", () => {
+    expect(parseLesson(sources({})).lesson?.steps[0]?.variant).toBeUndefined();
+  });
+
+  it("reports a variant with nothing to perform, a second variant, a variant outside a step and a copy block in one", () => {
+    const empty = `${STEP_MD}\n\`\`\`\`variant\nJust words.\n\`\`\`\`\n`;
+    expect(problemsOf({ "steps/01-say-hello.md": empty })).toEqual([
+      "/lessons/hello/steps/01-say-hello.md:14:1: The ```variant block has nothing the runner can perform.\n  fix: Write the step's second way in it as ```run or ```file blocks, with a longer fence outside (````variant).",
+    ]);
+    const twice = `${VARIANT_STEP}\n\`\`\`\`variant\n\`\`\`run\nls\n\`\`\`\n\`\`\`\`\n`;
+    expect(problemsOf({ "steps/01-say-hello.md": twice })).toEqual([
+      "/lessons/hello/steps/01-say-hello.md:30:1: The step has more than one ```variant block.\n  fix: Keep one: the runner's second pass performs each step one other way; fold the others into it.",
+    ]);
+    const intro = `${LESSON_MD}\n\`\`\`\`variant\n\`\`\`run\nls\n\`\`\`\n\`\`\`\`\n`;
+    expect(problemsOf({ "lesson.md": intro })).toEqual([
+      "/lessons/hello/lesson.md:13:5: A ```variant block cannot stand in the intro (lesson.md).\n  fix: A variant block (the step performed a second, valid way, for the runner's second pass (hidden)) belongs in a step.",
+    ]);
+    const copy = `${STEP_MD}\n\`\`\`\`variant\n\`\`\`copy\nls\n\`\`\`\n\`\`\`run\nls\n\`\`\`\n\`\`\`\`\n`;
+    expect(problemsOf({ "steps/01-say-hello.md": copy })).toEqual([
+      "/lessons/hello/steps/01-say-hello.md:15:4: A ```copy block cannot stand in a variant.\n  fix: A copy block (a snippet with a Copy button) belongs in the intro (lesson.md) or a step or the finish page or a solution. To show a command in a hint, use a plain ```sh sample.",
+    ]);
+  });
+});
+
 describe("parseLesson reports each problem with file:line:col, what and how to fix", () => {
   it("an unknown block option", () => {
     const step = STEP_MD.replace("```run", "```run interupt");
@@ -206,7 +269,7 @@ test -f hello.txt
     expect(problemsOf({ "steps/01-say-hello.md": step, "lesson.md": intro })).toEqual([
       "/lessons/hello/lesson.md:13:4: A ```check block cannot stand in the intro (lesson.md).\n  fix: A check block (the step's check script) belongs in a step.",
       "/lessons/hello/steps/01-say-hello.md:4:3: A ```run block stands inside a list or a quote.\n  fix: Move it to the top level of the page, with no indentation, so the product and the runner see it.",
-      '/lessons/hello/steps/01-say-hello.md:8:4: Unknown block kind "chek".\n  fix: Did you mean ```check? The kinds are: run, copy, file, hint, solution, check, setup.',
+      '/lessons/hello/steps/01-say-hello.md:8:4: Unknown block kind "chek".\n  fix: Did you mean ```check? The kinds are: run, copy, file, hint, solution, check, setup, variant.',
       '/lessons/hello/steps/01-say-hello.md:12:10: "{{exec}}" is Killercoda syntax, which this format does not use.\n  fix: Put the command in a fenced block: ```run (```run interrupt for {{exec interrupt}}, ```copy for {{copy}}).',
       '/lessons/hello/steps/01-say-hello.md:12:23: The port link "port:99999/" is malformed.\n  fix: Write port:NUMBER/path with a port from 1 to 65535, e.g. [Open the app](port:8888/).',
     ]);

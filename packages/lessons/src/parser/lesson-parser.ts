@@ -205,7 +205,27 @@ function parseSteps(
         ),
       );
     }
-    if (check && page.title) steps.push({ id, file: path, title: page.title.text, parts: page.parts, portLinks: page.portLinks, check });
+    const [variant, secondVariant] = page.variants;
+    if (secondVariant) {
+      problems.push(
+        problemAt(
+          secondVariant.position,
+          "The step has more than one ```variant block.",
+          "Keep one: the runner's second pass performs each step one other way; fold the others into it.",
+        ),
+      );
+    }
+    if (check && page.title) {
+      steps.push({
+        id,
+        file: path,
+        title: page.title.text,
+        parts: page.parts,
+        portLinks: page.portLinks,
+        check,
+        ...(variant ? { variant } : {}),
+      });
+    }
   }
   return steps;
 }

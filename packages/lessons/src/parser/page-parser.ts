@@ -7,11 +7,13 @@ import {
   type Part,
   type PortLink,
   type SourcePosition,
+  type VariantBlock,
 } from "../model";
 import { BLOCK_KINDS, type BlockKind, closestKind, describeOptions, isBlockKind, kindSpec, type PagePlace } from "./block-kinds";
 import { type InfoToken, isInfoStringError, parseInfoString } from "./info-string";
 import { type LessonProblem, problemAt } from "./problems";
 import type { ShellSyntaxChecker } from "./shell-syntax";
+import { variantBlock } from "./variant-block";
 
 export interface PageParseOptions {
   file: string;
@@ -26,6 +28,8 @@ export interface PageParseOptions {
 
 export interface ParsedPage {
   parts: Part[];
+  /** A step's ```variant blocks, kept out of `parts`: learners never see them. */
+  variants: VariantBlock[];
   portLinks: PortLink[];
   title?: { text: string; position: SourcePosition };
   problems: LessonProblem[];
@@ -65,6 +69,7 @@ class PageParser {
   parse(): ParsedPage {
     const tree: Root = fromMarkdown(this.text);
     const parts: Part[] = [];
+    const variants: VariantBlock[] = [];
     let title: ParsedPage["title"];
     let prose: RootContent[] = [];
     const flushProse = () => {
@@ -89,7 +94,8 @@ class PageParser {
           prose.push(node);
         } else {
           flushProse();
-          if (block) parts.push(block);
+          if (block?.kind === "variant") variants.push(block);
+          else if (block) parts.push(block);
         }
         continue;
       }
@@ -97,7 +103,7 @@ class PageParser {
       prose.push(node);
     }
     flushProse();
-    return { parts, portLinks: this.portLinks, title, problems: this.problems, brokenKinds: this.brokenKinds };
+    return { parts, variants, portLinks: this.portLinks, title, problems: this.problems, brokenKinds: this.brokenKinds };
   }
 
   private at(point: { line: number; column: number }): SourcePosition {
@@ -155,7 +161,7 @@ class PageParser {
    * the block for a kind of this format, undefined when it is broken (the
    * problem is reported).
    */
-  private codeBlock(node: Code, topLevel: boolean): Part | "plain" | undefined {
+  private codeBlock(node: Code, topLevel: boolean): Part | VariantBlock | "plain" | undefined {
     const start = node.position?.start;
     if (!start) return "plain";
     const fence = FENCE.exec(this.lines[start.line - 1] ?? "");
@@ -204,7 +210,7 @@ class PageParser {
     topLevel: boolean,
     infoPoint: (offset: number) => { line: number; column: number },
     points: { fence: { line: number; column: number }; kind: { line: number; column: number } },
-  ): Part | undefined {
+  ): Part | VariantBlock | undefined {
     const start = points.fence;
     const kindPoint = points.kind;
     if (!topLevel) {
@@ -289,7 +295,7 @@ class PageParser {
     node: Code,
     options: Record<string, string | true>,
     fencePoint: { line: number; column: number },
-  ): Part | undefined {
+  ): Part | VariantBlock | undefined {
     const position = this.at(fencePoint);
     const content = node.value;
     const text = (name: string) => (typeof options[name] === "string" ? (options[name] as string) : undefined);
@@ -336,6 +342,15 @@ class PageParser {
           (part): part is ActionBlock => part.kind === "run" || part.kind === "copy" || part.kind === "file",
         );
         return { kind, markdown: content, blocks, position };
+      }
+      case "variant": {
+        if (content.trim() === "") return empty("the step's second way");
+        const variant = variantBlock(content, this.nested(content, "variant", fencePoint), position);
+        if (variant && "message" in variant) {
+          this.problems.push(variant);
+          return undefined;
+        }
+        return variant;
       }
       case "check":
       case "setup": {
@@ -399,6 +414,8 @@ function describePlace(place: PagePlace): string {
       return "a solution";
     case "hint":
       return "a hint";
+    case "variant":
+      return "a variant";
   }
 }
 

@@ -80,6 +80,20 @@ describe("LearnerTerminal", () => {
     terminal.dispose();
   });
 
+  it("finds the prompt right after ^C when the stopped program printed no new line (a foreground docker run)", async () => {
+    const sandbox = new FakeSandbox({
+      serve: () => ({ output: " * Running on http://127.0.0.1:5000\r\n", keepsRunning: true }),
+      ls: () => "app.py\r\n",
+    });
+    sandbox.interruptEcho = "^C";
+    const terminal = new LearnerTerminal(sandbox, fast);
+    await terminal.waitForPrompt(2000);
+    await terminal.run(run("serve", { until: "Running on" }));
+    await terminal.run(run("ls", { interrupt: true }));
+    expect(await terminal.transcript()).toContain("^Croot@sandbox:~/lab# ls\napp.py");
+    terminal.dispose();
+  });
+
   it("sees a command end at the bottom of a screen that a full-screen program redraws (as tmux does)", async () => {
     const prompt = "root@sandbox:~/lab# ";
     const lines = ["one", "two", prompt];

@@ -27,7 +27,8 @@ export const DEFAULT_TERMINAL_OPTIONS: LearnerTerminalOptions = {
   size: RUNNER_TERMINAL_SIZE,
   quietMs: 400,
   commandTimeoutMs: 300_000,
-  prompt: /^[\w.-]+@[\w.-]+:[^\n]*[#$] $/,
+  // After "^C" on the same line: a program that handles SIGINT itself and exits (a foreground `docker run`) leaves no new line.
+  prompt: /^(?:\^C)?[\w.-]+@[\w.-]+:[^\n]*[#$] $/,
   continuation: /^> $/,
   pollMs: 50,
 };

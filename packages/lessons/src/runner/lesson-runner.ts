@@ -1,8 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
-import type { ActionBlock, CheckBlock, Lesson, Page, Part, Step } from "../model";
+import type { ActionBlock, CheckBlock, Lesson, Part, Step } from "../model";
 import { LearnerTerminal, type LearnerTerminalOptions, TerminalTimeoutError } from "./learner-terminal";
 import type { CheckOutcome, LessonSandbox } from "./lesson-sandbox";
+import { type LessonWay, planStep } from "./lesson-ways";
 
 export interface RunLessonOptions {
   /** Reads a file the lesson places in the workspace (`source` is relative to the lesson folder). Default: from disk. */
@@ -17,6 +18,8 @@ export interface RunLessonOptions {
    */
   afterCheckAttempts?: number;
   afterCheckIntervalMs?: number;
+  /** Perform each step as written (default), or its ```variant where it has one: the second pass. */
+  way?: LessonWay;
 }
 
 export type StepVerdict = "passed" | "failed" | "skipped";
@@ -24,6 +27,8 @@ export type StepVerdict = "passed" | "failed" | "skipped";
 export interface StepRunResult {
   stepId: string;
   title: string;
+  /** How it was performed: as written, or its variant (a step without one is performed as written in the second pass too). */
+  performedAs: LessonWay;
   /** The check before the step was performed: it must fail, or it would pass vacuously. */
   before: CheckOutcome | undefined;
   /** Whether every block was performed (undefined when skipped). */
@@ -40,6 +45,8 @@ export interface StepRunResult {
 
 export interface LessonRunResult {
   lessonId: string;
+  /** The pass: steps as written, or their variants. */
+  way: LessonWay;
   passed: boolean;
   /** Why the lesson could not start (files, setup, the first prompt), if it could not. */
   problem?: string;
@@ -58,6 +65,7 @@ export interface LessonRunResult {
  */
 export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options: RunLessonOptions = {}): Promise<LessonRunResult> {
   const log = options.log ?? (() => {});
+  const way = options.way ?? "as-written";
   const readLessonFile = options.readLessonFile ?? ((owner, source) => readFile(join(owner.directory, source)));
   const started = Date.now();
   const terminal = new LearnerTerminal(sandbox, options.terminal);
@@ -67,6 +75,7 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
       steps.push({
         stepId: step.id,
         title: step.title,
+        performedAs: planStep(step, way).performedAs,
         before: undefined,
         performed: undefined,
         after: undefined,
@@ -76,13 +85,13 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
     }
     const history = await sandbox.readTerminalHistory?.().catch(() => undefined);
     const transcript = history ?? (await terminal.transcript());
-    const result = { lessonId: lesson.id, passed, steps, durationMs: Date.now() - started, transcript, ...extra };
-    log("lesson.finished", { lesson: lesson.id, passed, durationMs: result.durationMs });
+    const result = { lessonId: lesson.id, way, passed, steps, durationMs: Date.now() - started, transcript, ...extra };
+    log("lesson.finished", { lesson: lesson.id, way, passed, durationMs: result.durationMs });
     return result;
   };
 
   try {
-    log("lesson.started", { lesson: lesson.id, steps: lesson.steps.length });
+    log("lesson.started", { lesson: lesson.id, way, steps: lesson.steps.length });
     try {
       await terminal.waitForPrompt();
       for (const file of lesson.files) {
@@ -91,18 +100,19 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
           ...(file.mode !== undefined ? { mode: file.mode } : {}),
         });
       }
-      await runSetups(lesson.intro, sandbox);
+      await runSetups(lesson.intro.parts, sandbox);
       await perform(lesson, lesson.intro.parts, sandbox, terminal, log);
     } catch (error) {
       return await finish(false, { problem: `The lesson could not start: ${describe(error)}` });
     }
 
     for (const step of lesson.steps) {
-      const result = await runStep(lesson, step, sandbox, terminal, options, log);
+      const result = await runStep(lesson, step, sandbox, terminal, { ...options, way }, log);
       steps.push(result);
       log("step.finished", {
         lesson: lesson.id,
         step: step.id,
+        performedAs: result.performedAs,
         verdict: result.verdict,
         durationMs: result.durationMs,
         ...(result.problem ? { problem: result.problem } : {}),
@@ -125,15 +135,18 @@ async function runStep(
 ): Promise<StepRunResult> {
   const started = Date.now();
   const mark = terminal.mark();
-  const result = (fields: Omit<StepRunResult, "stepId" | "title" | "durationMs">): StepRunResult => ({
+  const plan = planStep(step, options.way ?? "as-written");
+  const result = (fields: Omit<StepRunResult, "stepId" | "title" | "performedAs" | "durationMs">): StepRunResult => ({
     stepId: step.id,
     title: step.title,
+    performedAs: plan.performedAs,
     durationMs: Date.now() - started,
     ...fields,
   });
 
   try {
-    await runSetups(step, sandbox);
+    await runSetups(step.parts, sandbox);
+    await runSetups(plan.setups, sandbox);
   } catch (error) {
     return result({
       before: undefined,
@@ -145,10 +158,16 @@ async function runStep(
   }
 
   const before = await runCheck(sandbox, step.check);
-  log("step.checked_before", { lesson: lesson.id, step: step.id, passed: before.passed, message: before.message });
+  log("step.checked_before", {
+    lesson: lesson.id,
+    step: step.id,
+    performedAs: plan.performedAs,
+    passed: before.passed,
+    message: before.message,
+  });
 
   try {
-    await perform(lesson, step.parts, sandbox, terminal, log);
+    await perform(lesson, plan.parts, sandbox, terminal, log);
   } catch (error) {
     return result({
       before,
@@ -166,10 +185,19 @@ async function runStep(
     await new Promise((resolve) => setTimeout(resolve, options.afterCheckIntervalMs ?? 2000));
     after = await runCheck(sandbox, step.check);
   }
-  log("step.checked_after", { lesson: lesson.id, step: step.id, passed: after.passed, message: after.message });
+  log("step.checked_after", {
+    lesson: lesson.id,
+    step: step.id,
+    performedAs: plan.performedAs,
+    passed: after.passed,
+    message: after.message,
+  });
 
   const problems: string[] = [];
-  if (before.passed) problems.push("The check passed before the step was performed: it would pass without the learner doing anything.");
+  if (before.passed) {
+    const state = plan.setups.length > 0 ? " (from the state the variant's setup made, which a learner may already have)" : "";
+    problems.push(`The check passed before the step was performed${state}: it would pass without the learner doing anything.`);
+  }
   if (!after.passed) problems.push(`The check still fails after the step: ${after.message}`);
   if (problems.length === 0) return result({ before, performed: true, after, verdict: "passed" });
   return result({
@@ -185,7 +213,7 @@ async function runStep(
 /** Performs a page's blocks in order: run blocks typed, file blocks written, a solution's blocks too. */
 async function perform(
   lesson: Lesson,
-  parts: Part[],
+  parts: readonly Part[],
   sandbox: LessonSandbox,
   terminal: LearnerTerminal,
   log: NonNullable<RunLessonOptions["log"]>,
@@ -217,8 +245,8 @@ async function performBlock(
   }
 }
 
-async function runSetups(page: Page, sandbox: LessonSandbox): Promise<void> {
-  for (const part of page.parts) {
+async function runSetups(parts: readonly Part[], sandbox: LessonSandbox): Promise<void> {
+  for (const part of parts) {
     if (part.kind !== "setup") continue;
     const outcome = await sandbox.runCheck(part.script, { timeoutMs: part.timeoutSeconds * 1000 });
     if (!outcome.passed) throw new Error(`the setup script at line ${part.position.line} failed: ${outcome.message}\n${outcome.output}`);

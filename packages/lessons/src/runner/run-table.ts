@@ -7,16 +7,17 @@ import type { LessonRunResult, StepRunResult } from "./lesson-runner";
  * the reason and the terminal's last lines.
  */
 export function formatRunTable(results: LessonRunResult[], wallMs?: number): string {
-  const header = ["lesson", "#", "step", "check before", "performed", "check after", "time", "result"];
+  const header = ["lesson", "way", "#", "step", "check before", "performed", "check after", "time", "result"];
   const rows: string[][] = [];
   for (const lesson of results) {
     lesson.steps.forEach((step, index) => {
       rows.push([
         lesson.lessonId,
+        lesson.way,
         String(index + 1),
         step.stepId,
         beforeCell(step),
-        step.performed === undefined ? "-" : step.performed ? "yes" : "NO",
+        performedCell(step, lesson.way),
         afterCell(step),
         step.verdict === "skipped" ? "-" : seconds(step.durationMs),
         step.verdict.toUpperCase(),
@@ -33,10 +34,11 @@ export function formatRunTable(results: LessonRunResult[], wallMs?: number): str
 
   const failures = results.flatMap((lesson) => {
     const notes: string[] = [];
-    if (lesson.problem) notes.push(`${lesson.lessonId}: ${lesson.problem}${indentTranscript(lastLines(lesson.transcript, 40))}`);
+    const name = lesson.way === "as-written" ? lesson.lessonId : `${lesson.lessonId} (${lesson.way})`;
+    if (lesson.problem) notes.push(`${name}: ${lesson.problem}${indentTranscript(lastLines(lesson.transcript, 40))}`);
     for (const step of lesson.steps) {
       if (step.verdict === "failed")
-        notes.push(`${lesson.lessonId} / ${step.stepId}: ${step.problem ?? "failed"}${indentTranscript(step.transcript)}`);
+        notes.push(`${name} / ${step.stepId}: ${step.problem ?? "failed"}${indentTranscript(step.transcript)}`);
     }
     return notes;
   });
@@ -46,10 +48,12 @@ export function formatRunTable(results: LessonRunResult[], wallMs?: number): str
   const passed = steps.filter((step) => step.verdict === "passed").length;
   const failed = steps.length - passed;
   const total = results.reduce((sum, lesson) => sum + lesson.durationMs, 0);
-  const lessonsPassed = results.filter((lesson) => lesson.passed).length;
+  const lessonIds = new Set(results.map((lesson) => lesson.lessonId));
+  const lessonsPassed = [...lessonIds].filter((id) => results.every((lesson) => lesson.lessonId !== id || lesson.passed)).length;
+  const variantRuns = results.filter((lesson) => lesson.way === "variant").length;
   out.push(
     "",
-    `${results.length} lessons (${lessonsPassed} passed), ${steps.length} steps, total ${seconds(total)}${wallMs === undefined ? "" : ` (${seconds(wallMs)} wall clock)`}`,
+    `${lessonIds.size} lesson${lessonIds.size === 1 ? "" : "s"} (${lessonsPassed} passed), ${variantRuns} of them also performed their variants; ${steps.length} step runs, total ${seconds(total)}${wallMs === undefined ? "" : ` (${seconds(wallMs)} wall clock)`}`,
     // The plain closing line CI summaries read.
     `${passed} passed, ${failed} failed`,
   );
@@ -59,6 +63,13 @@ export function formatRunTable(results: LessonRunResult[], wallMs?: number): str
 function beforeCell(step: StepRunResult): string {
   if (!step.before) return "-";
   return step.before.passed ? "passed (BAD)" : "failed (ok)";
+}
+
+function performedCell(step: StepRunResult, way: LessonRunResult["way"]): string {
+  if (step.performed === undefined) return "-";
+  if (!step.performed) return "NO";
+  // In the second pass, a step without a variant is performed as written, so that later steps have what they need.
+  return way === "variant" && step.performedAs === "as-written" ? "yes (as written)" : "yes";
 }
 
 function afterCell(step: StepRunResult): string {

@@ -14,6 +14,8 @@ export class FakeSandbox implements LessonSandbox {
   readonly files = new Map<string, string>();
   readonly typed: string[] = [];
   prompt = "\x1b[?2004h\x1b[1;32mroot@sandbox\x1b[0m:\x1b[1;34m~/lab\x1b[0m# ";
+  /** What Ctrl-C prints before the prompt: a program that handles SIGINT and exits (docker run) leaves no new line. */
+  interruptEcho = "^C\r\n";
   private readonly listeners = new Set<(text: string) => void>();
   private line = "";
   private busy: Promise<void> = Promise.resolve();
@@ -29,7 +31,7 @@ export class FakeSandbox implements LessonSandbox {
   typeInTerminal(keys: string): void {
     this.typed.push(keys);
     if (keys === "\x03") {
-      this.busy = this.busy.then(() => this.emit(`^C\r\n${this.prompt}`));
+      this.busy = this.busy.then(() => this.emit(`${this.interruptEcho}${this.prompt}`));
       return;
     }
     this.line += keys;
