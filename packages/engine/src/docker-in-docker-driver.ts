@@ -22,7 +22,15 @@ import { EngineError, explainDockerError } from "./errors";
 import { type SandboxEventsWatcher, watchSandboxEvents } from "./events";
 import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
-import { IMAGE_EVENTS_SCRIPT, IMAGE_SCAN_SCRIPT, type ImageWatch, type ImagesWatcher, imagesSnapshot, parseImageScan, watchImages } from "./images";
+import {
+  IMAGE_EVENTS_SCRIPT,
+  IMAGE_SCAN_SCRIPT,
+  type ImagesWatcher,
+  type ImageWatch,
+  imagesSnapshot,
+  parseImageScan,
+  watchImages,
+} from "./images";
 import { DEFAULT_ISOLATION, isolationContainerSettings, type LearnerExec, learnerExec, type SandboxIsolation } from "./isolation";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";

@@ -6,7 +6,7 @@ import type { Disposable } from "./disposable";
 import type { SandboxEventsWatcher } from "./events";
 import type { ExecOptions, ExecResult } from "./exec";
 import type { SandboxFiles } from "./files";
-import type { ImageWatch, ImagesWatcher } from "./images";
+import type { ImagesWatcher, ImageWatch } from "./images";
 import type { ListeningPort, PortEndpoint, PortsWatcher } from "./ports";
 import type { RemovedOrphans } from "./removal";
 

@@ -62,7 +62,10 @@ export function imagesSnapshot(scan: RawImageScan): ImagesSnapshot {
   };
 }
 
-function imageStack(entry: Record<string, unknown>, detail: { inspect?: unknown; history?: unknown; config?: unknown } | undefined): ImageStack | undefined {
+function imageStack(
+  entry: Record<string, unknown>,
+  detail: { inspect?: unknown; history?: unknown; config?: unknown } | undefined,
+): ImageStack | undefined {
   const id = stringOr(entry.Id, "");
   if (!id) return undefined;
   const inspect = isRecord(detail?.inspect) ? detail.inspect : {};
@@ -149,14 +152,22 @@ function markShared(stacks: ImageStack[]): void {
   }
 }
 
-function findLastBuild(stacks: ImageStack[], events: ImageEvent[], cacheUses: number[], sandboxStartMs: number | undefined): LastBuild | undefined {
+function findLastBuild(
+  stacks: ImageStack[],
+  events: ImageEvent[],
+  cacheUses: number[],
+  sandboxStartMs: number | undefined,
+): LastBuild | undefined {
   const released = Math.max(...cacheUses);
-  const build = events.filter((event) => event.action === "tag" && event.timeMs <= released && event.timeMs >= released - NAMING_TO_RELEASE_MS).at(-1);
+  const build = events
+    .filter((event) => event.action === "tag" && event.timeMs <= released && event.timeMs >= released - NAMING_TO_RELEASE_MS)
+    .at(-1);
   const image = build && stacks.find((stack) => stack.id === build.imageId);
   if (!build || !image) return undefined;
   const before = events.filter(
     (event) =>
-      event.timeMs < build.timeMs && !(event.action === "tag" && event.imageId === build.imageId && build.timeMs - event.timeMs < SAME_BUILD_MS),
+      event.timeMs < build.timeMs &&
+      !(event.action === "tag" && event.imageId === build.imageId && build.timeMs - event.timeMs < SAME_BUILD_MS),
   );
   const previousEventMs = before.at(-1)?.timeMs;
   let cachedSteps = 0;
@@ -183,7 +194,11 @@ function imageEvents(events: unknown[]): ImageEvent[] {
     if (!isRecord(event)) continue;
     const actor = isRecord(event.Actor) ? event.Actor : {};
     const timeNano = numberOr(event.timeNano, numberOr(event.time, 0) * 1e9);
-    parsed.push({ action: stringOr(event.Action, stringOr(event.status, "")), imageId: stringOr(actor.ID, stringOr(event.id, "")), timeMs: timeNano / 1e6 });
+    parsed.push({
+      action: stringOr(event.Action, stringOr(event.status, "")),
+      imageId: stringOr(actor.ID, stringOr(event.id, "")),
+      timeMs: timeNano / 1e6,
+    });
   }
   return parsed.sort((a, b) => a.timeMs - b.timeMs);
 }
@@ -193,7 +208,8 @@ function buildCacheUses(df: unknown): number[] {
   return records.map((record) => timeMs(record.LastUsedAt)).filter((time): time is number => time !== undefined);
 }
 
-const METADATA_INSTRUCTIONS = /^(ENV|CMD|ENTRYPOINT|LABEL|EXPOSE|USER|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER|VOLUME|WORKDIR)\b/i;
+const METADATA_INSTRUCTIONS =
+  /^(ENV|CMD|ENTRYPOINT|LABEL|EXPOSE|USER|ARG|ONBUILD|STOPSIGNAL|HEALTHCHECK|SHELL|MAINTAINER|VOLUME|WORKDIR)\b/i;
 
 function isMetadataOnly(instruction: string): boolean {
   return METADATA_INSTRUCTIONS.test(instruction);

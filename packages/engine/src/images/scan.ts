@@ -57,7 +57,14 @@ export interface RawImageScan {
 
 /** Splits the scan's output into its sections and parses each one's JSON; a section that does not parse is left undefined. */
 export function parseImageScan(output: string): RawImageScan {
-  const scan: RawImageScan = { now: Number.NaN, uptimeSeconds: undefined, images: undefined, events: [], buildCache: undefined, details: new Map() };
+  const scan: RawImageScan = {
+    now: Number.NaN,
+    uptimeSeconds: undefined,
+    images: undefined,
+    events: [],
+    buildCache: undefined,
+    details: new Map(),
+  };
   for (const { name, argument, body } of sections(output)) {
     switch (name) {
       case "now":

@@ -17,6 +17,12 @@ export interface ImagesWatcher {
 
 /** Events in a burst (a build names several tags; a pull brings many) are answered by one scan this long after the first. */
 const SETTLE_MS = 100;
+/**
+ * And scanned once more this long after: BuildKit releases its cache records
+ * (how a build is told from a tag) just after naming the image, a moment
+ * that may fall after the first scan on a busy host.
+ */
+const FOLLOW_UP_MS = 1_500;
 const MAX_BACKOFF_MS = 5_000;
 
 /**
@@ -32,6 +38,7 @@ export class ImageWatch implements Disposable {
   private stopped = false;
   private stream?: ExecStream;
   private timer?: NodeJS.Timeout;
+  private followUp?: NodeJS.Timeout;
   private scanning = false;
   private again = false;
   private last = "";
@@ -56,6 +63,7 @@ export class ImageWatch implements Disposable {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.followUp);
     this.stream?.dispose();
     this.settleReady?.reject(reason);
     this.settleReady = undefined;
@@ -71,7 +79,11 @@ export class ImageWatch implements Disposable {
     if (this.stopped) return stream.dispose();
     this.stream = stream;
     stream.stdout.setEncoding("utf8");
-    stream.stdout.on("data", () => this.schedule(SETTLE_MS));
+    stream.stdout.on("data", () => {
+      this.schedule(SETTLE_MS);
+      clearTimeout(this.followUp);
+      this.followUp = setTimeout(() => void this.refresh(), FOLLOW_UP_MS);
+    });
     void this.refresh();
     await stream.exited;
     if (this.stopped) return;
@@ -81,7 +93,10 @@ export class ImageWatch implements Disposable {
   private failed(error: unknown): void {
     if (this.stopped) return;
     this.watcher.onError?.(error);
-    if (this.settleReady || (error instanceof EngineError && error.code === "sandbox-not-found")) return this.stop(error);
+    if (this.settleReady || (error instanceof EngineError && error.code === "sandbox-not-found")) {
+      this.stop(error);
+      return;
+    }
     const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.restarts++);
     this.timer = setTimeout(() => void this.follow(), delay);
   }
