@@ -61,6 +61,8 @@ export interface ImageLayer {
 
 export interface LastBuild {
   imageId: string;
+  /** The name the build gave its image (`docker build -t`), as the engine reported it. */
+  tag?: string;
   /** ISO 8601: when the build named its image. */
   finishedAt: string;
   /** How many of its steps that made a layer came from the cache. */

@@ -111,7 +111,7 @@ describe("imagesSnapshot", () => {
   it("marks the last build's cached steps (made before the previous image event), its new ones and its base", () => {
     const events = [tagEvent("sha256:v1", "hello:v0.1", 1103), tagEvent("sha256:v2", "hello:v0.2", 1201)];
     const snapshot = imagesSnapshot(scan([v2, v1], events, [1103.1, 1201.05]));
-    expect(snapshot.lastBuild).toEqual({ imageId: "sha256:v2", finishedAt: iso(1201), cachedSteps: 2 });
+    expect(snapshot.lastBuild).toEqual({ imageId: "sha256:v2", tag: "hello:v0.2", finishedAt: iso(1201), cachedSteps: 2 });
     const [built, earlier] = snapshot.images;
     expect(built?.layers.map((layer) => layer.origin)).toEqual(["base", "cached", "cached", "built", undefined]);
     // Only the last build's image is marked.

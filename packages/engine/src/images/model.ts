@@ -31,6 +31,8 @@ interface Step {
 interface ImageEvent {
   action: string;
   imageId: string;
+  /** The name the event was about (a tag's new name). */
+  name?: string;
   timeMs: number;
 }
 
@@ -177,7 +179,7 @@ function findLastBuild(
     layer.origin = origin;
     if (origin === "cached") cachedSteps++;
   }
-  return { imageId: image.id, finishedAt: new Date(build.timeMs).toISOString(), cachedSteps };
+  return { imageId: image.id, ...(build.name ? { tag: build.name } : {}), finishedAt: new Date(build.timeMs).toISOString(), cachedSteps };
 }
 
 function originOf(layer: ImageLayer, sandboxStartMs: number | undefined, previousEventMs: number | undefined): LayerOrigin | undefined {
@@ -194,9 +196,11 @@ function imageEvents(events: unknown[]): ImageEvent[] {
     if (!isRecord(event)) continue;
     const actor = isRecord(event.Actor) ? event.Actor : {};
     const timeNano = numberOr(event.timeNano, numberOr(event.time, 0) * 1e9);
+    const name = isRecord(actor.Attributes) ? actor.Attributes.name : undefined;
     parsed.push({
       action: stringOr(event.Action, stringOr(event.status, "")),
       imageId: stringOr(actor.ID, stringOr(event.id, "")),
+      ...(typeof name === "string" ? { name } : {}),
       timeMs: timeNano / 1e6,
     });
   }

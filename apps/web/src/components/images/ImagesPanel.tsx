@@ -123,17 +123,6 @@ function StackColumn({
       aria-labelledby={headingId}
       data-tags={image.tags.join(" ") || shortImageId(image.id)}
     >
-      <div className="image-heading">
-        <h3 id={headingId} title={image.id}>
-          {image.tags.length > 0 ? image.tags.join(", ") : <span className="dangling">untagged {shortImageId(image.id)}</span>}
-        </h3>
-        <p className="image-meta">
-          {formatSize(image.size)} · {image.layers.filter((layer) => layer.layerId || layer.size > 0).length} layers · made{" "}
-          {age(image.createdAt, now)}
-          {isLastBuild && <span className="chip last-build-chip">last build</span>}
-        </p>
-        {image.approximate && <p className="image-meta">Layers drawn approximately: its history could not be matched to its layers.</p>}
-      </div>
       <ol className="layers" aria-label={`Layers of ${name}, base first`}>
         {image.layers.map((layer, index) => (
           <LayerBlock
@@ -150,6 +139,17 @@ function StackColumn({
           />
         ))}
       </ol>
+      <div className="image-heading">
+        <h3 id={headingId} title={image.id}>
+          {image.tags.length > 0 ? image.tags.join(", ") : <span className="dangling">untagged {shortImageId(image.id)}</span>}
+        </h3>
+        <p className="image-meta">
+          {formatSize(image.size)} · {image.layers.filter((layer) => layer.layerId || layer.size > 0).length} layers · made{" "}
+          {age(image.createdAt, now)}
+          {isLastBuild && <span className="chip last-build-chip">last build</span>}
+        </p>
+        {image.approximate && <p className="image-meta">Layers drawn approximately: its history could not be matched to its layers.</p>}
+      </div>
     </li>
   );
 }
@@ -216,7 +216,8 @@ function LayerBlock({
           {layer.origin && <span className={`chip origin-${layer.origin}`}>{ORIGIN_LABEL[layer.origin]}</span>}
           {shared && (
             <span className="chip shared-chip" title={`Also in ${layer.sharedWith?.join(", ")}`}>
-              <span aria-hidden="true">⛓ </span>shared ×{(layer.sharedWith?.length ?? 0) + 1}
+              <LinkIcon />
+              shared ×{(layer.sharedWith?.length ?? 0) + 1}
             </span>
           )}
           <span className="layer-size">{makesLayer ? formatSize(layer.size) : "no layer"}</span>
@@ -259,6 +260,16 @@ function LayerDetails({ image, layer, now }: { image: ImageStack; layer: ImageLa
   );
 }
 
+/** Two chain links: drawn, not a glyph, since not every font has one. */
+function LinkIcon() {
+  return (
+    <svg className="link-icon" viewBox="0 0 16 16" width="10" height="10" aria-hidden="true" focusable="false">
+      <rect x="1" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" strokeWidth="1.8" />
+      <rect x="7" y="5" width="8" height="6" rx="3" fill="none" stroke="currentColor" strokeWidth="1.8" />
+    </svg>
+  );
+}
+
 function Legend() {
   return (
     <ul className="images-legend" aria-label="Legend">
@@ -269,7 +280,11 @@ function Legend() {
         <span className="chip origin-built">built</span> ran in the last build
       </li>
       <li>
-        <span className="chip shared-chip">⛓ shared</span> same layer, same colour, in several images
+        <span className="chip shared-chip">
+          <LinkIcon />
+          shared
+        </span>{" "}
+        same layer, same colour, in several images
       </li>
       <li>
         <span className="legend-metadata">dashed</span> settings only, no layer
@@ -283,7 +298,8 @@ function describeSnapshot(snapshot: ImagesSnapshot, lastImage: ImageStack | unde
   const images = `${count} image${count === 1 ? "" : "s"}`;
   if (!snapshot.lastBuild || !lastImage) return `${images}.`;
   const built = lastImage.layers.filter((layer) => layer.origin === "built" || layer.origin === "cached").length;
-  return `${images}. Last build: ${imageName(lastImage)}, ${snapshot.lastBuild.cachedSteps} of ${built} steps from the cache.`;
+  const name = snapshot.lastBuild.tag ?? imageName(lastImage);
+  return `${images}. Last build: ${name}, ${snapshot.lastBuild.cachedSteps} of ${built} steps from the cache.`;
 }
 
 /** The time, refreshed every half minute, for "made 5 minutes ago". */
