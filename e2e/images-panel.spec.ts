@@ -48,7 +48,11 @@ test("the Images panel draws lab 2's builds as stacks of layers, marks cached st
 
   // Loaded only when opened: nothing of the panel is on the page before.
   await expect(imagesPanel(page)).toBeEmpty();
-  await showTab(page, "Images");
+  // The tabs go round with the arrow keys: left from Terminal is Images.
+  await page.getByRole("tab", { name: "Terminal", exact: true }).focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByRole("tab", { name: "Images", exact: true })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("tab", { name: "Images", exact: true })).toBeFocused();
   await expect(imagesPanel(page).getByText("No images yet — build one with docker build")).toBeVisible();
 
   await showTab(page, "Terminal");

@@ -144,9 +144,9 @@ function StackColumn({
           {image.tags.length > 0 ? image.tags.join(", ") : <span className="dangling">untagged {shortImageId(image.id)}</span>}
         </h3>
         <p className="image-meta">
-          {formatSize(image.size)} · {image.layers.filter((layer) => layer.layerId || layer.size > 0).length} layers · made{" "}
-          {age(image.createdAt, now)}
           {isLastBuild && <span className="chip last-build-chip">last build</span>}
+          {formatSize(image.size)} · {image.layers.filter((layer) => layer.layerId || layer.size > 0).length} layers ·{" "}
+          {age(image.createdAt, now)}
         </p>
         {image.approximate && <p className="image-meta">Layers drawn approximately: its history could not be matched to its layers.</p>}
       </div>
@@ -294,12 +294,15 @@ function Legend() {
 }
 
 function describeSnapshot(snapshot: ImagesSnapshot, lastImage: ImageStack | undefined): string {
-  const count = snapshot.images.length + snapshot.omitted;
-  const images = `${count} image${count === 1 ? "" : "s"}`;
+  const images = plural(snapshot.images.length + snapshot.omitted, "image");
   if (!snapshot.lastBuild || !lastImage) return `${images}.`;
   const built = lastImage.layers.filter((layer) => layer.origin === "built" || layer.origin === "cached").length;
   const name = snapshot.lastBuild.tag ?? imageName(lastImage);
   return `${images}. Last build: ${name}, ${snapshot.lastBuild.cachedSteps} of ${built} steps from the cache.`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 /** The time, refreshed every half minute, for "made 5 minutes ago". */

@@ -11,11 +11,14 @@ export function formatSize(bytes: number): string {
   return `${digits}${units[unit]}`;
 }
 
-/** A hue of its own for each shared layer, the same in every stack that holds it. */
+/** Blues, teals, greens, violets and a sand: no reds or oranges, which read as errors. */
+const SHARED_HUES = [205, 165, 265, 135, 295, 45, 185, 235, 95, 320];
+
+/** A hue for each shared layer, the same in every stack that holds it. */
 export function layerHue(layerId: string): number {
   let hash = 0;
   for (let index = 0; index < layerId.length; index++) hash = (hash * 31 + layerId.charCodeAt(index)) >>> 0;
-  return hash % 360;
+  return SHARED_HUES[hash % SHARED_HUES.length] ?? 205;
 }
 
 /** A layer's drawn height in rem: bigger layers are taller, on a log scale so a 4-byte step is still readable beside a 70 MB base. */
