@@ -8,7 +8,7 @@ import type { Ack } from "./result";
 export interface ImagesSnapshot {
   /** Newest first (by when each was created or last tagged). */
   images: ImageStack[];
-  /** Images beyond the cap that were left out (the panel says so). */
+  /** Images beyond the engine's cap (60) that were left out (the panel says so). */
   omitted: number;
   /** The newest build the engine reports, when one of its images is still there. */
   lastBuild?: LastBuild;
@@ -27,7 +27,11 @@ export interface ImageStack {
   size: number;
   /** Base first, the newest step last. */
   layers: ImageLayer[];
-  /** The history could not be matched to the layers exactly; sharing is then not shown for this image. */
+  /**
+   * The history could not be matched to the layers exactly (or was longer
+   * than the engine's cap, 200 steps, of which the newest are kept); sharing
+   * is then not shown for this image.
+   */
   approximate?: true;
 }
 
@@ -68,11 +72,6 @@ export interface LastBuild {
   /** How many of its steps that made a layer came from the cache. */
   cachedSteps: number;
 }
-
-/** Most images listed with their layers; beyond them the snapshot counts `omitted`. */
-export const MAX_LISTED_IMAGES = 60;
-/** Most history entries kept per image (the newest); an image with more is marked approximate. */
-export const MAX_IMAGE_LAYERS = 200;
 
 /** Requests carry no parameters yet; an object leaves room for some. */
 export type ImagesRequest = Record<string, never>;

@@ -1,15 +1,9 @@
 import { createHash } from "node:crypto";
-import {
-  type ImageLayer,
-  type ImageStack,
-  type ImagesSnapshot,
-  imageName,
-  type LastBuild,
-  type LayerOrigin,
-  MAX_IMAGE_LAYERS,
-  MAX_LISTED_IMAGES,
-} from "@drydock/protocol";
-import type { RawImageScan } from "./scan";
+import type { ImageLayer, ImageStack, ImagesSnapshot, LastBuild, LayerOrigin } from "@drydock/protocol";
+import { MAX_LISTED_IMAGES, type RawImageScan } from "./scan";
+
+/** Most history entries kept per image (the newest); an image with more is marked approximate. */
+export const MAX_IMAGE_LAYERS = 200;
 
 /** Tag events of one image this close together come from one build (`-t a -t b`). */
 const SAME_BUILD_MS = 2_000;
@@ -149,7 +143,8 @@ function markShared(stacks: ImageStack[]): void {
   for (const stack of stacks) {
     for (const layer of stack.layers) {
       const others = (layer.layerId ? (holders.get(layer.layerId) ?? []) : []).filter((other) => other !== stack);
-      if (others.length > 0) layer.sharedWith = others.map(imageName);
+      // Named as `docker images` would show them: the first tag, else the short id.
+      if (others.length > 0) layer.sharedWith = others.map((other) => other.tags[0] ?? other.id.replace(/^sha256:/, "").slice(0, 12));
     }
   }
 }

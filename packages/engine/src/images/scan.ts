@@ -1,4 +1,5 @@
-import { MAX_LISTED_IMAGES } from "@drydock/protocol";
+/** Most images listed with their layers (the newest); beyond them the snapshot counts `omitted`. */
+export const MAX_LISTED_IMAGES = 60;
 
 /**
  * One exec in the sandbox gathers what the Images panel shows, in sections,
