@@ -7,6 +7,7 @@ import { Server } from "socket.io";
 import { checks } from "./features/checks";
 import { fileBatches } from "./features/file-batches";
 import { files } from "./features/files";
+import { images } from "./features/images";
 import { lifecycle } from "./features/lifecycle";
 import { ports } from "./features/ports";
 import { type FleetPolicy, SandboxFleet } from "./fleet";
@@ -67,7 +68,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     if (state === "gone" || state === "failed") ahead.discard(sandboxId);
   });
   serveTerminals(io, { driver, fleet, ahead, metrics, secret, log });
-  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files(), fileBatches]);
+  serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files(), fileBatches, images]);
 
   // Watch first, then adopt, so no sandbox dies unnoticed in between; adopt before listening:
   // a restarted agent serves its running sandboxes again at once.

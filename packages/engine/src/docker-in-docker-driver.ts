@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { CheckOutcome } from "@drydock/protocol";
+import type { CheckOutcome, ImagesSnapshot } from "@drydock/protocol";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
@@ -22,6 +22,15 @@ import { EngineError, explainDockerError } from "./errors";
 import { type SandboxEventsWatcher, watchSandboxEvents } from "./events";
 import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
+import {
+  IMAGE_EVENTS_SCRIPT,
+  IMAGE_SCAN_SCRIPT,
+  type ImagesWatcher,
+  type ImageWatch,
+  imagesSnapshot,
+  parseImageScan,
+  watchImages,
+} from "./images";
 import { DEFAULT_ISOLATION, isolationContainerSettings, type LearnerExec, learnerExec, type SandboxIsolation } from "./isolation";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
@@ -66,6 +75,8 @@ export interface DockerInDockerOptions {
 }
 
 const WORKSPACE = "/root/lab";
+/** Inspect, history and config of the listed images: a few KiB each, far more for images with long histories. */
+const IMAGE_SCAN_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * CPU weight (cgroup cpu.shares) while a sandbox's engine boots, and once it
@@ -341,6 +352,26 @@ export class DockerInDockerDriver implements SandboxDriver {
   /** Docker's events for this fleet's sandbox containers (died, removed, killed, out of memory), until disposed. */
   watchEvents(watcher: SandboxEventsWatcher): Disposable {
     return watchSandboxEvents(this.docker, this.fleet, watcher);
+  }
+
+  async listImages(sandboxId: string): Promise<ImagesSnapshot> {
+    const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", IMAGE_SCAN_SCRIPT], {
+      maxOutputBytes: IMAGE_SCAN_MAX_BYTES,
+    });
+    return imagesSnapshot(parseImageScan(scan.stdout));
+  }
+
+  watchImages(sandboxId: string, watcher: ImagesWatcher): ImageWatch {
+    return watchImages(
+      {
+        scan: () => this.listImages(sandboxId),
+        events: async () =>
+          execStream(await this.runningContainer(sandboxId), this.learner.command(["bash", "-c", IMAGE_EVENTS_SCRIPT]), {
+            user: this.learner.user,
+          }),
+      },
+      watcher,
+    );
   }
 
   /** The sandbox container's address on the sandbox network, which the host (and so the agent) can reach. */

@@ -1,11 +1,12 @@
 import type { Duplex } from "node:stream";
-import type { CheckOutcome } from "@drydock/protocol";
+import type { CheckOutcome, ImagesSnapshot } from "@drydock/protocol";
 import type { Assignment } from "./assignments";
 import type { CheckOptions } from "./checks";
 import type { Disposable } from "./disposable";
 import type { SandboxEventsWatcher } from "./events";
 import type { ExecOptions, ExecResult } from "./exec";
 import type { SandboxFiles } from "./files";
+import type { ImagesWatcher, ImageWatch } from "./images";
 import type { ListeningPort, PortEndpoint, PortsWatcher } from "./ports";
 import type { RemovedOrphans } from "./removal";
 
@@ -47,6 +48,10 @@ export interface SandboxDriver {
   watchPorts(sandboxId: string, watcher: PortsWatcher): Disposable;
   /** Reports what happens to this fleet's sandbox containers (one died or was removed: the sandbox is lost), until disposed. */
   watchEvents(watcher: SandboxEventsWatcher): Disposable;
+  /** The images in the sandbox's own engine, as stacks of layers (images/model.ts). */
+  listImages(sandboxId: string): Promise<ImagesSnapshot>;
+  /** Reports the sandbox's images after every image event of its engine (build, pull, tag, removal), until disposed. */
+  watchImages(sandboxId: string, watcher: ImagesWatcher): ImageWatch;
   /** Where this host reaches a port of the sandbox (previews are proxied there). */
   portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint>;
   /** The workspace's files: list, read, write, create, rename, delete, watch; confined to the workspace. */

@@ -8,6 +8,7 @@ export * from "./errors";
 export * from "./events";
 export type { ExecOptions, ExecResult } from "./exec";
 export * from "./files";
+export type { ImagesWatcher, ImageWatch } from "./images";
 export { DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, type SandboxIsolation } from "./isolation";
 export { LABEL, sandboxFilter } from "./labels";
 export * from "./network";

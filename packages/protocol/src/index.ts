@@ -2,6 +2,8 @@ export * from "./checks";
 export * from "./checks-schemas";
 export * from "./files";
 export * from "./files-schemas";
+export * from "./images";
+export * from "./images-schemas";
 export * from "./lifecycle";
 export * from "./ports";
 export * from "./ports-schemas";

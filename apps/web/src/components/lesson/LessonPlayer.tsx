@@ -31,6 +31,11 @@ const Workspace = dynamic(() => import("../editor/Workspace").then((module) => m
   ssr: false,
   loading: () => <p className="pane-message">Loading the editor…</p>,
 });
+// Loaded only once its tab is first opened: it never weighs on the page's first paint.
+const ImagesPanel = dynamic(() => import("../images/ImagesPanel").then((module) => module.ImagesPanel), {
+  ssr: false,
+  loading: () => <p className="pane-message">Loading the Images panel…</p>,
+});
 
 type Phase =
   | { kind: "idle" }
@@ -39,7 +44,9 @@ type Phase =
   | { kind: "failed"; reason: string }
   | { kind: "ended"; reason: string; lost: boolean };
 
-type Tab = "terminal" | "editor";
+const TABS = ["terminal", "editor", "images"] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABEL: Record<Tab, string> = { terminal: "Terminal", editor: "Editor", images: "Images" };
 
 interface PlayerProps {
   lesson: LessonView;
@@ -56,6 +63,7 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
   const [done, setDone] = useState(() => new Set(passed));
   const [tab, setTab] = useState<Tab>("terminal");
   const [editorWanted, setEditorWanted] = useState(false);
+  const [imagesWanted, setImagesWanted] = useState(false);
   const [editorRequest, setEditorRequest] = useState<EditorRequest | null>(null);
   const terminal = useRef<TerminalApi | null>(null);
   const [shownStep, setShownStep] = useState<{ lessonId: string; stepId: string } | null>(null);
@@ -107,6 +115,7 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
   const showTab = useCallback((next: Tab) => {
     setTab(next);
     if (next === "editor") setEditorWanted(true);
+    if (next === "images") setImagesWanted(true);
   }, []);
 
   const portHref = useCallback(
@@ -175,7 +184,7 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
         right={
           <div className="workbench">
             <div className="tabs" role="tablist" aria-label="Tools">
-              {(["terminal", "editor"] as const).map((name) => (
+              {TABS.map((name, index) => (
                 <button
                   key={name}
                   type="button"
@@ -187,10 +196,14 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
                   className="tab"
                   onClick={() => showTab(name)}
                   onKeyDown={(event) => {
-                    if (event.key === "ArrowRight" || event.key === "ArrowLeft") showTab(name === "terminal" ? "editor" : "terminal");
+                    const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+                    if (!step) return;
+                    const next = TABS[(index + step + TABS.length) % TABS.length] ?? name;
+                    showTab(next);
+                    document.getElementById(`tab-${next}`)?.focus();
                   }}
                 >
-                  {name === "terminal" ? "Terminal" : "Editor"}
+                  {TAB_LABEL[name]}
                 </button>
               ))}
             </div>
@@ -214,6 +227,11 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
             {phase.kind === "ready" ? (
               <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
                 {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
+              </div>
+            ) : null}
+            {phase.kind === "ready" ? (
+              <div role="tabpanel" id="panel-images" aria-labelledby="tab-images" className="tab-panel" hidden={tab !== "images"}>
+                {imagesWanted && channel && <ImagesPanel channel={channel} />}
               </div>
             ) : phase.kind === "ended" ? (
               <SandboxLost lost={phase.lost} reason={phase.reason} onRestart={reset} />

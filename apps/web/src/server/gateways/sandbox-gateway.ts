@@ -38,14 +38,22 @@ const RELAYED_REQUESTS: Record<keyof SandboxClientEvents, boolean> = {
   "ports:list": true,
   "ports:watch": true,
   "ports:unwatch": true,
+  "images:list": true,
+  "images:watch": true,
+  "images:unwatch": true,
 };
-const RELAYED_PUSHES: Record<keyof SandboxServerEvents, true> = { "sandbox:status": true, "files:changed": true, "ports:changed": true };
+const RELAYED_PUSHES: Record<keyof SandboxServerEvents, true> = {
+  "sandbox:status": true,
+  "files:changed": true,
+  "ports:changed": true,
+  "images:changed": true,
+};
 
 type BrowserSocket = Socket<SandboxClientEvents, SandboxServerEvents, Record<string, never>, OwnedSandbox>;
 type Untyped = { emit(event: string, ...args: unknown[]): unknown; on(event: string, listener: (...args: unknown[]) => void): unknown };
 
 /**
- * The sandbox channel (status, checks, files, ports) on the web origin: the
+ * The sandbox channel (status, checks, files, ports, images) on the web origin: the
  * same ownership check as the terminal, then a relay to the agent with a
  * write token. Besides relaying, it keeps the learner's record: a passed
  * check of one of the lesson's steps is saved as progress, and a file saved
