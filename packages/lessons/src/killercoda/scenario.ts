@@ -108,7 +108,7 @@ class ScenarioConverter {
       usedIds.add(id);
       const body = this.pageBody(step, `step ${position + 1}`);
       const check = this.check(step, position);
-      this.write(`steps/${String(position + 1).padStart(2, "0")}-${id}.md`, `# ${stepTitle}\n\n${body}${body ? "\n" : ""}${check}`);
+      this.write(`steps/${String(position + 1).padStart(2, "0")}-${id}.md`, markdownBlocks(`# ${stepTitle}`, body, check));
     });
 
     const finish = asRecord(details.finish);
@@ -168,7 +168,7 @@ class ScenarioConverter {
     }
     const text = this.markdownOf(page.text, what);
     if (text) parts.push(text);
-    return parts.join("\n\n");
+    return markdownBlocks(...parts);
   }
 
   private markdownOf(path: unknown, what: string): string {
@@ -177,7 +177,7 @@ class ScenarioConverter {
     const converted = convertKillercodaMarkdown(text, String(path));
     this.notes.push(...converted.notes);
     this.pictures(converted.markdown, String(path));
-    return converted.markdown.replace(/\s+$/, "\n");
+    return converted.markdown.replace(/\s*$/, "\n");
   }
 
   private check(step: Record<string, unknown>, position: number): string {
@@ -322,6 +322,17 @@ class ScenarioConverter {
   private note(kind: ImportNote["kind"], file: string, line: number | undefined, message: string): void {
     this.notes.push({ kind, file, ...(line !== undefined ? { line } : {}), message });
   }
+}
+
+/**
+ * Markdown pieces one after another, each ending its last line and followed
+ * by a blank line: a piece that ends in HTML (Killercoda pages often end with
+ * `</details>` and no newline) would otherwise swallow the fence after it,
+ * since an HTML block runs until a blank line. Empty pieces are left out.
+ */
+export function markdownBlocks(...pieces: string[]): string {
+  const kept = pieces.map((piece) => piece.replace(/\s+$/, "")).filter((piece) => piece !== "");
+  return kept.length === 0 ? "" : `${kept.join("\n\n")}\n`;
 }
 
 /** A fenced block whose fence is longer than any run of backticks inside it. */
