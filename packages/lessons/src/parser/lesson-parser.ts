@@ -76,7 +76,7 @@ export function parseLesson(sources: LessonSources, options: ParseOptions = {}):
     intro = { file: lessonPath, title: frontMatter?.title ?? "Introduction", parts: page.parts, portLinks: page.portLinks };
   }
 
-  const steps = parseSteps(sources, pathOf, checkShellSyntax, problems);
+  const steps = parseSteps(sources, pathOf, checkShellSyntax, problems, frontMatter?.requirePass ?? false);
   if (steps.length === 0 && !problems.some((problem) => problem.file.includes(`/${STEPS_FOLDER}/`))) {
     problems.push(
       problemAt(
@@ -136,6 +136,7 @@ function parseSteps(
   pathOf: (relative: string) => string,
   checkShellSyntax: ShellSyntaxChecker,
   problems: LessonProblem[],
+  lessonRequiresPass: boolean,
 ): Step[] {
   const stepFiles = sources.files
     .filter((file) => file.startsWith(`${STEPS_FOLDER}/`) && file.endsWith(".md"))
@@ -205,7 +206,10 @@ function parseSteps(
         ),
       );
     }
-    if (check && page.title) steps.push({ id, file: path, title: page.title.text, parts: page.parts, portLinks: page.portLinks, check });
+    if (check && page.title) {
+      const requirePass = check.gate === "required" || (lessonRequiresPass && check.gate !== "optional");
+      steps.push({ id, file: path, title: page.title.text, parts: page.parts, portLinks: page.portLinks, check, requirePass });
+    }
   }
   return steps;
 }

@@ -28,6 +28,7 @@ function lesson(parts: Lesson["intro"]["parts"]): Lesson {
         parts: [],
         portLinks: [],
         check: { kind: "check", script: "true", timeoutSeconds: 30, position: at },
+        requirePass: false,
       },
     ],
   };
