@@ -9,6 +9,7 @@ export * from "./preview-page";
 export * from "./result";
 export * from "./sandbox-api";
 export * from "./sandbox-channel";
+export * from "./steps";
 export * from "./terminal";
 export * from "./terminal-schemas";
 export * from "./workshop";

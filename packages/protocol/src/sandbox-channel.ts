@@ -2,6 +2,7 @@ import type { CheckClientEvents } from "./checks";
 import type { FilesClientEvents, FilesServerEvents } from "./files";
 import type { LifecycleServerEvents } from "./lifecycle";
 import type { PortsClientEvents, PortsServerEvents } from "./ports";
+import type { StepClientEvents } from "./steps";
 
 /**
  * One socket per sandbox (namespace /sandbox) for everything but terminal
@@ -11,6 +12,6 @@ import type { PortsClientEvents, PortsServerEvents } from "./ports";
  */
 export const SANDBOX_NAMESPACE = "/sandbox";
 
-export type SandboxClientEvents = CheckClientEvents & PortsClientEvents & FilesClientEvents;
+export type SandboxClientEvents = CheckClientEvents & PortsClientEvents & FilesClientEvents & StepClientEvents;
 
 export type SandboxServerEvents = LifecycleServerEvents & PortsServerEvents & FilesServerEvents;

@@ -31,6 +31,8 @@ export interface PageView {
 export interface StepView extends PageView {
   id: string;
   check: { script: string; timeoutMs: number };
+  /** Next (and the steps after) open only once this step's check passed. */
+  requirePass: boolean;
 }
 
 export interface LessonSummary {

@@ -59,6 +59,7 @@ export function lessonView(lesson: Lesson): LessonView {
       ...pageView(lesson, step),
       id: step.id,
       check: { script: step.check.script, timeoutMs: step.check.timeoutSeconds * 1000 },
+      requirePass: step.requirePass,
     })),
     finish: lesson.finish ? pageView(lesson, lesson.finish) : null,
   };
