@@ -87,26 +87,12 @@ export async function startRunnerEnvironment(log: Logger): Promise<RunnerEnviron
   };
 }
 
-/** Where the engine starts shells, execs and checks. */
-const ENGINE_WORKSPACE = "/root/lab";
-
 /**
  * The runner's view of one engine sandbox: its TTY shell, file writes through
- * exec, checks, all in the lesson's workspace. The engine always starts in
- * /root/lab; for a lesson that declares another workspace (an imported
- * Killercoda scenario works in /root) the terminal's tmux session is started
- * there beforehand, as the product would, and checks change to it first.
+ * exec, checks. The sandbox was created with the lesson's workspace, so the
+ * engine starts the shell and runs the checks there, as in the product.
  */
-export async function openLessonSandbox(
-  driver: SandboxDriver,
-  sandboxId: string,
-  workspace = ENGINE_WORKSPACE,
-): Promise<LessonSandbox & { close(): void }> {
-  const quoted = `'${workspace.replaceAll("'", "'\\''")}'`;
-  const prepare = workspace === ENGINE_WORKSPACE ? `mkdir -p ${quoted}` : `mkdir -p ${quoted} && tmux new-session -d -s main -c ${quoted}`;
-  const prepared = await driver.exec(sandboxId, ["bash", "-c", prepare]);
-  if (prepared.exitCode !== 0) throw new Error(`Preparing the workspace ${workspace} failed: ${prepared.stderr.trim()}`);
-  const inWorkspace = workspace === ENGINE_WORKSPACE ? "" : `cd ${quoted} || exit 1\n`;
+export async function openLessonSandbox(driver: SandboxDriver, sandboxId: string): Promise<LessonSandbox & { close(): void }> {
   const shell = await driver.openShell(sandboxId, RUNNER_TERMINAL_SIZE);
   // Decodes UTF-8 across chunk boundaries.
   shell.stream.setEncoding("utf8");
@@ -126,7 +112,7 @@ export async function openLessonSandbox(
       const result = await driver.exec(sandboxId, ["bash", "-c", script, "write-file", ...args], { stdin: Buffer.from(content) });
       if (result.exitCode !== 0) throw new Error(`Writing ${path} in the sandbox failed: ${result.stderr.trim()}`);
     },
-    runCheck: (script, { timeoutMs }) => driver.runCheck(sandboxId, `${inWorkspace}${script}`, { timeoutMs }),
+    runCheck: (script, { timeoutMs }) => driver.runCheck(sandboxId, script, { timeoutMs }),
     readTerminalHistory: async () => {
       // The engine's terminals are tmux sessions ("main" unless named): tmux keeps the whole history.
       const result = await driver.exec(sandboxId, ["tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", "main"]);
@@ -171,10 +157,10 @@ export async function runOnFreshSandbox(
   const started = Date.now();
   let sandboxId: string | undefined;
   try {
-    const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env });
+    const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env, workspace: lesson.workspace });
     sandboxId = sandbox.id;
     log.info("lessons.sandbox_ready", { lesson: lesson.id, sandbox: sandbox.id, user, ms: Date.now() - started });
-    const io = await openLessonSandbox(driver, sandbox.id, lesson.workspace);
+    const io = await openLessonSandbox(driver, sandbox.id);
     try {
       return await runLesson(lesson, io, { ...options, log: (event, fields) => log.info(`lessons.${event}`, fields) });
     } finally {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { CheckOutcome } from "@drydock/protocol";
+import { type CheckOutcome, DEFAULT_WORKSPACE, workspaceProblem } from "@drydock/protocol";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
@@ -64,8 +64,6 @@ export interface DockerInDockerOptions {
    */
   diskBytes?: number;
 }
-
-const WORKSPACE = "/root/lab";
 
 /**
  * CPU weight (cgroup cpu.shares) while a sandbox's engine boots, and once it
@@ -143,7 +141,8 @@ export class DockerInDockerDriver implements SandboxDriver {
         Image: image,
         Hostname: "sandbox",
         Labels: uids ? { ...labels, [LABEL.uidBase]: String(uids.uidBase) } : labels,
-        WorkingDir: WORKSPACE,
+        // A pooled sandbox does not know its lesson yet: its workspace is made when it is assigned.
+        WorkingDir: DEFAULT_WORKSPACE,
         Env: settings.Env,
         HostConfig: {
           ...settings.HostConfig,
@@ -177,6 +176,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         const expiresAt = request.expiresAt ?? new Date(Date.now() + (request.lifetimeSeconds ?? 3600) * 1000);
         const assignment: Assignment = { owner: request.owner, expiresAt, env: request.env ?? {} };
         if (request.idleLimit === false) assignment.idleLimit = false;
+        if (request.workspace) assignment.workspace = request.workspace;
         sandbox.assignment = (await this.assign(id, assignment)).assignment;
       }
       onProgress({ percent: 100, message: "Ready" });
@@ -209,10 +209,36 @@ export class DockerInDockerDriver implements SandboxDriver {
     const { container, paused } = await this.liveContainer(sandboxId);
     // A pooled sandbox was started with the deployment's limits; a workshop may ask for less.
     if (limits) await container.update(this.containerLimits(limits));
+    if (assignment.workspace && assignment.workspace !== this.assignments.get(sandboxId)?.workspace) {
+      await this.makeWorkspace(container, sandboxId, assignment.workspace, paused);
+    }
     await saveAssignment(this.docker, sandboxId, assignment);
     this.assignments.set(sandboxId, assignment);
     const info = await container.inspect();
     return { id: sandboxId, createdAt: new Date(info.Created), state: paused ? "paused" : "ready", assignment };
+  }
+
+  /** Creates an assignment's workspace folder (as the learner, so it is theirs), after checking it is one a lesson may have. */
+  private async makeWorkspace(container: Docker.Container, sandboxId: string, workspace: string, paused: boolean): Promise<void> {
+    const problem = workspaceProblem(workspace);
+    if (problem) {
+      throw new EngineError(`The workspace "${workspace}" ${problem}.`, "Give the lesson a workspace such as /root/lab.", "bad-request");
+    }
+    // A paused sandbox runs nothing: the folder is made when the shell opens there after the resume.
+    if (paused) return;
+    const made = await this.execAsLearner(container, ["mkdir", "-p", "--", workspace]);
+    if (made.exitCode !== 0) {
+      throw new EngineError(
+        `Sandbox ${sandboxId} could not create its workspace ${workspace}: ${made.stderr.trim()}`,
+        "Start a new session.",
+        "sandbox-failed",
+      );
+    }
+  }
+
+  /** Where the sandbox's learner works: its assignment's workspace, or the default. */
+  private workspaceOf(sandboxId: string): string {
+    return this.assignments.get(sandboxId)?.workspace ?? DEFAULT_WORKSPACE;
   }
 
   /**
@@ -249,7 +275,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       AttachStdout: true,
       AttachStderr: true,
       Tty: true,
-      WorkingDir: WORKSPACE,
+      WorkingDir: this.workspaceOf(sandboxId),
       Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
     });
     const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
@@ -271,7 +297,11 @@ export class DockerInDockerDriver implements SandboxDriver {
 
   async exec(sandboxId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const env = [...this.envOf(sandboxId), ...(options.env ?? [])];
-    return this.execAsLearner(await this.runningContainer(sandboxId), command, { workingDir: WORKSPACE, ...options, env });
+    return this.execAsLearner(await this.runningContainer(sandboxId), command, {
+      workingDir: this.workspaceOf(sandboxId),
+      ...options,
+      env,
+    });
   }
 
   /** Every command the engine runs in a sandbox runs as the learner would: in rootless mode, root of its user namespace. */
@@ -364,7 +394,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         stream: async (command) =>
           execStream(await this.runningContainer(sandboxId), this.learner.command(command), { workingDir: "/", user: this.learner.user }),
       },
-      WORKSPACE,
+      this.workspaceOf(sandboxId),
       this.options.files,
     );
   }

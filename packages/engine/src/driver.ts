@@ -68,6 +68,8 @@ export interface CreateSandboxOptions {
   env?: Record<string, string>;
   /** Lower limits than the deployment's (a workshop's); values above the deployment's are capped to them. */
   limits?: Partial<SandboxLimits>;
+  /** An owned sandbox's workspace (default /root/lab): created, and where shells start, checks run and files are. */
+  workspace?: string;
 }
 
 /** What a sandbox may use, everything started inside it included. */

@@ -181,6 +181,7 @@ export type LessonFile = z.infer<typeof lessonFileSchema>;
 export type Level = (typeof LEVELS)[number];
 export type Lesson = z.infer<typeof lessonSchema>;
 
-export const DEFAULT_WORKSPACE = "/root/lab";
+/** The workspace of a lesson that declares none; the rule for a declared one is @drydock/protocol's (workspace.ts). */
+export { DEFAULT_WORKSPACE } from "@drydock/protocol";
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 30;
 export const DEFAULT_SETUP_TIMEOUT_SECONDS = 120;

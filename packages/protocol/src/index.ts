@@ -14,3 +14,4 @@ export * from "./terminal";
 export * from "./terminal-schemas";
 export * from "./workshop";
 export * from "./workshop-schemas";
+export * from "./workspace";

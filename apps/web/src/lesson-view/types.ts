@@ -46,6 +46,8 @@ export interface LessonSummary {
 }
 
 export interface LessonView extends LessonSummary {
+  /** The sandbox folder the editor shows: file paths in the page are relative to it. */
+  workspace: string;
   intro: PageView;
   steps: StepView[];
   finish: PageView | null;

@@ -1,8 +1,8 @@
+import { WORKSPACE_ROOTS, workspaceProblem } from "@drydock/protocol";
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DEFAULT_WORKSPACE, LEVELS, slugSchema } from "../model";
 import { type LessonProblem, problemAt, type SourcePlace } from "./problems";
-import { WORKSPACE_ROOTS, workspaceProblem } from "./workspace";
 
 /** lesson.md's front matter, as the author writes it. */
 export const frontMatterSchema = z.strictObject({

@@ -1,7 +1,7 @@
+import { workspaceProblem } from "@drydock/protocol";
 import { describe, expect, it } from "vitest";
 import { type LessonSources, parseLesson } from "./lesson-parser";
 import { formatProblem } from "./problems";
-import { workspaceProblem } from "./workspace";
 
 const frontMatter = (extra: string) => `---
 id: gates
@@ -82,6 +82,7 @@ describe("the lesson's workspace", () => {
     expect(workspaceProblem("/root//lab")).toBe("must be written plainly (no // and no trailing /)");
     expect(workspaceProblem("/root/lab/")).toBe("must be written plainly (no // and no trailing /)");
     expect(workspaceProblem("/home")).toBe("must be a folder below /home, e.g. /home/learner");
+    expect(workspaceProblem("/root/my lab")).toBe("must use only letters, digits, '.', '_', '-' and '/'");
     for (const path of ["/", "/etc", "/usr/local", "/proc/1", "/var/lib/docker", "/rootkit"]) {
       expect(workspaceProblem(path)).toBe("must be /root, /home, /srv, /opt, /workspace or a folder below one of them");
     }

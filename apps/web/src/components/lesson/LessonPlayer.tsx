@@ -217,7 +217,9 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
             )}
             {phase.kind === "ready" ? (
               <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
-                {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
+                {(editorWanted || editorRequest) && channel && (
+                  <Workspace channel={channel} request={editorRequest} root={lesson.workspace} />
+                )}
               </div>
             ) : phase.kind === "ended" ? (
               <SandboxLost lost={phase.lost} reason={phase.reason} onRestart={reset} />

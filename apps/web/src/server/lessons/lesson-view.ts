@@ -54,6 +54,7 @@ export function lessonSummary(lesson: Lesson): LessonSummary {
 export function lessonView(lesson: Lesson): LessonView {
   return {
     ...lessonSummary(lesson),
+    workspace: lesson.workspace,
     intro: pageView(lesson, lesson.intro),
     steps: lesson.steps.map((step) => ({
       ...pageView(lesson, step),
