@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, posix, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DockerInDockerDriver, SANDBOX_REGISTRY, type SandboxDriver } from "@drydock/engine";
 import { createTestNetwork } from "@drydock/engine/testing";
@@ -92,7 +92,11 @@ export async function startRunnerEnvironment(log: Logger): Promise<RunnerEnviron
  * exec, checks. The sandbox was created with the lesson's workspace, so the
  * engine starts the shell and runs the checks there, as in the product.
  */
-export async function openLessonSandbox(driver: SandboxDriver, sandboxId: string): Promise<LessonSandbox & { close(): void }> {
+export async function openLessonSandbox(
+  driver: SandboxDriver,
+  sandboxId: string,
+  workspace: string,
+): Promise<LessonSandbox & { close(): void }> {
   const shell = await driver.openShell(sandboxId, RUNNER_TERMINAL_SIZE);
   // Decodes UTF-8 across chunk boundaries.
   shell.stream.setEncoding("utf8");
@@ -105,6 +109,11 @@ export async function openLessonSandbox(driver: SandboxDriver, sandboxId: string
       return () => shell.stream.off("data", listener);
     },
     writeFile: async (path, content, { append, mode }) => {
+      // Outside the workspace the learner may not write (the image's folders): the engine places it, as for the product.
+      if (!append && posix.relative(workspace, path).startsWith("..")) {
+        await driver.placeFiles(sandboxId, [{ path, content, ...(mode !== undefined ? { mode } : {}) }]);
+        return;
+      }
       // As the editor saves: a small script writes stdin to the path (folders made, mode set).
       const script =
         'mkdir -p "$(dirname "$1")" && if [ "$2" = append ]; then cat >>"$1"; else cat >"$1"; fi && if [ -n "$3" ]; then chmod "$3" "$1"; fi';
@@ -160,7 +169,7 @@ export async function runOnFreshSandbox(
     const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env, workspace: lesson.workspace });
     sandboxId = sandbox.id;
     log.info("lessons.sandbox_ready", { lesson: lesson.id, sandbox: sandbox.id, user, ms: Date.now() - started });
-    const io = await openLessonSandbox(driver, sandbox.id);
+    const io = await openLessonSandbox(driver, sandbox.id, lesson.workspace);
     try {
       return await runLesson(lesson, io, { ...options, log: (event, fields) => log.info(`lessons.${event}`, fields) });
     } finally {

@@ -22,9 +22,17 @@ import { EngineError, explainDockerError } from "./errors";
 import { type SandboxEventsWatcher, watchSandboxEvents } from "./events";
 import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
-import { DEFAULT_ISOLATION, isolationContainerSettings, type LearnerExec, learnerExec, type SandboxIsolation } from "./isolation";
+import {
+  DEFAULT_ISOLATION,
+  isolationContainerSettings,
+  LEARNER_USER,
+  type LearnerExec,
+  learnerExec,
+  type SandboxIsolation,
+} from "./isolation";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
+import { PLACE_FILES_SCRIPT, type PlacedFile, placementStdin } from "./placement";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
 import { containerName, dataVolumeName, type RemovedOrphans, removeOrphans, removeSandbox } from "./removal";
 import { attachCommand } from "./terminal/shell-command";
@@ -218,7 +226,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     return { id: sandboxId, createdAt: new Date(info.Created), state: paused ? "paused" : "ready", assignment };
   }
 
-  /** Creates an assignment's workspace folder (as the learner, so it is theirs), after checking it is one a lesson may have. */
+  /** Creates an assignment's workspace folder for the learner, after checking it is one a lesson may have. */
   private async makeWorkspace(container: Docker.Container, sandboxId: string, workspace: string, paused: boolean): Promise<void> {
     const problem = workspaceProblem(workspace);
     if (problem) {
@@ -226,12 +234,29 @@ export class DockerInDockerDriver implements SandboxDriver {
     }
     // A paused sandbox runs nothing: the folder is made when the shell opens there after the resume.
     if (paused) return;
-    const made = await this.execAsLearner(container, ["mkdir", "-p", "--", workspace]);
-    if (made.exitCode !== 0) {
+    await this.place(container, sandboxId, [], [workspace]);
+  }
+
+  async placeFiles(sandboxId: string, files: readonly PlacedFile[]): Promise<void> {
+    if (files.length > 0) await this.place(await this.runningContainer(sandboxId), sandboxId, files, []);
+  }
+
+  /** Runs the placement script as the container's root (placement.ts), handing what it makes to the learner. */
+  private async place(container: Docker.Container, sandboxId: string, files: readonly PlacedFile[], folders: readonly string[]) {
+    const stdin = placementStdin(files, folders);
+    const owner = this.isolation === "rootless" ? LEARNER_USER : "root";
+    const placed = await execCollect(container, ["bash", "-c", PLACE_FILES_SCRIPT, "drydock-place", owner], {
+      stdin,
+      user: "0",
+      workingDir: "/",
+    });
+    if (placed.exitCode !== 0) {
+      const done = placed.stdout.split("\n").filter(Boolean).length;
+      const failed = [...folders, ...files.map((file) => file.path)][done] ?? "";
       throw new EngineError(
-        `Sandbox ${sandboxId} could not create its workspace ${workspace}: ${made.stderr.trim()}`,
-        "Start a new session.",
-        "sandbox-failed",
+        `Sandbox ${sandboxId} could not place ${failed}: ${placed.stderr.trim() || `exit code ${placed.exitCode}`}.`,
+        placed.exitCode === 3 ? "A folder on its way is a symlink or a file: choose another destination." : "Start a new session.",
+        placed.exitCode === 3 ? "bad-request" : "sandbox-failed",
       );
     }
   }

@@ -94,6 +94,31 @@ describe("a sandbox with its lesson's workspace", () => {
     expect((await driver.exec(sandboxId, ["./bin/run.sh"])).stdout).toBe("again\n");
   });
 
+  it("places a lesson's files outside the workspace, where the learner may not write, and gives them to the learner", async () => {
+    const denied = await driver.exec(sandboxId, ["bash", "-c", "echo x > /usr/local/bin/mine"]);
+    expect(denied.exitCode).not.toBe(0);
+    await driver.placeFiles(sandboxId, [
+      { path: "/usr/local/bin/lesson-tool", content: Buffer.from("#!/bin/sh\necho tool-ok\n"), mode: 0o755 },
+      { path: "/ks/assets/init.sh", content: Buffer.from("touch /ks/.initfinished\n") },
+    ]);
+    const facts = await driver.exec(sandboxId, [
+      "bash",
+      "-c",
+      "lesson-tool; stat -c '%a %U' /usr/local/bin/lesson-tool /ks/assets/init.sh /ks; bash /ks/assets/init.sh && ls -A /ks",
+    ]);
+    // The learner is root in their namespace: what the engine gave them is root's there, and theirs to change.
+    expect(facts.stdout.split("\n")).toEqual(["tool-ok", "755 root", "644 root", "755 root", ".initfinished", "assets", ""]);
+    const through = await driver.exec(sandboxId, ["bash", "-c", "ln -s /etc /root/project/etc-link"]);
+    expect(through.exitCode).toBe(0);
+    await expect(driver.placeFiles(sandboxId, [{ path: "/root/project/etc-link/evil", content: Buffer.from("x") }])).rejects.toMatchObject({
+      code: "bad-request",
+    });
+    expect((await driver.exec(sandboxId, ["test", "-e", "/etc/evil"])).exitCode).not.toBe(0);
+    await expect(driver.placeFiles(sandboxId, [{ path: "/proc/x", content: Buffer.from("x") }])).rejects.toMatchObject({
+      code: "bad-request",
+    });
+  });
+
   it("lets the learner keep marks in /run (where a step's setup records that it ran)", async () => {
     const marked = await driver.runCheck(sandboxId, "mkdir -p /run/drydock/setups && mkdir /run/drydock/setups/x && echo made");
     expect(marked).toMatchObject({ passed: true, output: "made\n" });
@@ -104,7 +129,9 @@ describe("a sandbox with its lesson's workspace", () => {
     const refusal = await driver.assign(sandboxId, assignment).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(EngineError);
     expect(refusal).toMatchObject({ code: "bad-request" });
-    expect((refusal as Error).message).toBe('The workspace "/etc" must be /root, /home, /srv, /opt, /workspace or a folder below one of them.');
+    expect((refusal as Error).message).toBe(
+      'The workspace "/etc" must be /root, /home, /srv, /opt, /workspace or a folder below one of them.',
+    );
     // The sandbox kept its workspace.
     expect((await driver.exec(sandboxId, ["pwd"])).stdout.trim()).toBe(WORKSPACE);
   });

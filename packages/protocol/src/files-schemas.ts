@@ -4,6 +4,7 @@ import {
   type FilesCreateRequest,
   type FilesDeleteRequest,
   type FilesListRequest,
+  type FilesPlaceRequest,
   type FilesReadRequest,
   type FilesRenameRequest,
   type FilesWatchRequest,
@@ -55,6 +56,26 @@ export const filesWriteManyRequestSchema: z.ZodType<FilesWriteManyRequest> = z
       .min(1, "Send at least one file.")
       .max(MAX_BATCH_FILES, `Send at most ${MAX_BATCH_FILES} files at once.`)
       .refine((files) => files.reduce((bytes, file) => bytes + contentBytes(file), 0) <= MAX_BATCH_BYTES, {
+        message: `The files hold more than ${MAX_BATCH_BYTES.toLocaleString("en")} bytes in all: send them in several requests.`,
+      }),
+  })
+  .strict();
+
+export const filesPlaceRequestSchema: z.ZodType<FilesPlaceRequest> = z
+  .object({
+    files: z
+      .array(
+        z
+          .object({
+            path: path.startsWith("/", "A placed file's path is absolute."),
+            content: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "A placed file's content is base64."),
+            mode: z.number().int().min(0).max(0o7777, "mode is permission bits, at most 0o7777.").optional(),
+          })
+          .strict(),
+      )
+      .min(1, "Send at least one file.")
+      .max(MAX_BATCH_FILES, `Send at most ${MAX_BATCH_FILES} files at once.`)
+      .refine((files) => files.reduce((bytes, file) => bytes + contentBytes({ ...file, encoding: "base64" }), 0) <= MAX_BATCH_BYTES, {
         message: `The files hold more than ${MAX_BATCH_BYTES.toLocaleString("en")} bytes in all: send them in several requests.`,
       }),
   })

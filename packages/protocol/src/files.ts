@@ -104,6 +104,10 @@ export interface FilesWriteManyRequest {
   /** Written in this order; a later file of the same path wins. */
   files: FileToWrite[];
 }
+export interface FilesPlaceRequest {
+  /** Absolute paths; `content` in base64. */
+  files: { path: string; content: string; mode?: number }[];
+}
 export interface FilesCreateRequest {
   path: string;
   kind: "file" | "dir";
@@ -134,6 +138,12 @@ export interface FilesClientEvents {
    * error names (those before it are written).
    */
   "files:write-many": (request: FilesWriteManyRequest, ack: Ack<null>) => void;
+  /**
+   * The control plane's only (never relayed from a browser). A lesson's files
+   * that go outside the workspace, by absolute path, placed by the engine and
+   * given to the learner; in order, stopping at the first refused.
+   */
+  "files:place": (request: FilesPlaceRequest, ack: Ack<null>) => void;
   /** Writers only. Refused when the path exists. */
   "files:create": (request: FilesCreateRequest, ack: Ack<FileEntry>) => void;
   /** Writers only. Refused when `to` exists. */

@@ -1,5 +1,9 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { workspaceProblem } from "@drydock/protocol";
 import { describe, expect, it } from "vitest";
+import { loadLesson } from "./lesson-loader";
 import { type LessonSources, parseLesson } from "./lesson-parser";
 import { formatProblem } from "./problems";
 
@@ -94,5 +98,29 @@ describe("the lesson's workspace", () => {
       "/lessons/gates/lesson.md:7:12: The front matter's workspace must be /root, /home, /srv, /opt, /workspace or a folder below one of them.\n  fix: Write an absolute path below /root, /home, /srv, /opt, /workspace, e.g. workspace: /root/lab (the default).",
     ]);
     expect(lessonOf("workspace: /root/project\n", [step("One", "")]).lesson?.workspace).toBe("/root/project");
+  });
+});
+
+describe("a lesson file's mode", () => {
+  it("is the front matter's, else 0755 for a file that is executable in the lesson folder, else left to the default", async () => {
+    const scratch = await mkdtemp(join(tmpdir(), "drydock-modes-"));
+    try {
+      await mkdir(join(scratch, "steps"));
+      await mkdir(join(scratch, "files"));
+      await writeFile(join(scratch, "lesson.md"), frontMatter('files:\n  - run.sh\n  - notes.txt\n  - path: tool\n    mode: "0700"\n'));
+      await writeFile(join(scratch, "steps", "01-one.md"), step("One", ""));
+      await writeFile(join(scratch, "files", "run.sh"), "#!/bin/sh\n", { mode: 0o755 });
+      await writeFile(join(scratch, "files", "notes.txt"), "text\n");
+      await writeFile(join(scratch, "files", "tool"), "#!/bin/sh\n", { mode: 0o755 });
+      const { lesson, problems } = await loadLesson(scratch);
+      expect(problems).toEqual([]);
+      expect(lesson?.files).toEqual([
+        { path: "run.sh", source: "files/run.sh", mode: 0o755 },
+        { path: "notes.txt", source: "files/notes.txt" },
+        { path: "tool", source: "files/tool", mode: 0o700 },
+      ]);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -16,6 +16,8 @@ export interface LessonSources {
   texts: Record<string, string>;
   /** Every file in the folder, relative ("files/static/pizza-1.svg"). */
   files: string[];
+  /** Those of `files` that are executable: placed with mode 0755 when the front matter gives no mode. */
+  executables?: string[];
 }
 
 export interface ParseOptions {
@@ -266,7 +268,9 @@ function lessonFiles(
       continue;
     }
     destinations.add(path);
-    const mode = typeof entry === "string" || entry.mode === undefined ? undefined : Number.parseInt(entry.mode, 8);
+    const stated = typeof entry === "string" || entry.mode === undefined ? undefined : Number.parseInt(entry.mode, 8);
+    // An executable script stays executable, as git keeps it, without a mode written out.
+    const mode = stated ?? (sources.executables?.includes(source) ? 0o755 : undefined);
     files.push({ path, source, ...(mode !== undefined ? { mode } : {}) });
   }
   return files;

@@ -32,6 +32,8 @@ const RELAYED_REQUESTS: Record<keyof SandboxClientEvents, boolean> = {
   "files:write": true,
   // The control plane's own, to prepare a workspace: a page saves one file at a time, each kept as the learner's.
   "files:write-many": false,
+  // The control plane's own too: a lesson's files outside the workspace, placed by the engine, never a learner's.
+  "files:place": false,
   "files:create": true,
   "files:rename": true,
   "files:delete": true,

@@ -11,8 +11,8 @@ import { savedFiles } from "./saved-files";
 export interface WorkspacePlan {
   /** The lesson's own files first, then the learner's saved ones over them (a fresh sandbox resumes where they were). */
   files: FileToWrite[];
-  /** Scripts that place the lesson's files outside the workspace, run before the setups. */
-  placements: CheckRequest[];
+  /** The lesson's files outside the workspace (absolute paths, base64), placed by the engine before the setups. */
+  placements: FileToWrite[];
   /** The intro's setup scripts, run in order once the files are in place (a step's run when the step is opened: step-setup.ts). */
   setups: CheckRequest[];
 }
@@ -60,9 +60,9 @@ export async function prepareWorkspace(client: AgentClient, sandboxId: string, p
   const channel = openSandboxChannel(client.url, sandboxId, client.terminalToken(sandboxId, "write"));
   try {
     for (const files of batchFiles(plan.files)) await requestOnChannel(channel, "files:write-many", { files });
-    for (const placement of plan.placements) {
-      const outcome = await requestOnChannel(channel, "check:run", placement, (placement.timeoutMs ?? 30_000) + 10_000);
-      if (!outcome.passed) throw new HttpError(`Placing the lesson's files failed: ${outcome.message} ${outcome.output}`.trim(), 500);
+    for (const files of batchFiles(plan.placements)) {
+      const placed = files.map(({ path, content, mode }) => ({ path, content, ...(mode !== undefined ? { mode } : {}) }));
+      await requestOnChannel(channel, "files:place", { files: placed });
     }
     for (const setup of plan.setups) {
       const outcome = await requestOnChannel(channel, "check:run", setup, (setup.timeoutMs ?? 30_000) + 10_000);

@@ -1,11 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lesson } from "@drydock/lessons";
-import { MAX_CHECK_SCRIPT } from "@drydock/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { encoded, lessonFiles, placementScripts } from "./lesson-files";
+import { encoded, lessonFiles } from "./lesson-files";
 
 /** A few bytes of a PNG: a high byte, CR LF, a NUL — nothing a text path would keep. */
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff]);
@@ -50,32 +48,14 @@ describe("a lesson's files on their way to the sandbox", () => {
       { path: "static/logo.png", content: Buffer.from(PNG).toString("base64"), encoding: "base64" },
       { path: "run.sh", content: "#!/bin/sh\necho ünïcødé\n", mode: 0o755 },
     ]);
-    expect(placed.elsewhere).toHaveLength(1);
-    expect(placed.elsewhere[0]?.script).toContain("'/usr/local/bin/tool'");
+    expect(placed.elsewhere).toEqual([
+      { path: "/usr/local/bin/tool", content: Buffer.from("#!/bin/sh\n").toString("base64"), encoding: "base64", mode: 0o755 },
+    ]);
   });
 
   it("calls a file with a NUL or with bytes that are not UTF-8 binary", () => {
     expect(encoded(new TextEncoder().encode("plain\n"))).toEqual({ content: "plain\n" });
     expect(encoded(Uint8Array.from([0x61, 0x00, 0x62]))).toEqual({ content: "YQBi", encoding: "base64" });
     expect(encoded(Uint8Array.from([0xc3, 0x28]))).toEqual({ content: "wyg=", encoding: "base64" });
-  });
-
-  it("places a file outside the workspace byte for byte with its mode, in several scripts when it is large", () => {
-    scratch = mkdtempSync(join(tmpdir(), "drydock-lesson-files-"));
-    const big = Uint8Array.from({ length: 150_000 }, (_, index) => (index * 7919) % 256);
-    const target = join(scratch, "it's here", "tool.bin");
-    const scripts = placementScripts(target, big, 0o750);
-    expect(scripts.length).toBeGreaterThan(2);
-    for (const request of scripts) {
-      expect(request.script.length).toBeLessThanOrEqual(MAX_CHECK_SCRIPT);
-      execFileSync("bash", ["-s"], { input: request.script });
-    }
-    expect(Buffer.compare(readFileSync(target), Buffer.from(big))).toBe(0);
-    expect(statSync(target).mode & 0o7777).toBe(0o750);
-
-    const empty = join(scratch, "empty");
-    for (const request of placementScripts(empty, new Uint8Array(), undefined)) execFileSync("bash", ["-s"], { input: request.script });
-    expect(readFileSync(empty).length).toBe(0);
-    expect(statSync(empty).mode & 0o7777).toBe(0o644);
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Lesson } from "@drydock/lessons";
-import { type CheckRequest, type FileToWrite, MAX_CHECK_SCRIPT } from "@drydock/protocol";
+import type { FileToWrite } from "@drydock/protocol";
 
 /** A lesson path as the files channel names it (relative to the workspace), or undefined when it lies outside. */
 export function workspacePath(lesson: Lesson, path: string): string | undefined {
@@ -13,22 +13,19 @@ export function workspacePath(lesson: Lesson, path: string): string | undefined 
 export interface PlacedLessonFiles {
   /** Files inside the workspace, for files:write-many: text as text, anything else in base64. */
   inWorkspace: FileToWrite[];
-  /** Files elsewhere (`/usr/local/bin/wait-for`, Killercoda's `/ks`): scripts that write them, run as checks are. */
-  elsewhere: CheckRequest[];
+  /** Files elsewhere (`/usr/local/bin/wait-for`, Killercoda's `/ks`), by absolute path and in base64, for files:place. */
+  elsewhere: FileToWrite[];
 }
-
-/** Bytes of a file per placement script: its base64 with the script around it stays under the check size limit. */
-const PLACEMENT_CHUNK_BYTES = Math.floor(((MAX_CHECK_SCRIPT - 4096) * 3) / 4);
-const PLACEMENT_TIMEOUT_MS = 30_000;
 
 /** The files a lesson places before the first step, read from its folder. */
 export async function lessonFiles(lesson: Lesson): Promise<PlacedLessonFiles> {
   const placed: PlacedLessonFiles = { inWorkspace: [], elsewhere: [] };
   for (const file of lesson.files) {
     const bytes = await readFile(join(lesson.directory, file.source));
+    const mode = file.mode !== undefined ? { mode: file.mode } : {};
     const path = workspacePath(lesson, file.path);
-    if (path) placed.inWorkspace.push({ path, ...encoded(bytes), ...(file.mode !== undefined ? { mode: file.mode } : {}) });
-    else placed.elsewhere.push(...placementScripts(posix.resolve(lesson.workspace, file.path), bytes, file.mode));
+    if (path) placed.inWorkspace.push({ path, ...encoded(bytes), ...mode });
+    else placed.elsewhere.push({ path: posix.resolve(lesson.workspace, file.path), content: base64(bytes), encoding: "base64", ...mode });
   }
   return placed;
 }
@@ -42,33 +39,9 @@ export function encoded(bytes: Uint8Array): Pick<FileToWrite, "content" | "encod
       // Not UTF-8: fall through to base64.
     }
   }
-  return { content: Buffer.from(bytes).toString("base64"), encoding: "base64" };
+  return { content: base64(bytes), encoding: "base64" };
 }
 
-/**
- * Scripts that write a file outside the workspace (where the files API,
- * confined to the workspace, does not reach): its folders made, its bytes
- * decoded from base64, in as many scripts as the check size limit needs,
- * then its mode (0644 unless the lesson says).
- */
-export function placementScripts(path: string, bytes: Uint8Array, mode: number | undefined): CheckRequest[] {
-  const target = shellQuote(path);
-  const scripts: CheckRequest[] = [];
-  for (let offset = 0; offset === 0 || offset < bytes.length; offset += PLACEMENT_CHUNK_BYTES) {
-    const chunk = Buffer.from(bytes.subarray(offset, offset + PLACEMENT_CHUNK_BYTES)).toString("base64");
-    const lines = [
-      "set -e",
-      ...(offset === 0 ? [`mkdir -p -- "$(dirname -- ${target})"`] : []),
-      `base64 -d ${offset === 0 ? ">" : ">>"} ${target} <<'DRYDOCK_FILE'`,
-      ...(chunk.match(/.{1,76}/g) ?? []),
-      "DRYDOCK_FILE",
-    ];
-    if (offset + PLACEMENT_CHUNK_BYTES >= bytes.length) lines.push(`chmod ${(mode ?? 0o644).toString(8).padStart(4, "0")} -- ${target}`);
-    scripts.push({ script: lines.join("\n"), timeoutMs: PLACEMENT_TIMEOUT_MS });
-  }
-  return scripts;
-}
-
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`;
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("base64");
 }
