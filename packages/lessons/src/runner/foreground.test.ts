@@ -127,6 +127,34 @@ describe("runLesson with a command that stays in the foreground", () => {
     );
   });
 
+  it("waits for a command that more blocks follow, even when the check passes meanwhile: they need the terminal", async () => {
+    const serveThenTouch = SERVE_STEP("").replace("```check", "```run\ntouch made.txt\n```\n\n```check");
+    const result = await runLesson(lesson({ "steps/01-serve.md": serveThenTouch }), sandbox(), options({ checkAfterMs: 50 }));
+    expect(result.steps[0]?.problem).toMatch(/^Performing the step failed: Waited 2 s for `serve` to finish/);
+  });
+
+  it("does not leave a command running while it still prints: an install at work ends by itself", async () => {
+    let ticker: NodeJS.Timeout | undefined;
+    let installed = false;
+    const fake = new FakeSandbox(
+      {
+        install: (shell) => {
+          installed = true;
+          ticker = setInterval(() => shell.emit("Setting up...\r\n"), 30);
+          return { output: "Unpacking...\r\n", keepsRunning: true };
+        },
+      },
+      { installed: () => installed },
+    );
+    const step = "# Install\n\n```run\ninstall\n```\n\n```check\ninstalled\n```\n";
+    try {
+      const result = await runLesson(lesson({ "steps/01-install.md": step }), fake, options({ checkAfterMs: 50 }));
+      expect(result.steps[0]?.problem).toMatch(/^Performing the step failed: Waited 2 s for `install` to finish/);
+    } finally {
+      clearInterval(ticker);
+    }
+  });
+
   it("on a page without a check, goes on once a keeps-running command's output has settled", async () => {
     const fake = sandbox();
     const intro = "\n```run keeps-running\nserve\n```\n";

@@ -10,10 +10,13 @@ import { type LearnerTerminal, TerminalTimeoutError } from "./learner-terminal";
  * - a block marked `keeps-running` is typed and the step's check is tried at
  *   once and then every few seconds until it passes (on a page without a
  *   check, until the command's output has settled); the command is left running;
- * - any other block whose command is still running after `checkAfterMs` gets
- *   the step's check tried the same way while it runs: when it passes, the
- *   step is done and the command is left running, instead of waiting up to
- *   the block's time limit for it to end;
+ * - the step's last block, when its command is still running after
+ *   `checkAfterMs`, gets the step's check tried the same way while it runs:
+ *   when it passes and the command has printed nothing for `startedQuietMs`
+ *   (a server waiting for requests, not an install still at work), the step
+ *   is done and the command is left running, instead of waiting up to the
+ *   block's time limit for it to end. Earlier blocks are waited for: what
+ *   follows them needs the terminal;
  * - a command left running (also one an `until=` block followed) is
  *   interrupted with Ctrl-C before the next block is typed, as `interrupt`
  *   would.
@@ -109,7 +112,9 @@ export class ForegroundRunner {
     const stopWaiting = new AbortController();
     const stopPolling = new AbortController();
     const finished = this.terminal.run(block, stopWaiting.signal).then(() => "finished" as const);
-    const checked = this.pollCheck(check, schedule.firstAfterMs, Number.POSITIVE_INFINITY, stopPolling.signal).then((passed) =>
+    // Only a command that has gone quiet counts as left running: one still printing is at work and ends by itself.
+    const quietAndPassing = async () => this.terminal.silentForMs() >= this.options.startedQuietMs && (await check());
+    const checked = this.pollCheck(quietAndPassing, schedule.firstAfterMs, Number.POSITIVE_INFINITY, stopPolling.signal).then((passed) =>
       passed ? ("left-running" as const) : undefined,
     );
     try {

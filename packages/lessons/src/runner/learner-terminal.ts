@@ -82,6 +82,11 @@ export class LearnerTerminal {
     });
   }
 
+  /** How long nothing has been printed, in milliseconds. */
+  silentForMs(): number {
+    return Date.now() - this.lastOutputAt;
+  }
+
   /** Where the cursor is now; pass it to `transcriptSince` later. */
   mark(): TerminalMark {
     return { offset: this.raw.length, row: this.screen.cursorRow, screen: this.screen.visibleText() };

@@ -207,12 +207,14 @@ async function perform(
   log: NonNullable<RunLessonOptions["log"]>,
   stepCheck?: StepCheck,
 ): Promise<void> {
-  for (const part of parts) {
-    if (part.kind === "solution") {
-      for (const block of part.blocks) await performBlock(lesson, block, sandbox, shell, log, stepCheck);
-    } else if (part.kind === "run" || part.kind === "file") {
-      await performBlock(lesson, part, sandbox, shell, log, stepCheck);
-    }
+  const blocks = parts.flatMap((part): ActionBlock[] =>
+    part.kind === "solution" ? part.blocks : part.kind === "run" || part.kind === "file" ? [part] : [],
+  );
+  for (const [index, block] of blocks.entries()) {
+    // The step's check can end the wait for a command only where nothing follows it, or where the block says it keeps running.
+    const last = index === blocks.length - 1;
+    const check = block.kind === "run" && (last || block.keepsRunning) ? stepCheck : undefined;
+    await performBlock(lesson, block, sandbox, shell, log, check);
   }
 }
 
