@@ -70,15 +70,27 @@ describe("importing scenarios written like Killercoda's own Docker scenarios", (
     expect(lesson?.intro.parts.map((part) => part.kind)).toEqual(["setup", "run", "prose"]);
   });
 
-  it("keeps a plain fence with a blank line inside HTML a code sample, closed where it was", () => {
+  it("folds <details> into the format's hint and solution blocks, a plain fence with a blank line inside kept whole", () => {
     const { lesson } = imported(REALISTIC_SCENARIOS[1]?.files ?? {}, "compose-packed");
     const first = lesson?.steps[0];
-    expect(first?.parts.filter((part) => part.kind === "copy").map((part) => (part.kind === "copy" ? part.lang : ""))).toEqual(["yaml"]);
-    expect(runCommands(first?.parts ?? [])).toEqual(["mkdir -p /root/compose-project && cd /root/compose-project"]);
+    expect(first?.parts.map((part) => part.kind)).toEqual(["prose", "hint", "solution", "check"]);
+    const hint = first?.parts[1];
+    expect(hint?.kind === "hint" && hint.markdown).toBe("```plain\nservices:\n\n  web:\n    image: nginx:alpine\n```");
+    const solution = first?.parts[2];
+    expect(solution?.kind === "solution" && solution.blocks.map((block) => block.kind)).toEqual(["copy", "run"]);
     expect(runCommands(lesson?.steps[2]?.parts ?? [])).toEqual([
       "cd /root/compose-project",
       "docker compose logs -f",
       "docker compose up -d --scale web=2",
     ]);
+    // Killercoda's <br> spacing and the HTML itself are gone from what the learner reads.
+    const prose = lesson?.steps.flatMap((step) => step.parts.flatMap((part) => (part.kind === "prose" ? [part.markdown] : []))) ?? [];
+    expect(prose.join("\n")).not.toMatch(/<details|<summary|<br>/);
+  });
+
+  it("turns a tip's commands into plain samples and names an unusual summary", () => {
+    const { lesson } = imported(REALISTIC_SCENARIOS[0]?.files ?? {}, "cmd-or-entrypoint");
+    const [info] = lesson?.steps[0]?.parts.filter((part) => part.kind === "hint") ?? [];
+    expect(info?.kind === "hint" && info.markdown.split("\n")[0]).toBe("**Info**");
   });
 });

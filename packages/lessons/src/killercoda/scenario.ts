@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import type { Level } from "../model";
+import { detailsToBlocks } from "./details";
 import type { ImportNote } from "./import-notes";
 import { convertKillercodaMarkdown } from "./markdown";
 
@@ -177,7 +178,16 @@ class ScenarioConverter {
     const converted = convertKillercodaMarkdown(text, String(path));
     this.notes.push(...converted.notes);
     this.pictures(converted.markdown, String(path));
-    return converted.markdown.replace(/\s*$/, "\n");
+    const markdown = detailsToBlocks(converted.markdown);
+    if (markdown !== converted.markdown && /<details/i.test(converted.markdown)) {
+      this.note(
+        "approximated",
+        String(path),
+        undefined,
+        "HTML <details> became solution blocks (summary Solution or Answer) and hint blocks (the others, their commands as plain samples); <br> lines were dropped.",
+      );
+    }
+    return markdown.replace(/\s*$/, "\n");
   }
 
   private check(step: Record<string, unknown>, position: number): string {
@@ -331,7 +341,7 @@ class ScenarioConverter {
  * since an HTML block runs until a blank line. Empty pieces are left out.
  */
 export function markdownBlocks(...pieces: string[]): string {
-  const kept = pieces.map((piece) => piece.replace(/\s+$/, "")).filter((piece) => piece !== "");
+  const kept = pieces.map((piece) => piece.replace(/^(?:[ \t]*\n)+/, "").replace(/\s+$/, "")).filter((piece) => piece !== "");
   return kept.length === 0 ? "" : `${kept.join("\n\n")}\n`;
 }
 
