@@ -7,14 +7,14 @@ import { stepOpenedRequestSchema } from "./steps";
 describe("a lesson's files on the wire", () => {
   it("counts base64 content by its decoded bytes", () => {
     for (const bytes of [0, 1, 2, 3, 4, 5, 1000]) {
-      const content = Buffer.alloc(bytes, 0xff).toString("base64");
+      const content = btoa("\xff".repeat(bytes));
       expect(contentBytes({ content, encoding: "base64" })).toBe(bytes);
     }
     expect(contentBytes({ content: "ünï" })).toBe(5);
   });
 
   it("writes bytes in base64 with a mode, and refuses content that is not base64 or a mode out of range", () => {
-    const png = { path: "static/logo.png", content: Buffer.from([0x89, 0, 0xff]).toString("base64"), encoding: "base64", mode: 0o644 };
+    const png = { path: "static/logo.png", content: btoa("\x89\x00\xff"), encoding: "base64", mode: 0o644 };
     expect(filesWriteManyRequestSchema.safeParse({ files: [png] }).success).toBe(true);
     expect(filesWriteManyRequestSchema.safeParse({ files: [{ ...png, content: "not base64!" }] }).error?.issues[0]?.message).toMatch(
       /must be base64/,
@@ -22,9 +22,9 @@ describe("a lesson's files on the wire", () => {
     expect(filesWriteManyRequestSchema.safeParse({ files: [{ ...png, mode: 0o10000 }] }).success).toBe(false);
     expect(filesWriteManyRequestSchema.safeParse({ files: [{ ...png, encoding: "hex" }] }).success).toBe(false);
     // A batch is measured in decoded bytes: base64 of the limit fits, one byte more does not.
-    const atLimit = { path: "big", content: Buffer.alloc(MAX_BATCH_BYTES).toString("base64"), encoding: "base64" };
+    const atLimit = { path: "big", content: btoa("\0".repeat(MAX_BATCH_BYTES)), encoding: "base64" };
     expect(filesWriteManyRequestSchema.safeParse({ files: [atLimit] }).success).toBe(true);
-    const over = { ...atLimit, content: Buffer.alloc(MAX_BATCH_BYTES + 1).toString("base64") };
+    const over = { ...atLimit, content: btoa("\0".repeat(MAX_BATCH_BYTES + 1)) };
     expect(filesWriteManyRequestSchema.safeParse({ files: [over] }).success).toBe(false);
   });
 
