@@ -83,6 +83,16 @@ describe("the lesson view", () => {
     expect(view.steps[0]?.check).toEqual({ script: "true", timeoutMs: 30_000 });
   });
 
+  it("tells the page the workspace the editor shows and which steps must pass before Next", () => {
+    const gated = lesson([]);
+    gated.workspace = "/root/project";
+    const [first] = gated.steps;
+    if (first) first.requirePass = true;
+    const view = lessonView(gated);
+    expect(view.workspace).toBe("/root/project");
+    expect(view.steps.map((step) => step.requirePass)).toEqual([true]);
+  });
+
   it("knows which lesson paths are inside the workspace", () => {
     const x = lesson([]);
     expect(workspacePath(x, "static/a.svg")).toBe("static/a.svg");
