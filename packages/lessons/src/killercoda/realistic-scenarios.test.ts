@@ -70,6 +70,18 @@ describe("importing scenarios written like Killercoda's own Docker scenarios", (
     expect(lesson?.intro.parts.map((part) => part.kind)).toEqual(["setup", "run", "prose"]);
   });
 
+  it("keeps an asset that is executable in the scenario's folder executable, without a chmod in index.json", () => {
+    const scenario = REALISTIC_SCENARIOS[2];
+    const converted = convertKillercodaScenario({
+      name: "container-build",
+      files: Object.fromEntries(Object.entries(scenario?.files ?? {}).map(([path, text]) => [path, encoder.encode(text)])),
+      executables: ["assets/app/hello.sh"],
+    });
+    const lessonMd = decoder.decode(converted.files["lesson.md"]);
+    expect(lessonMd).toContain('  - path: app/hello.sh\n    source: files/app/hello.sh\n    mode: "0755"\n');
+    expect(lessonMd).toContain("  - app/Dockerfile\n");
+  });
+
   it("folds <details> into the format's hint and solution blocks, a plain fence with a blank line inside kept whole", () => {
     const { lesson } = imported(REALISTIC_SCENARIOS[1]?.files ?? {}, "compose-packed");
     const first = lesson?.steps[0];

@@ -10,6 +10,8 @@ export interface KillercodaScenario {
   /** The folder's name: the lesson id is made from it. */
   name: string;
   files: Record<string, Uint8Array>;
+  /** Those of `files` that are executable in the scenario's folder: an asset among them stays executable. */
+  executables?: string[];
 }
 
 /** The lesson folder made from it, not yet written, and what could not be carried over. */
@@ -233,8 +235,9 @@ class ScenarioConverter {
           this.note("unmapped", INDEX, undefined, `The asset "${pattern}" matches no file in assets/; it was left out.`);
           continue;
         }
-        const mode = this.mode(entry.chmod, pattern);
+        const chmod = this.mode(entry.chmod, pattern);
         for (const match of matches) {
+          const mode = chmod ?? (this.scenario.executables?.includes(match.file) ? "0755" : undefined);
           const destination = posix.join(target, match.relative);
           const inHome = destination.startsWith(`${KILLERCODA_HOME}/`);
           const path = inHome ? destination.slice(KILLERCODA_HOME.length + 1) : destination;
