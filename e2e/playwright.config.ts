@@ -1,9 +1,12 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "@playwright/test";
 
 const webPort = Number(process.env.E2E_WEB_PORT ?? 3100);
 const agentPort = Number(process.env.E2E_AGENT_PORT ?? 4200);
 /** The e2e agent's sandboxes carry this fleet label, so teardown removes exactly them. */
 export const E2E_FLEET = process.env.E2E_FLEET ?? "e2e";
+/** The built-in lessons, and the browser tests' own (e2e/lessons: a step's setup, steps that must pass, files and modes). */
+const LESSONS_DIR = ["../packages/lessons/lessons", "lessons"].map((folder) => fileURLToPath(new URL(folder, import.meta.url))).join(":");
 
 /**
  * Real Chromium (Debian's), the real web app and agent (built and started by
@@ -42,7 +45,14 @@ export default defineConfig({
     reuseExistingServer: false,
     // SIGTERM, not SIGKILL: the agent then finishes (and removes) a pool refill under way instead of leaving it behind.
     gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
-    env: { WEB_PORT: String(webPort), WEB_HOST: "127.0.0.1", AGENT_PORT: String(agentPort), AGENT_FLEET: E2E_FLEET, POOL_SIZE: "1" },
+    env: {
+      WEB_PORT: String(webPort),
+      WEB_HOST: "127.0.0.1",
+      AGENT_PORT: String(agentPort),
+      AGENT_FLEET: E2E_FLEET,
+      POOL_SIZE: "1",
+      LESSONS_DIR,
+    },
     stdout: "pipe",
     stderr: "pipe",
   },

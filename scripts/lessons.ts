@@ -13,7 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, posix, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { DockerInDockerDriver, SANDBOX_REGISTRY, type SandboxDriver } from "@drydock/engine";
 import { createTestNetwork } from "@drydock/engine/testing";
@@ -88,26 +88,16 @@ export async function startRunnerEnvironment(log: Logger): Promise<RunnerEnviron
   };
 }
 
-/** Where the engine starts shells, execs and checks. */
-const ENGINE_WORKSPACE = "/root/lab";
-
 /**
  * The runner's view of one engine sandbox: its TTY shell, file writes through
- * exec, checks, all in the lesson's workspace. The engine always starts in
- * /root/lab; for a lesson that declares another workspace (an imported
- * Killercoda scenario works in /root) the terminal's tmux session is started
- * there beforehand, as the product would, and checks change to it first.
+ * exec, checks. The sandbox was created with the lesson's workspace, so the
+ * engine starts the shell and runs the checks there, as in the product.
  */
 export async function openLessonSandbox(
   driver: SandboxDriver,
   sandboxId: string,
-  workspace = ENGINE_WORKSPACE,
+  workspace: string,
 ): Promise<LessonSandbox & { close(): void }> {
-  const quoted = `'${workspace.replaceAll("'", "'\\''")}'`;
-  const prepare = workspace === ENGINE_WORKSPACE ? `mkdir -p ${quoted}` : `mkdir -p ${quoted} && tmux new-session -d -s main -c ${quoted}`;
-  const prepared = await driver.exec(sandboxId, ["bash", "-c", prepare]);
-  if (prepared.exitCode !== 0) throw new Error(`Preparing the workspace ${workspace} failed: ${prepared.stderr.trim()}`);
-  const inWorkspace = workspace === ENGINE_WORKSPACE ? "" : `cd ${quoted} || exit 1\n`;
   const shell = await driver.openShell(sandboxId, RUNNER_TERMINAL_SIZE);
   // Decodes UTF-8 across chunk boundaries.
   shell.stream.setEncoding("utf8");
@@ -120,6 +110,11 @@ export async function openLessonSandbox(
       return () => shell.stream.off("data", listener);
     },
     writeFile: async (path, content, { append, mode }) => {
+      // Outside the workspace the learner may not write (the image's folders): the engine places it, as for the product.
+      if (!append && posix.relative(workspace, path).startsWith("..")) {
+        await driver.placeFiles(sandboxId, [{ path, content, ...(mode !== undefined ? { mode } : {}) }]);
+        return;
+      }
       // As the editor saves: a small script writes stdin to the path (folders made, mode set).
       const script =
         'mkdir -p "$(dirname "$1")" && if [ "$2" = append ]; then cat >>"$1"; else cat >"$1"; fi && if [ -n "$3" ]; then chmod "$3" "$1"; fi';
@@ -127,7 +122,7 @@ export async function openLessonSandbox(
       const result = await driver.exec(sandboxId, ["bash", "-c", script, "write-file", ...args], { stdin: Buffer.from(content) });
       if (result.exitCode !== 0) throw new Error(`Writing ${path} in the sandbox failed: ${result.stderr.trim()}`);
     },
-    runCheck: (script, { timeoutMs }) => driver.runCheck(sandboxId, `${inWorkspace}${script}`, { timeoutMs }),
+    runCheck: (script, { timeoutMs }) => driver.runCheck(sandboxId, script, { timeoutMs }),
     readTerminalHistory: async () => {
       // The engine's terminals are tmux sessions ("main" unless named): tmux keeps the whole history.
       const result = await driver.exec(sandboxId, ["tmux", "capture-pane", "-p", "-J", "-S", "-", "-t", "main"]);
@@ -175,7 +170,7 @@ export async function runOnFreshSandbox(
   const started = Date.now();
   let sandboxId: string | undefined;
   try {
-    const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env });
+    const sandbox = await driver.create({ owner: "lessons-runner", lifetimeSeconds: 3600, env, workspace: lesson.workspace });
     sandboxId = sandbox.id;
     log.info("lessons.sandbox_ready", { lesson: lesson.id, way, sandbox: sandbox.id, user: env.DRYDOCK_USER, ms: Date.now() - started });
     const io = await openLessonSandbox(driver, sandbox.id, lesson.workspace);

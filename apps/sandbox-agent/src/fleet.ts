@@ -39,6 +39,8 @@ export interface SeatOptions {
   expiresAt?: Date;
   /** false: never removed for being idle. */
   idleLimit?: false;
+  /** The lesson's workspace (default /root/lab). */
+  workspace?: string;
 }
 
 /** A request that does not fit the sandbox's state (pausing one still starting: 409), or for a sandbox this agent does not serve (404). */
@@ -160,9 +162,15 @@ export class SandboxFleet implements Disposable {
    * as status events.
    */
   async request(owner: string, env: Record<string, string>, seat: SeatOptions = {}): Promise<SandboxStatus> {
-    const { limits, idleLimit } = seat;
+    const { limits, idleLimit, workspace } = seat;
     const expiresAt = seat.expiresAt ?? new Date(Date.now() + this.policy.lifetimeSeconds * 1000);
-    const assignment: Assignment = { owner, expiresAt, env, ...(idleLimit === false ? { idleLimit } : {}) };
+    const assignment: Assignment = {
+      owner,
+      expiresAt,
+      env,
+      ...(idleLimit === false ? { idleLimit } : {}),
+      ...(workspace ? { workspace } : {}),
+    };
     const pooled = this.pool.shift();
     const id = pooled ?? newSandboxId();
     const tracked: Tracked = {
@@ -178,8 +186,9 @@ export class SandboxFleet implements Disposable {
       : this.scheduler.run(
           "learner",
           () =>
-            this.driver.create({ id, owner, env, limits, expiresAt, ...(idleLimit === false ? { idleLimit } : {}) }, (step) =>
-              progress(step.percent, step.message),
+            this.driver.create(
+              { id, owner, env, limits, expiresAt, ...(idleLimit === false ? { idleLimit } : {}), ...(workspace ? { workspace } : {}) },
+              (step) => progress(step.percent, step.message),
             ),
           (place) => progress(0, waitingMessage(place)),
         );

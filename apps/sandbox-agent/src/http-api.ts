@@ -67,9 +67,10 @@ async function route(deps: HttpApiDeps, req: IncomingMessage): Promise<{ status:
     if (!request.success) {
       throw new HttpError(400, { error: "Invalid sandbox request.", hint: request.error.issues.map((i) => i.message).join("; ") });
     }
-    const { owner, limits, expiresAt, idleLimit } = request.data;
+    const { owner, limits, expiresAt, idleLimit, workspace } = request.data;
     const status = await deps.fleet.request(owner, deps.sandboxEnv(owner), {
       ...(limits ? { limits: sandboxLimits(limits) } : {}),
+      ...(workspace ? { workspace } : {}),
       ...(expiresAt ? { expiresAt: futureEnd(expiresAt) } : {}),
       ...(idleLimit === false ? { idleLimit } : {}),
     });

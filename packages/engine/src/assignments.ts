@@ -17,6 +17,8 @@ export interface Assignment {
   idleLimit?: false;
   /** While paused (frozen): since when. The time until `expiresAt` does not run meanwhile. */
   pausedAt?: Date;
+  /** The lesson's workspace when not the default (/root/lab): shells start there, checks run there, the files API is rooted there. */
+  workspace?: string;
 }
 
 const ROLE = "sandbox-assignment";
@@ -36,6 +38,7 @@ export async function saveAssignment(docker: Docker, sandboxId: string, assignme
   };
   if (assignment.idleLimit === false) labels[LABEL.idleLimit] = "off";
   if (assignment.pausedAt) labels[LABEL.pausedAt] = assignment.pausedAt.toISOString();
+  if (assignment.workspace) labels[LABEL.workspace] = assignment.workspace;
   for (const [name, value] of Object.entries(assignment.env)) labels[`${ENV_PREFIX}${name}`] = value;
   // A volume's labels are fixed too: a new assignment replaces the volume.
   await removeAssignment(docker, sandboxId);
@@ -61,12 +64,14 @@ export async function loadAssignments(docker: Docker): Promise<Map<string, Assig
     const owner = labels[LABEL.owner];
     if (!sandboxId || !owner) continue;
     const pausedAt = labels[LABEL.pausedAt];
+    const workspace = labels[LABEL.workspace];
     assignments.set(sandboxId, {
       owner,
       expiresAt: new Date(labels[LABEL.expiresAt] ?? 0),
       env: envFromLabels(labels),
       ...(labels[LABEL.idleLimit] === "off" ? { idleLimit: false as const } : {}),
       ...(pausedAt ? { pausedAt: new Date(pausedAt) } : {}),
+      ...(workspace ? { workspace } : {}),
     });
   }
   return assignments;

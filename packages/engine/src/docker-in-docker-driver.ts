@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { CheckOutcome, ImagesSnapshot } from "@drydock/protocol";
+import { type CheckOutcome, DEFAULT_WORKSPACE, type ImagesSnapshot, workspaceProblem } from "@drydock/protocol";
 import Docker from "dockerode";
 import { type Assignment, loadAssignments, saveAssignment } from "./assignments";
 import { type CheckOptions, checkCommand, DEFAULT_CHECK_OPTIONS, interpretCheck } from "./checks";
@@ -31,9 +31,17 @@ import {
   parseImageScan,
   watchImages,
 } from "./images";
-import { DEFAULT_ISOLATION, isolationContainerSettings, type LearnerExec, learnerExec, type SandboxIsolation } from "./isolation";
+import {
+  DEFAULT_ISOLATION,
+  isolationContainerSettings,
+  LEARNER_USER,
+  type LearnerExec,
+  learnerExec,
+  type SandboxIsolation,
+} from "./isolation";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
+import { PLACE_FILES_SCRIPT, type PlacedFile, placementStdin } from "./placement";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
 import { containerName, dataVolumeName, type RemovedOrphans, removeOrphans, removeSandbox } from "./removal";
 import { attachCommand } from "./terminal/shell-command";
@@ -74,10 +82,8 @@ export interface DockerInDockerOptions {
   diskBytes?: number;
 }
 
-const WORKSPACE = "/root/lab";
 /** Inspect, history and config of the listed images: a few KiB each, far more for images with long histories. */
 const IMAGE_SCAN_MAX_BYTES = 16 * 1024 * 1024;
-
 /**
  * CPU weight (cgroup cpu.shares) while a sandbox's engine boots, and once it
  * is ready (Docker's default). A boot takes what running sandboxes leave, so
@@ -154,7 +160,8 @@ export class DockerInDockerDriver implements SandboxDriver {
         Image: image,
         Hostname: "sandbox",
         Labels: uids ? { ...labels, [LABEL.uidBase]: String(uids.uidBase) } : labels,
-        WorkingDir: WORKSPACE,
+        // A pooled sandbox does not know its lesson yet: its workspace is made when it is assigned.
+        WorkingDir: DEFAULT_WORKSPACE,
         Env: settings.Env,
         HostConfig: {
           ...settings.HostConfig,
@@ -188,6 +195,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         const expiresAt = request.expiresAt ?? new Date(Date.now() + (request.lifetimeSeconds ?? 3600) * 1000);
         const assignment: Assignment = { owner: request.owner, expiresAt, env: request.env ?? {} };
         if (request.idleLimit === false) assignment.idleLimit = false;
+        if (request.workspace) assignment.workspace = request.workspace;
         sandbox.assignment = (await this.assign(id, assignment)).assignment;
       }
       onProgress({ percent: 100, message: "Ready" });
@@ -220,10 +228,53 @@ export class DockerInDockerDriver implements SandboxDriver {
     const { container, paused } = await this.liveContainer(sandboxId);
     // A pooled sandbox was started with the deployment's limits; a workshop may ask for less.
     if (limits) await container.update(this.containerLimits(limits));
+    if (assignment.workspace && assignment.workspace !== this.assignments.get(sandboxId)?.workspace) {
+      await this.makeWorkspace(container, sandboxId, assignment.workspace, paused);
+    }
     await saveAssignment(this.docker, sandboxId, assignment);
     this.assignments.set(sandboxId, assignment);
     const info = await container.inspect();
     return { id: sandboxId, createdAt: new Date(info.Created), state: paused ? "paused" : "ready", assignment };
+  }
+
+  /** Creates an assignment's workspace folder for the learner, after checking it is one a lesson may have. */
+  private async makeWorkspace(container: Docker.Container, sandboxId: string, workspace: string, paused: boolean): Promise<void> {
+    const problem = workspaceProblem(workspace);
+    if (problem) {
+      throw new EngineError(`The workspace "${workspace}" ${problem}.`, "Give the lesson a workspace such as /root/lab.", "bad-request");
+    }
+    // A paused sandbox runs nothing: the folder is made when the shell opens there after the resume.
+    if (paused) return;
+    await this.place(container, sandboxId, [], [workspace]);
+  }
+
+  async placeFiles(sandboxId: string, files: readonly PlacedFile[]): Promise<void> {
+    if (files.length > 0) await this.place(await this.runningContainer(sandboxId), sandboxId, files, []);
+  }
+
+  /** Runs the placement script as the container's root (placement.ts), handing what it makes to the learner. */
+  private async place(container: Docker.Container, sandboxId: string, files: readonly PlacedFile[], folders: readonly string[]) {
+    const stdin = placementStdin(files, folders);
+    const owner = this.isolation === "rootless" ? LEARNER_USER : "root";
+    const placed = await execCollect(container, ["bash", "-c", PLACE_FILES_SCRIPT, "drydock-place", owner], {
+      stdin,
+      user: "0",
+      workingDir: "/",
+    });
+    if (placed.exitCode !== 0) {
+      const done = placed.stdout.split("\n").filter(Boolean).length;
+      const failed = [...folders, ...files.map((file) => file.path)][done] ?? "";
+      throw new EngineError(
+        `Sandbox ${sandboxId} could not place ${failed}: ${placed.stderr.trim() || `exit code ${placed.exitCode}`}.`,
+        placed.exitCode === 3 ? "A folder on its way is a symlink or a file: choose another destination." : "Start a new session.",
+        placed.exitCode === 3 ? "bad-request" : "sandbox-failed",
+      );
+    }
+  }
+
+  /** Where the sandbox's learner works: its assignment's workspace, or the default. */
+  private workspaceOf(sandboxId: string): string {
+    return this.assignments.get(sandboxId)?.workspace ?? DEFAULT_WORKSPACE;
   }
 
   /**
@@ -260,7 +311,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       AttachStdout: true,
       AttachStderr: true,
       Tty: true,
-      WorkingDir: WORKSPACE,
+      WorkingDir: this.workspaceOf(sandboxId),
       Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
     });
     const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
@@ -282,7 +333,11 @@ export class DockerInDockerDriver implements SandboxDriver {
 
   async exec(sandboxId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     const env = [...this.envOf(sandboxId), ...(options.env ?? [])];
-    return this.execAsLearner(await this.runningContainer(sandboxId), command, { workingDir: WORKSPACE, ...options, env });
+    return this.execAsLearner(await this.runningContainer(sandboxId), command, {
+      workingDir: this.workspaceOf(sandboxId),
+      ...options,
+      env,
+    });
   }
 
   /** Every command the engine runs in a sandbox runs as the learner would: in rootless mode, root of its user namespace. */
@@ -395,7 +450,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         stream: async (command) =>
           execStream(await this.runningContainer(sandboxId), this.learner.command(command), { workingDir: "/", user: this.learner.user }),
       },
-      WORKSPACE,
+      this.workspaceOf(sandboxId),
       this.options.files,
     );
   }

@@ -7,6 +7,7 @@ import type { SandboxEventsWatcher } from "./events";
 import type { ExecOptions, ExecResult } from "./exec";
 import type { SandboxFiles } from "./files";
 import type { ImagesWatcher, ImageWatch } from "./images";
+import type { PlacedFile } from "./placement";
 import type { ListeningPort, PortEndpoint, PortsWatcher } from "./ports";
 import type { RemovedOrphans } from "./removal";
 
@@ -56,6 +57,13 @@ export interface SandboxDriver {
   portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint>;
   /** The workspace's files: list, read, write, create, rename, delete, watch; confined to the workspace. */
   files(sandboxId: string): SandboxFiles;
+  /**
+   * Places a lesson's files anywhere in the sandbox (absolute paths: a tool in
+   * /usr/local/bin), byte for byte with their modes, as the engine and not as
+   * the learner, and gives them to the learner. For the control plane's
+   * lessons only, never for anything a learner sends (placement.ts).
+   */
+  placeFiles(sandboxId: string, files: readonly PlacedFile[]): Promise<void>;
 }
 
 export interface CreateSandboxOptions {
@@ -73,6 +81,8 @@ export interface CreateSandboxOptions {
   env?: Record<string, string>;
   /** Lower limits than the deployment's (a workshop's); values above the deployment's are capped to them. */
   limits?: Partial<SandboxLimits>;
+  /** An owned sandbox's workspace (default /root/lab): created, and where shells start, checks run and files are. */
+  workspace?: string;
 }
 
 /** What a sandbox may use, everything started inside it included. */

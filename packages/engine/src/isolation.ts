@@ -16,7 +16,7 @@ export const SANDBOX_ISOLATIONS = ["rootless", "privileged"] as const satisfies 
 export const DEFAULT_ISOLATION: SandboxIsolation = "rootless";
 
 /** The user the image's entrypoint creates for the sandbox's uid (images/sandbox/entrypoint.sh). */
-const LEARNER_USER = "drydock";
+export const LEARNER_USER = "drydock";
 
 /** The container settings of an isolation mode; `uidBase` is the first id of the sandbox's range (rootless only). */
 export function isolationContainerSettings(

@@ -14,6 +14,8 @@ export const LABEL = {
   idleLimit: "io.drydock.idle-limit",
   /** Which agent manages the sandbox: several may share one engine (tests, a lesson runner). */
   fleet: "io.drydock.fleet",
+  /** The learner's workspace, when not the default (/root/lab): where shells start, checks run and the files API is rooted. */
+  workspace: "io.drydock.workspace",
   /** The first host uid of a rootless sandbox's own range (uid-ranges.ts). */
   uidBase: "io.drydock.uid-base",
 } as const;

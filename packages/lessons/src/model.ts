@@ -45,6 +45,12 @@ export const runBlockSchema = z.strictObject({
   until: z.string().min(1).optional(),
   /** How long the runner lets each typed line take. */
   timeoutSeconds: z.number().int().positive().optional(),
+  /**
+   * The command stays in the foreground (a server, `sleep 1000`): the runner
+   * does not wait for it to end, it goes on once the step's check passes
+   * (on a page without a check, once its output has settled).
+   */
+  keepsRunning: z.boolean().optional(),
   position: positionSchema,
 });
 
@@ -90,6 +96,8 @@ export const checkBlockSchema = z.strictObject({
   kind: z.literal("check"),
   script: z.string().min(1),
   timeoutSeconds: z.number().int().positive(),
+  /** `required`: Next waits for this check to pass; `optional`: it never waits, whatever the lesson's requirePass says. */
+  gate: z.enum(["required", "optional"]).optional(),
   position: positionSchema,
 });
 
@@ -143,6 +151,8 @@ export const stepSchema = pageSchema.extend({
   check: checkBlockSchema,
   /** Kept out of `parts`: what the UI renders never holds it. */
   variant: variantBlockSchema.optional(),
+  /** Next is offered only once the check passed (the lesson's requirePass, or the check's `required`/`optional`). */
+  requirePass: z.boolean(),
 });
 
 /** A file placed in the workspace before the first step. */
@@ -191,6 +201,7 @@ export type LessonFile = z.infer<typeof lessonFileSchema>;
 export type Level = (typeof LEVELS)[number];
 export type Lesson = z.infer<typeof lessonSchema>;
 
-export const DEFAULT_WORKSPACE = "/root/lab";
+/** The workspace of a lesson that declares none; the rule for a declared one is @drydock/protocol's (workspace.ts). */
+export { DEFAULT_WORKSPACE } from "@drydock/protocol";
 export const DEFAULT_CHECK_TIMEOUT_SECONDS = 30;
 export const DEFAULT_SETUP_TIMEOUT_SECONDS = 120;

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
+  contentBytes,
   type FilesCreateRequest,
   type FilesDeleteRequest,
   type FilesListRequest,
+  type FilesPlaceRequest,
   type FilesReadRequest,
   type FilesRenameRequest,
   type FilesWatchRequest,
@@ -38,10 +40,42 @@ export const filesWriteRequestSchema: z.ZodType<FilesWriteRequest> = z
 export const filesWriteManyRequestSchema: z.ZodType<FilesWriteManyRequest> = z
   .object({
     files: z
-      .array(z.object({ path, content: z.string() }).strict())
+      .array(
+        z
+          .object({
+            path,
+            content: z.string(),
+            encoding: z.enum(["utf8", "base64"]).optional(),
+            mode: z.number().int().min(0).max(0o7777, "mode is permission bits, at most 0o7777.").optional(),
+          })
+          .strict()
+          .refine((file) => file.encoding !== "base64" || /^[A-Za-z0-9+/]*={0,2}$/.test(file.content), {
+            message: "A base64 file's content must be base64 (A-Z, a-z, 0-9, +, /, = at the end).",
+          }),
+      )
       .min(1, "Send at least one file.")
       .max(MAX_BATCH_FILES, `Send at most ${MAX_BATCH_FILES} files at once.`)
-      .refine((files) => files.reduce((bytes, file) => bytes + utf8Length(file.content), 0) <= MAX_BATCH_BYTES, {
+      .refine((files) => files.reduce((bytes, file) => bytes + contentBytes(file), 0) <= MAX_BATCH_BYTES, {
+        message: `The files hold more than ${MAX_BATCH_BYTES.toLocaleString("en")} bytes in all: send them in several requests.`,
+      }),
+  })
+  .strict();
+
+export const filesPlaceRequestSchema: z.ZodType<FilesPlaceRequest> = z
+  .object({
+    files: z
+      .array(
+        z
+          .object({
+            path: path.startsWith("/", "A placed file's path is absolute."),
+            content: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "A placed file's content is base64."),
+            mode: z.number().int().min(0).max(0o7777, "mode is permission bits, at most 0o7777.").optional(),
+          })
+          .strict(),
+      )
+      .min(1, "Send at least one file.")
+      .max(MAX_BATCH_FILES, `Send at most ${MAX_BATCH_FILES} files at once.`)
+      .refine((files) => files.reduce((bytes, file) => bytes + contentBytes({ ...file, encoding: "base64" }), 0) <= MAX_BATCH_BYTES, {
         message: `The files hold more than ${MAX_BATCH_BYTES.toLocaleString("en")} bytes in all: send them in several requests.`,
       }),
   })

@@ -79,19 +79,34 @@ export interface FilesWriteRequest {
   /** Save only if the file still has this etag (from files:read or files:write). */
   ifMatch?: string;
 }
-/** Limits of one files:write-many: the files' UTF-8 content in all, and their number. */
+/** Limits of one files:write-many: the files' bytes in all, and their number. */
 export const MAX_BATCH_BYTES = MAX_FILE_BYTES;
 export const MAX_BATCH_FILES = 500;
 
-/** A text file to put in the workspace. */
+/** A file to put in the workspace: text, or any bytes in base64 (a lesson's pictures, archives). */
 export interface FileToWrite {
   path: string;
   content: string;
+  /** How `content` holds the bytes: "utf8" (the default) or "base64". */
+  encoding?: "utf8" | "base64";
+  /** Permission bits to give the file, e.g. 0o755; without it a new file gets 0644 and an existing one keeps its mode. */
+  mode?: number;
+}
+
+/** How many bytes a file to write holds once decoded. */
+export function contentBytes(file: Pick<FileToWrite, "content" | "encoding">): number {
+  if (file.encoding !== "base64") return utf8Length(file.content);
+  const padding = file.content.endsWith("==") ? 2 : file.content.endsWith("=") ? 1 : 0;
+  return Math.floor((file.content.length * 3) / 4) - padding;
 }
 
 export interface FilesWriteManyRequest {
   /** Written in this order; a later file of the same path wins. */
   files: FileToWrite[];
+}
+export interface FilesPlaceRequest {
+  /** Absolute paths; `content` in base64. */
+  files: { path: string; content: string; mode?: number }[];
 }
 export interface FilesCreateRequest {
   path: string;
@@ -123,6 +138,12 @@ export interface FilesClientEvents {
    * error names (those before it are written).
    */
   "files:write-many": (request: FilesWriteManyRequest, ack: Ack<null>) => void;
+  /**
+   * The control plane's only (never relayed from a browser). A lesson's files
+   * that go outside the workspace, by absolute path, placed by the engine and
+   * given to the learner; in order, stopping at the first refused.
+   */
+  "files:place": (request: FilesPlaceRequest, ack: Ack<null>) => void;
   /** Writers only. Refused when the path exists. */
   "files:create": (request: FilesCreateRequest, ack: Ack<FileEntry>) => void;
   /** Writers only. Refused when `to` exists. */

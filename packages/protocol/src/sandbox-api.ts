@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SANDBOX_STATES } from "./lifecycle";
+import { workspaceProblem } from "./workspace";
 
 /** The agent's HTTP API, called by the control plane only (a "manage" token). */
 export const AGENT_API = {
@@ -44,6 +45,14 @@ export const createSandboxRequestSchema = z.object({
   expiresAt: sandboxEndSchema.optional(),
   /** false: never removed for being idle (an attendee listening to a lecture), only at its end. */
   idleLimit: z.literal(false, { message: "idleLimit may only be false (no idle limit); leave it out for the agent's." }).optional(),
+  /** The lesson's workspace: where shells start, checks run and the editor's files are (default /root/lab). */
+  workspace: z
+    .string()
+    .superRefine((path, context) => {
+      const problem = workspaceProblem(path);
+      if (problem) context.addIssue({ code: "custom", message: `workspace ${problem}.` });
+    })
+    .optional(),
 });
 export type CreateSandboxRequest = z.infer<typeof createSandboxRequestSchema>;
 

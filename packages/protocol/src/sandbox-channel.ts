@@ -3,6 +3,7 @@ import type { FilesClientEvents, FilesServerEvents } from "./files";
 import type { ImagesClientEvents, ImagesServerEvents } from "./images";
 import type { LifecycleServerEvents } from "./lifecycle";
 import type { PortsClientEvents, PortsServerEvents } from "./ports";
+import type { StepClientEvents } from "./steps";
 
 /**
  * One socket per sandbox (namespace /sandbox) for everything but terminal
@@ -12,6 +13,6 @@ import type { PortsClientEvents, PortsServerEvents } from "./ports";
  */
 export const SANDBOX_NAMESPACE = "/sandbox";
 
-export type SandboxClientEvents = CheckClientEvents & PortsClientEvents & FilesClientEvents & ImagesClientEvents;
+export type SandboxClientEvents = CheckClientEvents & PortsClientEvents & FilesClientEvents & ImagesClientEvents & StepClientEvents;
 
 export type SandboxServerEvents = LifecycleServerEvents & PortsServerEvents & FilesServerEvents & ImagesServerEvents;

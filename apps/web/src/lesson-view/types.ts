@@ -31,6 +31,8 @@ export interface PageView {
 export interface StepView extends PageView {
   id: string;
   check: { script: string; timeoutMs: number };
+  /** Next (and the steps after) open only once this step's check passed. */
+  requirePass: boolean;
 }
 
 export interface LessonSummary {
@@ -44,6 +46,8 @@ export interface LessonSummary {
 }
 
 export interface LessonView extends LessonSummary {
+  /** The sandbox folder the editor shows: file paths in the page are relative to it. */
+  workspace: string;
   intro: PageView;
   steps: StepView[];
   finish: PageView | null;

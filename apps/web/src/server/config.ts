@@ -18,8 +18,11 @@ const schema = z.object({
     .toLowerCase()
     .regex(/^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "must be a DNS name like preview.localhost")
     .default("preview.localhost"),
-  /** A folder of lessons to serve instead of the built-in ones (packages/lessons/lessons). */
-  LESSONS_DIR: z.string().startsWith("/", "must be an absolute path").optional(),
+  /** Folders of lessons to serve instead of the built-in ones (packages/lessons/lessons), separated by ":" as in PATH. */
+  LESSONS_DIR: z
+    .string()
+    .refine((value) => value.split(":").every((folder) => folder.startsWith("/")), "must be absolute paths separated by ':'")
+    .optional(),
   /** The start budget (src/server/budget): live sandboxes one browser may hold at once (one per lesson). */
   SANDBOXES_PER_VISITOR: count(1, 3),
   /** Session starts one client address may make per minute (this web node's count). */

@@ -122,10 +122,11 @@ export class ExecSandboxFiles implements SandboxFiles {
     for (const file of files) {
       const path = workspacePath(file.path);
       const { dir, name } = splitPath(path);
-      const bytes = Buffer.from(file.content, "utf8");
+      const bytes = Buffer.from(file.content, file.encoding === "base64" ? "base64" : "utf8");
       if (bytes.length > this.limits.maxFileBytes) throw this.tooLarge(path, bytes.length);
+      const mode = file.mode === undefined ? "" : file.mode.toString(8).padStart(4, "0");
       paths.push(path);
-      parts.push(Buffer.from(`${dir}\0${name}\0${bytes.length}\0`, "utf8"), bytes);
+      parts.push(Buffer.from(`${dir}\0${name}\0${bytes.length}\0${mode}\0`, "utf8"), bytes);
     }
     if (paths.length === 0) return;
     // Room for a slow machine: a few milliseconds per file in the sandbox, far more than that allowed.

@@ -89,7 +89,7 @@ op_read() {
 }
 
 op_write() {
-  local dir=$1 name=$2 if_match=$3 p target rel tmp current
+  local dir=$1 name=$2 if_match=$3 mode=${4:-} p target rel tmp current
   open_workspace create
   walk "$dir" create
   p=$at/$name
@@ -113,7 +113,13 @@ op_write() {
     fi
   fi
   tmp=$(mktemp -p "$at" .drydock-write.XXXXXX) || exit 1
-  if [ -f "$p" ]; then chmod --reference="$p" -- "$tmp"; else chmod 0644 -- "$tmp"; fi
+  if [ -n "$mode" ]; then
+    chmod -- "$mode" "$tmp" || exit 1
+  elif [ -f "$p" ]; then
+    chmod --reference="$p" -- "$tmp"
+  else
+    chmod 0644 -- "$tmp"
+  fi
   # rename(2) replaces the name atomically: readers see the old file or the new one, never half.
   if ! cat >"$tmp" || ! mv -T -- "$tmp" "$p"; then
     rm -f -- "$tmp"
@@ -162,15 +168,17 @@ op_remove() {
   rm -rf -- "$p" || exit 1
 }
 
-# write_many: files on stdin, each as DIR NUL NAME NUL SIZE NUL and then SIZE
-# bytes, written in order, each exactly as one write (a later one of the same
+# write_many: files on stdin, each as DIR NUL NAME NUL SIZE NUL MODE NUL and then
+# SIZE bytes (MODE: octal permission bits, or empty to keep or default them),
+# written in order, each exactly as one write (a later one of the same
 # path wins). Prints one line per file written; stops at the first that fails,
 # with its status. `read` takes a pipe byte by byte and `head -c` takes no
 # more than it is asked for, so each file gets its own bytes and no others.
 op_write_many() {
-  local dir name size
-  while IFS= read -r -d '' dir && IFS= read -r -d '' name && IFS= read -r -d '' size; do
-    head -c "$size" | bash -c "$BASH_EXECUTION_STRING" drydock-files "$ws" write "$dir" "$name" "" || exit
+  local dir name size mode
+  while IFS= read -r -d '' dir && IFS= read -r -d '' name && IFS= read -r -d '' size && IFS= read -r -d '' mode; do
+    case $mode in '' | [0-7][0-7][0-7] | [0-7][0-7][0-7][0-7]) ;; *) exit 2 ;; esac
+    head -c "$size" | bash -c "$BASH_EXECUTION_STRING" drydock-files "$ws" write "$dir" "$name" "" "$mode" || exit
   done
 }
 

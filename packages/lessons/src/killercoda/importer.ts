@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { formatImportNote, type ImportNote } from "./import-notes";
 import { convertKillercodaScenario, ScenarioError } from "./scenario";
@@ -25,8 +25,13 @@ export async function importKillercodaScenario(scenarioDir: string, outDir: stri
     throw new ScenarioError(`${outDir} already exists and is not empty.`, "Choose a new folder for the imported lesson.");
   }
   const files: Record<string, Uint8Array> = {};
-  for (const file of await listFiles(scenario)) files[relative(scenario, file).split(sep).join("/")] = await readFile(file);
-  const converted = convertKillercodaScenario({ name: basename(scenario), files });
+  const executables: string[] = [];
+  for (const file of await listFiles(scenario)) {
+    const path = relative(scenario, file).split(sep).join("/");
+    files[path] = await readFile(file);
+    if (((await stat(file)).mode & 0o111) !== 0) executables.push(path);
+  }
+  const converted = convertKillercodaScenario({ name: basename(scenario), files, executables });
   const written = Object.keys(converted.files).sort();
   for (const path of written) {
     const target = join(out, path);

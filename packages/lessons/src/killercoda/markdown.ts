@@ -30,6 +30,8 @@ class MarkdownConverter {
   private readonly out: string[] = [];
   /** Blocks made from inline actions, placed after the paragraph they stand in. */
   private pending: { action: Action; text: string }[] = [];
+  /** A top-level fence was just closed: the next text line starts after a blank line. */
+  private fenceClosed = false;
 
   constructor(private readonly file: string) {}
 
@@ -43,10 +45,27 @@ class MarkdownConverter {
         continue;
       }
       if (line.trim() === "") this.flushPending();
+      else if (this.fenceClosed) this.out.push("");
+      this.fenceClosed = false;
       this.out.push(this.textLine(line, index + 1));
     }
     this.flushPending();
     return { markdown: this.out.join("\n"), notes: this.notes };
+  }
+
+  /**
+   * Pushes a fenced block that stands at the top level with a blank line
+   * before it and after it. Killercoda's pages put fences straight inside
+   * HTML (`<details><summary>Solution</summary>` then a fence, then
+   * `</details>`); in CommonMark an HTML block runs until a blank line, so
+   * without one the block is swallowed into the HTML, and a blank line inside
+   * its content would end the HTML mid-fence and leave a fence open that
+   * swallows the rest of the page, the step's check included.
+   */
+  private pushTopLevelFence(lines: string[]): void {
+    if (this.out.length > 0 && this.out.at(-1)?.trim() !== "") this.out.push("");
+    this.out.push(...lines);
+    this.fenceClosed = true;
   }
 
   /** Copies a fenced block, turning it into a run/copy block when its closing fence carries an action. Returns the last line's index. */
@@ -63,7 +82,9 @@ class MarkdownConverter {
       const marker = close[2];
       const action = marker === undefined ? undefined : this.action(marker, index + 1);
       if (!action) {
-        this.out.push(lines[start] ?? "", ...body, `${indent}${close[1]}`);
+        const block = [lines[start] ?? "", ...body, `${indent}${close[1]}`];
+        if (indent === "") this.pushTopLevelFence(block);
+        else this.out.push(...block);
         return index;
       }
       // Blocks of this format stand at the top level: take the block out of its list item.
@@ -73,8 +94,7 @@ class MarkdownConverter {
       const dedented = body.map((bodyLine) => (bodyLine.startsWith(indent) ? bodyLine.slice(indent.length) : bodyLine.trimStart()));
       const language = info.split(/\s+/)[0] ?? "";
       const kind = action.kind === "run" ? (action.interrupt ? "run interrupt" : "run") : language ? `copy lang=${language}` : "copy";
-      if (indent !== "" && this.out.at(-1)?.trim() !== "") this.out.push("");
-      this.out.push(`\`\`\`${kind}`, ...dedented, "```");
+      this.pushTopLevelFence([`\`\`\`${kind}`, ...dedented, "```"]);
       return index;
     }
     // Unclosed: copy as it is; the parser reports it if it matters.

@@ -89,7 +89,6 @@ describe("convertKillercodaScenario", () => {
         "docker pull nginx:alpine",
         "```",
         "",
-        "",
         "# Welcome",
         "",
         "We will run containers.",
@@ -120,7 +119,7 @@ describe("convertKillercodaScenario", () => {
       ].join("\n"),
     );
     expect(decode(converted.files["steps/02-serve-a-page.md"])).toContain(
-      "```run\necho 'Starting the web server'\ndocker run -d -p 80:80 nginx:alpine\n```\n\n\nOpen [the page](port:80/) and pick the sandbox's published ports.",
+      "```run\necho 'Starting the web server'\ndocker run -d -p 80:80 nginx:alpine\n```\n\nOpen [the page](port:80/) and pick the sandbox's published ports.",
     );
     expect(decode(converted.files["steps/03-clean-up.md"])).toContain(
       '```run interrupt\ndocker rm -f web\n```\n\n```check\necho "FAIL: This step has no check yet (its Killercoda scenario had no verify script)."\nexit 1\n```',

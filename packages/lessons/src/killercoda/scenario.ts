@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import { stringify } from "yaml";
 import type { Level } from "../model";
+import { detailsToBlocks } from "./details";
 import type { ImportNote } from "./import-notes";
 import { convertKillercodaMarkdown } from "./markdown";
 
@@ -9,6 +10,8 @@ export interface KillercodaScenario {
   /** The folder's name: the lesson id is made from it. */
   name: string;
   files: Record<string, Uint8Array>;
+  /** Those of `files` that are executable in the scenario's folder: an asset among them stays executable. */
+  executables?: string[];
 }
 
 /** The lesson folder made from it, not yet written, and what could not be carried over. */
@@ -108,7 +111,7 @@ class ScenarioConverter {
       usedIds.add(id);
       const body = this.pageBody(step, `step ${position + 1}`);
       const check = this.check(step, position);
-      this.write(`steps/${String(position + 1).padStart(2, "0")}-${id}.md`, `# ${stepTitle}\n\n${body}${body ? "\n" : ""}${check}`);
+      this.write(`steps/${String(position + 1).padStart(2, "0")}-${id}.md`, markdownBlocks(`# ${stepTitle}`, body, check));
     });
 
     const finish = asRecord(details.finish);
@@ -168,7 +171,7 @@ class ScenarioConverter {
     }
     const text = this.markdownOf(page.text, what);
     if (text) parts.push(text);
-    return parts.join("\n\n");
+    return markdownBlocks(...parts);
   }
 
   private markdownOf(path: unknown, what: string): string {
@@ -177,7 +180,16 @@ class ScenarioConverter {
     const converted = convertKillercodaMarkdown(text, String(path));
     this.notes.push(...converted.notes);
     this.pictures(converted.markdown, String(path));
-    return converted.markdown.replace(/\s+$/, "\n");
+    const markdown = detailsToBlocks(converted.markdown);
+    if (markdown !== converted.markdown && /<details/i.test(converted.markdown)) {
+      this.note(
+        "approximated",
+        String(path),
+        undefined,
+        "HTML <details> became solution blocks (summary Solution or Answer) and hint blocks (the others, their commands as plain samples); <br> lines were dropped.",
+      );
+    }
+    return markdown.replace(/\s*$/, "\n");
   }
 
   private check(step: Record<string, unknown>, position: number): string {
@@ -223,8 +235,9 @@ class ScenarioConverter {
           this.note("unmapped", INDEX, undefined, `The asset "${pattern}" matches no file in assets/; it was left out.`);
           continue;
         }
-        const mode = this.mode(entry.chmod, pattern);
+        const chmod = this.mode(entry.chmod, pattern);
         for (const match of matches) {
+          const mode = chmod ?? (this.scenario.executables?.includes(match.file) ? "0755" : undefined);
           const destination = posix.join(target, match.relative);
           const inHome = destination.startsWith(`${KILLERCODA_HOME}/`);
           const path = inHome ? destination.slice(KILLERCODA_HOME.length + 1) : destination;
@@ -322,6 +335,17 @@ class ScenarioConverter {
   private note(kind: ImportNote["kind"], file: string, line: number | undefined, message: string): void {
     this.notes.push({ kind, file, ...(line !== undefined ? { line } : {}), message });
   }
+}
+
+/**
+ * Markdown pieces one after another, each ending its last line and followed
+ * by a blank line: a piece that ends in HTML (Killercoda pages often end with
+ * `</details>` and no newline) would otherwise swallow the fence after it,
+ * since an HTML block runs until a blank line. Empty pieces are left out.
+ */
+export function markdownBlocks(...pieces: string[]): string {
+  const kept = pieces.map((piece) => piece.replace(/^(?:[ \t]*\n)+/, "").replace(/\s+$/, "")).filter((piece) => piece !== "");
+  return kept.length === 0 ? "" : `${kept.join("\n\n")}\n`;
 }
 
 /** A fenced block whose fence is longer than any run of backticks inside it. */

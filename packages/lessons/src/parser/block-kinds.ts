@@ -23,6 +23,10 @@ export const BLOCK_KINDS = {
       interrupt: { type: "flag", means: "press Ctrl-C before typing" },
       until: { type: "text", means: "the command keeps running; the runner goes on once this text is printed" },
       timeout: { type: "seconds", means: "how long the runner lets each line take" },
+      "keeps-running": {
+        type: "flag",
+        means: "the command stays in the foreground (a server, `sleep 1000`): the runner goes on once the step's check passes",
+      },
     },
     required: [],
     places: ["intro", "step", "finish", "solution", "variant"],
@@ -47,7 +51,11 @@ export const BLOCK_KINDS = {
   solution: { means: "the worked answer shown on request", options: {}, required: [], places: ["step"] },
   check: {
     means: "the step's check script",
-    options: { timeout: { type: "seconds", means: "the check's time limit (default 30)" } },
+    options: {
+      timeout: { type: "seconds", means: "the check's time limit (default 30)" },
+      required: { type: "flag", means: "Next stays disabled until this check passes" },
+      optional: { type: "flag", means: "Next stays open even when the lesson's requirePass is on" },
+    },
     required: [],
     places: ["step"],
   },

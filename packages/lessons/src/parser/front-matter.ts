@@ -1,3 +1,4 @@
+import { WORKSPACE_ROOTS, workspaceProblem } from "@drydock/protocol";
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { DEFAULT_WORKSPACE, LEVELS, slugSchema } from "../model";
@@ -11,7 +12,14 @@ export const frontMatterSchema = z.strictObject({
   level: z.enum(LEVELS),
   minutes: z.number().int().positive(),
   tags: z.array(slugSchema).default([]),
-  workspace: z.string().startsWith("/", "must be an absolute path").default(DEFAULT_WORKSPACE),
+  workspace: z
+    .string()
+    .superRefine((path, context) => {
+      const problem = workspaceProblem(path);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .default(DEFAULT_WORKSPACE),
+  requirePass: z.boolean().default(false),
   files: z
     .array(
       z.union([
@@ -40,7 +48,8 @@ const FIXES: Record<string, string> = {
   level: `Use one of: ${LEVELS.join(", ")}.`,
   minutes: "Write a whole number of minutes, e.g. minutes: 15.",
   tags: "Write a list of lowercase words, e.g. tags: [images, dockerfile].",
-  workspace: "Write an absolute path, e.g. workspace: /root/lab (the default).",
+  workspace: `Write an absolute path below ${WORKSPACE_ROOTS.join(", ")}, e.g. workspace: /root/lab (the default).`,
+  requirePass: "Write requirePass: true (every step's check must pass before Next) or leave it out (false).",
   files:
     'List paths under the lesson\'s files/ folder (- static/pizza.svg), or entries like {path: run.sh, source: files/run.sh, mode: "0755"}.',
 };

@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { Lesson } from "../model";
 import {
+  FILES_FOLDER,
   FINISH_FILE,
   LESSON_FILE,
   type LessonParseResult,
@@ -18,12 +19,14 @@ export async function readLessonSources(directory: string): Promise<LessonSource
   const root = resolve(directory);
   const files = (await listFiles(root)).map((file) => relative(root, file).split(sep).join("/"));
   const texts: Record<string, string> = {};
+  const executables: string[] = [];
   for (const file of files) {
     if (file === LESSON_FILE || file === FINISH_FILE || (file.startsWith(`${STEPS_FOLDER}/`) && file.endsWith(".md"))) {
       texts[file] = await readFile(join(root, file), "utf8");
     }
+    if (file.startsWith(`${FILES_FOLDER}/`) && ((await stat(join(root, file))).mode & 0o111) !== 0) executables.push(file);
   }
-  return { directory: root, texts, files };
+  return { directory: root, texts, files, executables };
 }
 
 async function listFiles(directory: string): Promise<string[]> {

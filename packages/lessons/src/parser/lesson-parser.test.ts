@@ -191,7 +191,7 @@ describe("parseLesson reports each problem with file:line:col, what and how to f
   it("an unknown block option", () => {
     const step = STEP_MD.replace("```run", "```run interupt");
     expect(problemsOf({ "steps/01-say-hello.md": step })).toEqual([
-      '/lessons/hello/steps/01-say-hello.md:5:8: Unknown option "interupt" on a ```run block.\n  fix: A run block takes: interrupt, until=TEXT, timeout=SECONDS.',
+      '/lessons/hello/steps/01-say-hello.md:5:8: Unknown option "interupt" on a ```run block.\n  fix: A run block takes: interrupt, until=TEXT, timeout=SECONDS, keeps-running.',
     ]);
   });
 
@@ -214,7 +214,7 @@ describe("parseLesson reports each problem with file:line:col, what and how to f
     expect(problemsOf({ "lesson.md": badLevel })).toEqual([
       "/lessons/hello/lesson.md:2:1: The front matter has no minutes.\n  fix: Write a whole number of minutes, e.g. minutes: 15.",
       "/lessons/hello/lesson.md:5:8: The front matter's level must be one of beginner, intermediate, advanced.\n  fix: Use one of: beginner, intermediate, advanced.",
-      '/lessons/hello/lesson.md:6:1: Unknown front matter key "titel".\n  fix: Remove it or fix its spelling; the keys are: id, title, summary, level, minutes, tags, workspace, files.',
+      '/lessons/hello/lesson.md:6:1: Unknown front matter key "titel".\n  fix: Remove it or fix its spelling; the keys are: id, title, summary, level, minutes, tags, workspace, requirePass, files.',
     ]);
     const brokenYaml = LESSON_MD.replace("tags: [basics]", "tags: [basics");
     const [yamlProblem] = problemsOf({ "lesson.md": brokenYaml });

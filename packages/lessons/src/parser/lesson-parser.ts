@@ -16,6 +16,8 @@ export interface LessonSources {
   texts: Record<string, string>;
   /** Every file in the folder, relative ("files/static/pizza-1.svg"). */
   files: string[];
+  /** Those of `files` that are executable: placed with mode 0755 when the front matter gives no mode. */
+  executables?: string[];
 }
 
 export interface ParseOptions {
@@ -76,7 +78,7 @@ export function parseLesson(sources: LessonSources, options: ParseOptions = {}):
     intro = { file: lessonPath, title: frontMatter?.title ?? "Introduction", parts: page.parts, portLinks: page.portLinks };
   }
 
-  const steps = parseSteps(sources, pathOf, checkShellSyntax, problems);
+  const steps = parseSteps(sources, pathOf, checkShellSyntax, problems, frontMatter?.requirePass ?? false);
   if (steps.length === 0 && !problems.some((problem) => problem.file.includes(`/${STEPS_FOLDER}/`))) {
     problems.push(
       problemAt(
@@ -136,6 +138,7 @@ function parseSteps(
   pathOf: (relative: string) => string,
   checkShellSyntax: ShellSyntaxChecker,
   problems: LessonProblem[],
+  lessonRequiresPass: boolean,
 ): Step[] {
   const stepFiles = sources.files
     .filter((file) => file.startsWith(`${STEPS_FOLDER}/`) && file.endsWith(".md"))
@@ -216,6 +219,7 @@ function parseSteps(
       );
     }
     if (check && page.title) {
+      const requirePass = check.gate === "required" || (lessonRequiresPass && check.gate !== "optional");
       steps.push({
         id,
         file: path,
@@ -223,6 +227,7 @@ function parseSteps(
         parts: page.parts,
         portLinks: page.portLinks,
         check,
+        requirePass,
         ...(variant ? { variant } : {}),
       });
     }
@@ -282,7 +287,9 @@ function lessonFiles(
       continue;
     }
     destinations.add(path);
-    const mode = typeof entry === "string" || entry.mode === undefined ? undefined : Number.parseInt(entry.mode, 8);
+    const stated = typeof entry === "string" || entry.mode === undefined ? undefined : Number.parseInt(entry.mode, 8);
+    // An executable script stays executable, as git keeps it, without a mode written out.
+    const mode = stated ?? (sources.executables?.includes(source) ? 0o755 : undefined);
     files.push({ path, source, ...(mode !== undefined ? { mode } : {}) });
   }
   return files;

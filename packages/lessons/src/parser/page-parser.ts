@@ -314,6 +314,7 @@ class PageParser {
           interrupt: options.interrupt === true,
           ...(text("until") !== undefined ? { until: text("until") } : {}),
           ...(seconds("timeout") !== undefined ? { timeoutSeconds: seconds("timeout") } : {}),
+          ...(options["keeps-running"] === true ? { keepsRunning: true } : {}),
           position,
         };
       }
@@ -357,7 +358,17 @@ class PageParser {
         if (content.trim() === "") return empty("the script");
         if (!this.shellSyntaxOk(kind, content, fencePoint)) return undefined;
         const timeoutSeconds = seconds("timeout") ?? (kind === "check" ? DEFAULT_CHECK_TIMEOUT_SECONDS : DEFAULT_SETUP_TIMEOUT_SECONDS);
-        return { kind, script: content, timeoutSeconds, position };
+        if (kind === "setup") return { kind, script: content, timeoutSeconds, position };
+        if (options.required === true && options.optional === true) {
+          this.report(
+            fencePoint,
+            "The ```check block is both required and optional.",
+            "Keep one: required (Next waits for the check) or optional (it never does).",
+          );
+          return undefined;
+        }
+        const gate = options.required === true ? "required" : options.optional === true ? "optional" : undefined;
+        return { kind, script: content, timeoutSeconds, ...(gate ? { gate } : {}), position };
       }
     }
   }

@@ -83,6 +83,11 @@ export class LearnerTerminal {
     });
   }
 
+  /** How long nothing has been printed, in milliseconds. */
+  silentForMs(): number {
+    return Date.now() - this.lastOutputAt;
+  }
+
   /** Where the cursor is now; pass it to `transcriptSince` later. */
   mark(): TerminalMark {
     return { offset: this.raw.length, row: this.screen.cursorRow, screen: this.screen.visibleText() };
@@ -106,9 +111,18 @@ export class LearnerTerminal {
     await this.waitUntil(() => this.cursorAfter(this.options.prompt), { quiet: true, timeoutMs, what: "the shell's first prompt" });
   }
 
-  /** Performs a run block: Ctrl-C first when it says `interrupt`, then each line once the shell waits for input. */
-  async run(block: RunBlock): Promise<void> {
-    const timeoutMs = block.timeoutSeconds !== undefined ? block.timeoutSeconds * 1000 : this.options.commandTimeoutMs;
+  /** A run block's time limit per line: its `timeout=`, else the terminal's. */
+  timeoutOf(block: RunBlock): number {
+    return block.timeoutSeconds !== undefined ? block.timeoutSeconds * 1000 : this.options.commandTimeoutMs;
+  }
+
+  /**
+   * Performs a run block: Ctrl-C first when it says `interrupt`, then each
+   * line once the shell waits for input. Aborting `signal` stops waiting (the
+   * command typed goes on running) and rejects with the signal's reason.
+   */
+  async run(block: RunBlock, signal?: AbortSignal): Promise<void> {
+    const timeoutMs = this.timeoutOf(block);
     if (block.interrupt) await this.interrupt();
     const lines = block.command.split("\n");
     for (const [index, line] of lines.entries()) {
@@ -125,14 +139,32 @@ export class LearnerTerminal {
           quiet: false,
           timeoutMs,
           what: `"${until}" after typing \`${line}\``,
+          signal,
         });
       } else {
         // Inside a here-document or an open quote the shell asks for more with its continuation prompt.
         const ready = () =>
           this.movedOn(mark) && (this.cursorAfter(this.options.prompt) || (!last && this.cursorAfter(this.options.continuation)));
-        await this.waitUntil(ready, { quiet: true, timeoutMs, what: `\`${line}\` to finish (a prompt, then quiet)` });
+        await this.waitUntil(ready, { quiet: true, timeoutMs, what: `\`${line}\` to finish (a prompt, then quiet)`, signal });
       }
     }
+  }
+
+  /**
+   * Types a line that keeps running in the foreground (a server) and waits
+   * until it has printed something and its output has been still for
+   * `quietMs`: it has started. The command is left running.
+   */
+  async start(line: string, options: { quietMs: number; timeoutMs: number }): Promise<void> {
+    await this.screen.settled();
+    const mark = this.mark();
+    this.io.typeInTerminal(`${line}\r`);
+    // The screen moves on with the echo of the typed line already; what counts is that output then stops.
+    await this.waitUntil(() => this.movedOn(mark) && Date.now() - this.lastOutputAt >= options.quietMs, {
+      quiet: false,
+      timeoutMs: options.timeoutMs,
+      what: `\`${line}\` to start (its output to settle)`,
+    });
   }
 
   /** Ctrl-C, then waits for the prompt the shell shows after it. */
@@ -169,11 +201,18 @@ export class LearnerTerminal {
     return this.screen.cursorRow !== mark.row || this.screen.visibleText() !== mark.screen;
   }
 
-  private waitUntil(ready: () => boolean, options: { quiet: boolean; timeoutMs: number; what: string }): Promise<void> {
+  private waitUntil(
+    ready: () => boolean,
+    options: { quiet: boolean; timeoutMs: number; what: string; signal?: AbortSignal | undefined },
+  ): Promise<void> {
     const started = Date.now();
     const startRow = this.screen.cursorRow;
     return new Promise((resolve, reject) => {
       const poll = () => {
+        if (options.signal?.aborted) {
+          reject(options.signal.reason);
+          return;
+        }
         const quietEnough = !options.quiet || Date.now() - this.lastOutputAt >= this.options.quietMs;
         if (quietEnough && ready()) {
           resolve();

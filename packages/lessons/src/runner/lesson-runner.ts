@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { ActionBlock, CheckBlock, Lesson, Part, Step } from "../model";
+import { DEFAULT_FOREGROUND_OPTIONS, type ForegroundOptions, ForegroundRunner, type StepCheck } from "./foreground";
 import { LearnerTerminal, type LearnerTerminalOptions, TerminalTimeoutError } from "./learner-terminal";
 import type { CheckOutcome, LessonSandbox } from "./lesson-sandbox";
 import { type LessonWay, planStep } from "./lesson-ways";
@@ -20,6 +21,8 @@ export interface RunLessonOptions {
   afterCheckIntervalMs?: number;
   /** Perform each step as written (default), or its ```variant where it has one: the second pass. */
   way?: LessonWay;
+  /** Commands that stay in the foreground (foreground.ts): when the step's check is tried while they run. */
+  foreground?: Partial<ForegroundOptions>;
 }
 
 export type StepVerdict = "passed" | "failed" | "skipped";
@@ -69,6 +72,7 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
   const readLessonFile = options.readLessonFile ?? ((owner, source) => readFile(join(owner.directory, source)));
   const started = Date.now();
   const terminal = new LearnerTerminal(sandbox, options.terminal);
+  const foreground = new ForegroundRunner(terminal, { ...DEFAULT_FOREGROUND_OPTIONS, ...options.foreground });
   const steps: StepRunResult[] = [];
   const finish = async (passed: boolean, extra: Partial<LessonRunResult> = {}): Promise<LessonRunResult> => {
     for (const step of lesson.steps.slice(steps.length)) {
@@ -101,13 +105,13 @@ export async function runLesson(lesson: Lesson, sandbox: LessonSandbox, options:
         });
       }
       await runSetups(lesson.intro.parts, sandbox);
-      await perform(lesson, lesson.intro.parts, sandbox, terminal, log);
+      await perform(lesson, lesson.intro.parts, sandbox, { terminal, foreground }, log);
     } catch (error) {
       return await finish(false, { problem: `The lesson could not start: ${describe(error)}` });
     }
 
     for (const step of lesson.steps) {
-      const result = await runStep(lesson, step, sandbox, terminal, { ...options, way }, log);
+      const result = await runStep(lesson, step, sandbox, { terminal, foreground }, { ...options, way }, log);
       steps.push(result);
       log("step.finished", {
         lesson: lesson.id,
@@ -129,10 +133,11 @@ async function runStep(
   lesson: Lesson,
   step: Step,
   sandbox: LessonSandbox,
-  terminal: LearnerTerminal,
+  shell: LearnerShell,
   options: RunLessonOptions,
   log: NonNullable<RunLessonOptions["log"]>,
 ): Promise<StepRunResult> {
+  const { terminal } = shell;
   const started = Date.now();
   const mark = terminal.mark();
   const plan = planStep(step, options.way ?? "as-written");
@@ -167,7 +172,12 @@ async function runStep(
   });
 
   try {
-    await perform(lesson, plan.parts, sandbox, terminal, log);
+    const stepCheck: StepCheck = () =>
+      runCheck(sandbox, step.check).then(
+        (outcome) => outcome.passed,
+        () => false,
+      );
+    await perform(lesson, plan.parts, sandbox, shell, log, stepCheck);
   } catch (error) {
     return result({
       before,
@@ -210,20 +220,29 @@ async function runStep(
   });
 }
 
+/** The learner's terminal, and what its foreground holds. */
+interface LearnerShell {
+  terminal: LearnerTerminal;
+  foreground: ForegroundRunner;
+}
+
 /** Performs a page's blocks in order: run blocks typed, file blocks written, a solution's blocks too. */
 async function perform(
   lesson: Lesson,
   parts: readonly Part[],
   sandbox: LessonSandbox,
-  terminal: LearnerTerminal,
+  shell: LearnerShell,
   log: NonNullable<RunLessonOptions["log"]>,
+  stepCheck?: StepCheck,
 ): Promise<void> {
-  for (const part of parts) {
-    if (part.kind === "solution") {
-      for (const block of part.blocks) await performBlock(lesson, block, sandbox, terminal, log);
-    } else if (part.kind === "run" || part.kind === "file") {
-      await performBlock(lesson, part, sandbox, terminal, log);
-    }
+  const blocks = parts.flatMap((part): ActionBlock[] =>
+    part.kind === "solution" ? part.blocks : part.kind === "run" || part.kind === "file" ? [part] : [],
+  );
+  for (const [index, block] of blocks.entries()) {
+    // The step's check can end the wait for a command only where nothing follows it, or where the block says it keeps running.
+    const last = index === blocks.length - 1;
+    const check = block.kind === "run" && (last || block.keepsRunning) ? stepCheck : undefined;
+    await performBlock(lesson, block, sandbox, shell, log, check);
   }
 }
 
@@ -231,14 +250,15 @@ async function performBlock(
   lesson: Lesson,
   block: ActionBlock,
   sandbox: LessonSandbox,
-  terminal: LearnerTerminal,
+  shell: LearnerShell,
   log: NonNullable<RunLessonOptions["log"]>,
+  stepCheck: StepCheck | undefined,
 ): Promise<void> {
   const where = `${block.position.file}:${block.position.line}`;
   if (block.kind === "run") {
     const started = Date.now();
-    await terminal.run(block);
-    log("block.typed", { lesson: lesson.id, at: where, command: block.command, durationMs: Date.now() - started });
+    const outcome = await shell.foreground.run(block, stepCheck);
+    log("block.typed", { lesson: lesson.id, at: where, command: block.command, outcome, durationMs: Date.now() - started });
   } else if (block.kind === "file") {
     await sandbox.writeFile(inWorkspace(lesson, block.path), new TextEncoder().encode(block.content), { append: block.append });
     log("block.written", { lesson: lesson.id, at: where, path: block.path, append: block.append });

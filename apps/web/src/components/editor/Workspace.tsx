@@ -34,11 +34,20 @@ const AUTOSAVE_MS = 1000;
 const isDirty = (file: OpenFile) => file.model.getAlternativeVersionId() !== file.savedVersion;
 
 /**
- * The workspace editor: a file tree of ~/lab, Monaco, saves with Ctrl/Cmd+S
+ * The workspace editor: a file tree of the workspace (~/lab by default), Monaco, saves with Ctrl/Cmd+S
  * and autosave, unsaved markers, changes made from the terminal picked up,
  * and a conflict instead of a silent overwrite when both sides changed a file.
  */
-export function Workspace({ channel, request }: { channel: SandboxChannel; request: EditorRequest | null }) {
+export function Workspace({
+  channel,
+  request,
+  root = "/root/lab",
+}: {
+  channel: SandboxChannel;
+  request: EditorRequest | null;
+  /** The workspace's folder in the sandbox (the lesson's; /root/lab by default). */
+  root?: string;
+}) {
   const [monaco, setMonaco] = useState<Monaco | null>(null);
   const [entries, setEntries] = useState<FileEntry[]>([]);
   const [active, setActive] = useState<string | null>(null);
@@ -91,7 +100,7 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
         if (reply.ok && "binary" in reply.value)
           return void setNotice(`${path} is a binary file (${reply.value.size} bytes): it cannot be edited here.`);
         const content = reply.ok && "content" in reply.value ? reply.value : undefined;
-        const model = loaded.editor.createModel(content?.content ?? "", languageForPath(path), loaded.Uri.file(`/root/lab/${path}`));
+        const model = loaded.editor.createModel(content?.content ?? "", languageForPath(path), loaded.Uri.file(`${root}/${path}`));
         const opened: OpenFile = {
           path,
           model,
@@ -112,7 +121,7 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
       view.current?.setModel(file.model);
       return file;
     },
-    [channel, save],
+    [channel, save, root],
   );
 
   /** A change on disk: a clean buffer follows it; an edited one is marked as conflicting. */
@@ -235,7 +244,7 @@ export function Workspace({ channel, request }: { channel: SandboxChannel; reque
     <div className="workspace">
       <aside className="file-pane">
         <div className="file-pane-header">
-          <span>~/lab</span>
+          <span>{root.replace(/^\/root(?=\/|$)/, "~")}</span>
           <button type="button" className="small secondary" onClick={() => setCreating(true)} aria-label="New file">
             + File
           </button>

@@ -18,6 +18,7 @@ import { StatusBar } from "./StatusBar";
 import { StepsPanel } from "./StepsPanel";
 import { ask, useSandboxChannel } from "./sandbox-channel";
 import { endLessonSession, startLessonSession } from "./start-session";
+import { useStepSetup } from "./use-step-setup";
 
 // xterm.js and Monaco touch the DOM at import time and are large: both load in the browser, not with the page.
 // The terminal loads once the page is idle, so that Start does not wait for it.
@@ -68,6 +69,7 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
   const terminal = useRef<TerminalApi | null>(null);
   const [shownStep, setShownStep] = useState<{ lessonId: string; stepId: string } | null>(null);
   const onStepShown = useCallback((stepId: string | null) => setShownStep(stepId ? { lessonId: lesson.id, stepId } : null), [lesson.id]);
+  const setupFailures = useStepSetup(phase.kind === "ready" ? channel : null, shownStep?.stepId ?? null);
   // A sandbox removed at its time or idle limit was announced (expiring) first; one that goes without warning was lost.
   const warned = useRef(false);
 
@@ -180,7 +182,9 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
       </header>
       {seat && <WorkshopBar seat={seat} shownStep={shownStep} onReset={onSeatReset} />}
       <SplitPane
-        left={<StepsPanel lesson={lesson} done={done} actions={actions} check={check} onStepShown={onStepShown} />}
+        left={
+          <StepsPanel lesson={lesson} done={done} actions={actions} check={check} onStepShown={onStepShown} setupFailures={setupFailures} />
+        }
         right={
           <div className="workbench">
             <div className="tabs" role="tablist" aria-label="Tools">
@@ -226,7 +230,9 @@ export function LessonPlayer({ lesson, passed, session, seat = null }: PlayerPro
             )}
             {phase.kind === "ready" ? (
               <div role="tabpanel" id="panel-editor" aria-labelledby="tab-editor" className="tab-panel" hidden={tab !== "editor"}>
-                {(editorWanted || editorRequest) && channel && <Workspace channel={channel} request={editorRequest} />}
+                {(editorWanted || editorRequest) && channel && (
+                  <Workspace channel={channel} request={editorRequest} root={lesson.workspace} />
+                )}
               </div>
             ) : null}
             {phase.kind === "ready" ? (

@@ -4,6 +4,7 @@ import type { CheckOutcome } from "@drydock/protocol";
 import { useEffect, useRef, useState } from "react";
 import type { LessonView, PageView, StepView } from "@/lesson-view/types";
 import { type BlockActions, Parts } from "./Blocks";
+import { firstClosedPage, nextClosedBecause } from "./step-gates";
 
 type CheckState = { kind: "idle" } | { kind: "running" } | { kind: "done"; outcome: CheckOutcome } | { kind: "error"; message: string };
 
@@ -15,6 +16,8 @@ interface Props {
   check?: (step: StepView) => Promise<CheckOutcome>;
   /** Told which step the page shows (null: the intro or the finish). */
   onStepShown?: (stepId: string | null) => void;
+  /** Why a step's setup failed in the sandbox, by step id (empty: it did not fail). */
+  setupFailures?: Record<string, string>;
 }
 
 /** The first page a returning learner needs: the intro when new, else the first step not passed yet. */
@@ -25,8 +28,10 @@ function firstPage(lesson: LessonView, done: Set<string>): number {
 }
 
 /** The lesson's pages (intro, steps, finish) one at a time, with the list of steps and each step's Check. */
-export function StepsPanel({ lesson, done, actions, check, onStepShown }: Props) {
-  const [page, setPage] = useState(() => firstPage(lesson, done));
+export function StepsPanel({ lesson, done, actions, check, onStepShown, setupFailures = {} }: Props) {
+  const [page, setPage] = useState(() =>
+    Math.min(firstPage(lesson, done), firstClosedPage(lesson.steps, done)?.page ?? Number.MAX_SAFE_INTEGER),
+  );
   const [checks, setChecks] = useState<Record<string, CheckState>>({});
   const heading = useRef<HTMLHeadingElement>(null);
   const pages: PageView[] = [lesson.intro, ...lesson.steps, ...(lesson.finish ? [lesson.finish] : [])];
@@ -34,8 +39,12 @@ export function StepsPanel({ lesson, done, actions, check, onStepShown }: Props)
   const current = pages[page] ?? lesson.intro;
   const nextOpen = lesson.steps.find((candidate) => !done.has(candidate.id));
 
+  const closed = firstClosedPage(lesson.steps, done);
+  const nextClosed = page < pages.length - 1 ? nextClosedBecause(lesson.steps, done, page) : undefined;
+  const setupFailure = step ? setupFailures[step.id] : undefined;
+
   function go(to: number) {
-    setPage(Math.max(0, Math.min(pages.length - 1, to)));
+    setPage(Math.max(0, Math.min(pages.length - 1, closed ? closed.page - 1 : pages.length - 1, to)));
   }
 
   // Moving to another page puts the reader at its title, for keyboards and screen readers alike.
@@ -81,6 +90,7 @@ export function StepsPanel({ lesson, done, actions, check, onStepShown }: Props)
                   className="step-link"
                   aria-current={page === index + 1 ? "step" : undefined}
                   onClick={() => go(index + 1)}
+                  disabled={closed !== undefined && index + 1 >= closed.page}
                   aria-label={`Step ${index + 1}: ${item.title}${done.has(item.id) ? " (passed)" : item === nextOpen ? " (next)" : ""}`}
                 >
                   <span className="step-mark" aria-hidden="true">
@@ -99,6 +109,12 @@ export function StepsPanel({ lesson, done, actions, check, onStepShown }: Props)
           {step ? `${page}. ` : ""}
           {current.title}
         </h2>
+        {setupFailure && (
+          <p className="setup-failure" role="alert" data-testid="setup-failure">
+            Preparing this step in your sandbox failed: {setupFailure} You can carry on; if the step does not work, Reset gives you a fresh
+            sandbox.
+          </p>
+        )}
         <Parts parts={current.parts} actions={actions} />
       </article>
 
@@ -120,11 +136,17 @@ export function StepsPanel({ lesson, done, actions, check, onStepShown }: Props)
             type="button"
             className={!step || passed ? "" : "secondary"}
             onClick={() => go(page + 1)}
-            disabled={page >= pages.length - 1}
+            disabled={page >= pages.length - 1 || nextClosed !== undefined}
+            aria-describedby={nextClosed ? "next-closed" : undefined}
           >
             {page === 0 ? "Begin" : "Next"}
           </button>
         </div>
+        {nextClosed && (
+          <p id="next-closed" className="next-closed" data-testid="next-closed">
+            {nextClosed}
+          </p>
+        )}
       </footer>
     </div>
   );

@@ -32,6 +32,8 @@ export interface SandboxOptions {
   expiresAt?: Date;
   /** false: never removed for being idle. */
   idleLimit?: false;
+  /** The lesson's workspace (default /root/lab). */
+  workspace?: string;
 }
 
 /** Control-plane calls to an agent; every call carries a fresh "manage" token. */
@@ -47,6 +49,7 @@ export class AgentClient {
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.expiresAt ? { expiresAt: options.expiresAt.toISOString() } : {}),
       ...(options.idleLimit === false ? { idleLimit: false } : {}),
+      ...(options.workspace ? { workspace: options.workspace } : {}),
     };
     return sandboxInfoSchema.parse(await this.call("POST", AGENT_API.sandboxes, request));
   }

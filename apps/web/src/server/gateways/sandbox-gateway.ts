@@ -9,6 +9,7 @@ import {
   type SandboxClientEvents,
   type SandboxServerEvents,
   type SandboxStatus,
+  stepOpenedRequestSchema,
 } from "@drydock/protocol";
 import type { Server, Socket } from "socket.io";
 import { openSandboxChannel } from "../agents/sandbox-channel-client";
@@ -17,6 +18,7 @@ import { activityRecorder } from "../learners/activity";
 import { recordStepPassed } from "../learners/progress";
 import { forgetSavedFile, keepSavedFile } from "../learners/saved-files";
 import { markEnded } from "../learners/sessions";
+import { runStepSetups, stepSetupRequests } from "../learners/step-setup";
 import { checkRan, type SeatRef, seatOfVisitor } from "../workshops/seat-signals";
 import { type OwnedSandbox, ownedSessionNamespace } from "./session-owner";
 
@@ -30,6 +32,8 @@ const RELAYED_REQUESTS: Record<keyof SandboxClientEvents, boolean> = {
   "files:write": true,
   // The control plane's own, to prepare a workspace: a page saves one file at a time, each kept as the learner's.
   "files:write-many": false,
+  // The control plane's own too: a lesson's files outside the workspace, placed by the engine, never a learner's.
+  "files:place": false,
   "files:create": true,
   "files:rename": true,
   "files:delete": true,
@@ -41,6 +45,8 @@ const RELAYED_REQUESTS: Record<keyof SandboxClientEvents, boolean> = {
   "images:list": true,
   "images:watch": true,
   "images:unwatch": true,
+  // Answered here: the control plane knows the lesson's hidden setup scripts, the page does not.
+  "step:opened": false,
 };
 const RELAYED_PUSHES: Record<keyof SandboxServerEvents, true> = {
   "sandbox:status": true,
@@ -86,6 +92,19 @@ export function serveSandboxGateway(io: Server, ctx: WebContext): void {
         });
       });
     }
+    serveStepOpened(
+      browser,
+      owned,
+      ctx,
+      (request) =>
+        new Promise((resolve, reject) => {
+          to.timeout((request.timeoutMs ?? 30_000) + 10_000).emit("check:run", request, (error: unknown, reply: Reply<CheckOutcome>) => {
+            if (error) reject(new Error("The sandbox did not answer in time."));
+            else if (reply.ok) resolve(reply.value);
+            else reject(new Error(reply.error));
+          });
+        }),
+    );
     for (const event of Object.keys(RELAYED_PUSHES)) {
       to.on(event, (payload) => {
         from.emit(event, payload);
@@ -97,6 +116,42 @@ export function serveSandboxGateway(io: Server, ctx: WebContext): void {
       browser.disconnect();
     });
     browser.on("disconnect", () => upstream.close());
+  });
+}
+
+/** step:opened — runs the opened step's setup scripts once in this sandbox, and says how that went. */
+function serveStepOpened(
+  browser: BrowserSocket,
+  owned: OwnedSandbox,
+  ctx: WebContext,
+  run: (request: CheckRequest) => Promise<CheckOutcome>,
+): void {
+  browser.on("step:opened", (request, ack) => {
+    if (typeof ack !== "function") return;
+    const parsed = stepOpenedRequestSchema.safeParse(request);
+    if (!parsed.success) {
+      ack({ ok: false, error: "Invalid step:opened request.", hint: parsed.error.issues.map((issue) => issue.message).join("; ") });
+      return;
+    }
+    const lesson = owned.lessonId ? ctx.lessons.find(owned.lessonId) : undefined;
+    const requests = lesson ? stepSetupRequests(lesson, parsed.data.stepId) : [];
+    void runStepSetups(requests, run).then(
+      (outcome) => {
+        if (outcome.ran || !outcome.passed) {
+          ctx.log.info("lessons.step_setup", {
+            sessionId: owned.sessionId,
+            lessonId: owned.lessonId,
+            stepId: parsed.data.stepId,
+            ...outcome,
+          });
+        }
+        ack({ ok: true, value: outcome });
+      },
+      (error: unknown) => {
+        ctx.log.warn("lessons.step_setup_failed", { sessionId: owned.sessionId, stepId: parsed.data.stepId, error });
+        ack({ ok: true, value: { ran: true, passed: false, message: error instanceof Error ? error.message : String(error) } });
+      },
+    );
   });
 }
 

@@ -57,7 +57,10 @@ export async function startSession(
   const plan = lesson ? planWorkspace(ctx, lesson, session.visitorId) : undefined;
   plan?.catch(() => {});
   try {
-    const sandbox = await agent.createSandbox(publicVisitorId(session.visitorId), session.seat?.options);
+    const sandbox = await agent.createSandbox(publicVisitorId(session.visitorId), {
+      ...session.seat?.options,
+      ...(lesson ? { workspace: lesson.workspace } : {}),
+    });
     await ctx.db.session.update({ where: { id }, data: { sandboxId: sandbox.id } });
     const ready = sandbox.state === "ready" ? sandbox : await agent.awaitReady(sandbox.id, onStatus);
     if (plan) {

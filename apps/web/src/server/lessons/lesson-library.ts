@@ -8,13 +8,22 @@ export interface LessonLibrary {
 }
 
 /**
- * Reads and validates the lessons (the built-in ones, or `directory`). A
- * lesson with problems is left out and each problem logged with its place and fix.
+ * Reads and validates the lessons: the built-in ones, or those of
+ * `directories` (folders separated by ":", as in PATH; a lesson id found
+ * again in a later folder is left out). A lesson with problems is left out
+ * and each problem logged with its place and fix.
  */
-export async function loadLessonLibrary(directory: string | undefined, log: Logger): Promise<LessonLibrary> {
-  const library = await loadLessons(directory ?? BUILT_IN_LESSONS_DIR);
-  for (const problem of library.problems) log.warn("lessons.problem", { ...problem });
-  log.info("lessons.loaded", { lessons: library.lessons.map((lesson) => lesson.id) });
-  const byId = new Map<string, Lesson>(library.lessons.map((lesson) => [lesson.id, lesson]));
+export async function loadLessonLibrary(directories: string | undefined, log: Logger): Promise<LessonLibrary> {
+  const byId = new Map<string, Lesson>();
+  for (const directory of (directories ?? BUILT_IN_LESSONS_DIR).split(":")) {
+    const library = await loadLessons(directory);
+    for (const problem of library.problems) log.warn("lessons.problem", { ...problem });
+    for (const lesson of library.lessons) {
+      const earlier = byId.get(lesson.id);
+      if (earlier) log.warn("lessons.duplicate_id", { lesson: lesson.id, kept: earlier.directory, left: lesson.directory });
+      else byId.set(lesson.id, lesson);
+    }
+  }
+  log.info("lessons.loaded", { lessons: [...byId.keys()] });
   return { all: () => [...byId.values()], find: (id) => byId.get(id) };
 }

@@ -28,6 +28,7 @@ function lesson(parts: Lesson["intro"]["parts"]): Lesson {
         parts: [],
         portLinks: [],
         check: { kind: "check", script: "true", timeoutSeconds: 30, position: at },
+        requirePass: false,
       },
     ],
   };
@@ -80,6 +81,16 @@ describe("the lesson view", () => {
       { kind: "run", command: "ls", interrupt: true },
     ]);
     expect(view.steps[0]?.check).toEqual({ script: "true", timeoutMs: 30_000 });
+  });
+
+  it("tells the page the workspace the editor shows and which steps must pass before Next", () => {
+    const gated = lesson([]);
+    gated.workspace = "/root/project";
+    const [first] = gated.steps;
+    if (first) first.requirePass = true;
+    const view = lessonView(gated);
+    expect(view.workspace).toBe("/root/project");
+    expect(view.steps.map((step) => step.requirePass)).toEqual([true]);
   });
 
   it("knows which lesson paths are inside the workspace", () => {

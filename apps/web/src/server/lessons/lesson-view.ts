@@ -54,11 +54,13 @@ export function lessonSummary(lesson: Lesson): LessonSummary {
 export function lessonView(lesson: Lesson): LessonView {
   return {
     ...lessonSummary(lesson),
+    workspace: lesson.workspace,
     intro: pageView(lesson, lesson.intro),
     steps: lesson.steps.map((step) => ({
       ...pageView(lesson, step),
       id: step.id,
       check: { script: step.check.script, timeoutMs: step.check.timeoutSeconds * 1000 },
+      requirePass: step.requirePass,
     })),
     finish: lesson.finish ? pageView(lesson, lesson.finish) : null,
   };
