@@ -5,7 +5,7 @@ import { DockerInDockerDriver } from "./docker-in-docker-driver";
 import type { TtySession } from "./driver";
 import { EngineError } from "./errors";
 import { removeFleet } from "./removal";
-import { createTestNetwork, type TestNetwork } from "./testing";
+import { createTestNetwork, smallSandboxOptions, type TestNetwork } from "./testing";
 
 /**
  * A lesson's workspace and files on a real sandbox: a sandbox assigned with a
@@ -22,15 +22,7 @@ let sandboxId: string;
 
 beforeAll(async () => {
   network = await createTestNetwork(docker);
-  driver = new DockerInDockerDriver({
-    docker,
-    fleet,
-    image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
-    network: network.name,
-    memoryBytes: 512 * 1024 * 1024,
-    nanoCpus: 1e9,
-    pidsLimit: 512,
-  });
+  driver = new DockerInDockerDriver(smallSandboxOptions(docker, fleet, network.name));
   sandboxId = (await driver.create({ owner: "workspace-test", lifetimeSeconds: 600, workspace: WORKSPACE })).id;
 });
 

@@ -3,7 +3,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerInDockerDriver, type DockerInDockerOptions } from "../docker-in-docker-driver";
 import { removeFleet } from "../removal";
-import { createTestNetwork, type TestNetwork } from "../testing";
+import { createTestNetwork, smallSandboxOptions, type TestNetwork } from "../testing";
 import { etagOf } from "./content";
 import { FileConflictError } from "./errors";
 import type { FileChange, SandboxFiles } from "./sandbox-files";
@@ -21,15 +21,7 @@ function withLimits(limits: DockerInDockerOptions["files"]): SandboxFiles {
 }
 
 function driverOptions(): DockerInDockerOptions {
-  return {
-    docker,
-    fleet,
-    image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
-    network: network.name,
-    memoryBytes: 512 * 1024 * 1024,
-    nanoCpus: 1e9,
-    pidsLimit: 512,
-  };
+  return smallSandboxOptions(docker, fleet, network.name);
 }
 
 /** Runs a shell command as the learner's terminal would, in the workspace unless it is gone. */

@@ -1,2 +1,3 @@
 export * from "./registry-relay";
+export * from "./small-sandboxes";
 export * from "./test-network";
