@@ -100,6 +100,12 @@ describe("the package cache, with no egress", () => {
     expect(tunnel).toMatch(/^HTTP\/1\.1 405/);
   });
 
+  it("says why a Docker Hub image cannot be pulled on a host with no Hub mirror", async () => {
+    const answer = await fetch(`http://${harness.network.gateway}:5000/v2/library/nginx/manifests/latest`);
+    expect(answer.status).toBe(404);
+    expect(await answer.text()).toContain("nginx is not in Drydock's registry and this host has no Docker Hub mirror");
+  });
+
   it("answers for Debian's archive from the cache", async () => {
     const answer = await throughGateway("HEAD", "http://deb.debian.org/debian/dists/bookworm/InRelease");
     expect(answer.status).toBe(200);
