@@ -54,6 +54,8 @@ export interface AgentHarnessOptions {
   startConcurrency?: number;
   /** Serve the host's package cache (drydock-apt-cache) to the sandboxes, as deployed; off by default. */
   packageCache?: boolean;
+  /** The cache behind it (default: the host's, PACKAGE_CACHE_UPSTREAM). */
+  packageCacheUpstream?: string;
   /** A Docker Hub mirror behind the registry gateway (an http:// URL). */
   hubMirror?: string;
 }
@@ -103,7 +105,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
       hubMirror: options.hubMirror,
     },
     packageCache: options.packageCache
-      ? { address: network.gateway, port: SANDBOX_PACKAGE_CACHE_PORT, upstream: PACKAGE_CACHE_UPSTREAM }
+      ? { address: network.gateway, port: SANDBOX_PACKAGE_CACHE_PORT, upstream: options.packageCacheUpstream ?? PACKAGE_CACHE_UPSTREAM }
       : undefined,
     networkPolicy,
     log: createLogger("agent-test", () => {}),

@@ -1,0 +1,131 @@
+/**
+ * `npm run bench:lessons`: lab 2's (dockerfile-layers) first `docker build`,
+ * the one that installs Node.js with apt-get, through the package cache, for
+ * 1 learner and for 20 learners at once (real sandboxes, no egress: every
+ * package comes through the cache), cold and warm:
+ *
+ *   cold  an empty package cache and no base image in the sandbox;
+ *   warm  the cache holds the packages (a fresh sandbox still pulls the base image).
+ *
+ * Each phase uses fresh sandboxes and a cache of its own (scripts/lib/scratch-cache.ts,
+ * the drydock-apt-cache image), so the host's cache is never emptied. Times
+ * are also given as ratios to the same run's plain `docker run` baseline
+ * (scripts/lib/baseline.ts). BENCH_CONCURRENT (default 20) sets how many
+ * learners build at once. Last line: one JSON object.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { BUILT_IN_LESSONS_DIR, type FileBlock, loadLesson, type RunBlock } from "@drydock/lessons";
+import { type AgentHarness, startAgentHarness } from "../apps/sandbox-agent/src/testing/agent-harness";
+import { ratios, startBaseline } from "./lib/baseline";
+import { type ScratchCache, startScratchCache } from "./lib/scratch-cache";
+import { round, summarize } from "./lib/stats";
+
+const LESSON = "dockerfile-layers";
+const runId = randomBytes(3).toString("hex");
+const FLEET = process.env.BENCH_FLEET ?? "bench";
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 20);
+const progress = (event: string, fields: Record<string, unknown> = {}) => console.error(JSON.stringify({ event, ...fields }));
+
+/** The lab's files (its first step's file blocks) and its first build command (the first `docker … build` it runs). */
+async function labBuild(): Promise<{ files: FileBlock[]; command: string }> {
+  const { lesson, problems } = await loadLesson(join(BUILT_IN_LESSONS_DIR, LESSON));
+  if (!lesson) throw new Error(`The lesson ${LESSON} does not load: ${problems.map((problem) => problem.message).join("; ")}`);
+  const parts = lesson.steps.flatMap((step) => step.parts);
+  const files = lesson.steps[0]?.parts.filter((part): part is FileBlock => part.kind === "file" && !part.append) ?? [];
+  const build = parts.find((part): part is RunBlock => part.kind === "run" && /\bdocker\b.*\bbuild\b/.test(part.command));
+  if (files.length === 0 || !build)
+    throw new Error(`The lesson ${LESSON} no longer has files in its first step and a docker build to run.`);
+  return { files, command: build.command };
+}
+
+async function prepareSandbox(harness: AgentHarness, files: FileBlock[]): Promise<string> {
+  const sandboxId = await harness.createSandbox(`bench-lessons-${runId}`);
+  for (const file of files) {
+    const write = await harness.driver.exec(sandboxId, ["sh", "-c", 'mkdir -p "$(dirname "$1")" && cat >"$1"', "write", file.path], {
+      stdin: file.content,
+    });
+    if (write.exitCode !== 0) throw new Error(`Writing ${file.path} failed: ${write.stderr}`);
+  }
+  return sandboxId;
+}
+
+/** The build's wall time in ms, from the host: the exec of exactly the lab's command. */
+async function timedBuild(harness: AgentHarness, sandboxId: string, command: string): Promise<number> {
+  const started = performance.now();
+  const build = await harness.driver.exec(sandboxId, ["bash", "-c", command]);
+  const ms = performance.now() - started;
+  if (build.exitCode !== 0) throw new Error(`${command} failed in ${sandboxId}:\n${(build.stdout + build.stderr).slice(-2000)}`);
+  return ms;
+}
+
+/** COUNT fresh sandboxes, ready and holding the lab's files, then all build at once. */
+async function builds(harness: AgentHarness, count: number, lab: { files: FileBlock[]; command: string }): Promise<number[]> {
+  const sandboxes = await Promise.all(Array.from({ length: count }, () => prepareSandbox(harness, lab.files)));
+  try {
+    return await Promise.all(sandboxes.map((sandboxId) => timedBuild(harness, sandboxId, lab.command)));
+  } finally {
+    await Promise.all(sandboxes.map((sandboxId) => harness.driver.destroy(sandboxId).catch(() => {})));
+  }
+}
+
+const lab = await labBuild();
+const baseline = await startBaseline({ fleet: `${FLEET}-${runId}`, samples: { run: 5 } });
+const caches: ScratchCache[] = [];
+const harnesses: AgentHarness[] = [];
+/** A cache of its own, empty, and an agent whose sandboxes use it. */
+async function coldSetup(name: string): Promise<AgentHarness> {
+  const cache = await startScratchCache(`drydock-bench-cache-${name}-${runId}`, { publish: true });
+  caches.push(cache);
+  const harness = await startAgentHarness({
+    fleetPrefix: `${FLEET}-lessons`,
+    egress: "none",
+    packageCache: true,
+    packageCacheUpstream: cache.url,
+    startConcurrency: 2,
+  });
+  harnesses.push(harness);
+  return harness;
+}
+
+try {
+  await baseline.measure("before");
+  const single = await coldSetup("single");
+  const [singleCold = 0] = await builds(single, 1, lab);
+  progress("single", { cold: round(singleCold) });
+  const [singleWarm = 0] = await builds(single, 1, lab);
+  progress("single", { warm: round(singleWarm) });
+
+  const many = await coldSetup("concurrent");
+  const cold = summarize(await builds(many, CONCURRENT, lab), 50, 95);
+  progress("concurrent", { count: CONCURRENT, cold });
+  const warm = summarize(await builds(many, CONCURRENT, lab), 50, 95);
+  progress("concurrent", { count: CONCURRENT, warm });
+  await baseline.measure("after");
+
+  const baselineMs = baseline.report();
+  const buildMs = {
+    single: { cold: round(singleCold), warm: round(singleWarm) },
+    [`concurrent${CONCURRENT}`]: { cold, warm },
+  };
+  console.log(
+    JSON.stringify({
+      lesson: LESSON,
+      command: lab.command,
+      concurrent: CONCURRENT,
+      buildMs,
+      /** The target: at most 3. */
+      warmConcurrentP95OverWarmSingle: round((warm.p95 ?? Number.NaN) / singleWarm),
+      baselineMs,
+      buildRatio: {
+        single: ratios(buildMs.single, baselineMs.run),
+        [`concurrent${CONCURRENT}`]: { cold: ratios(cold, baselineMs.run), warm: ratios(warm, baselineMs.run) },
+      },
+    }),
+  );
+} finally {
+  await baseline.close();
+  for (const harness of harnesses) await harness.close();
+  for (const cache of caches) await cache.remove();
+}
+process.exit(0);
