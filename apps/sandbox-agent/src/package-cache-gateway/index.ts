@@ -1,6 +1,9 @@
 import type { Logger } from "@drydock/server-kit";
 import { startPackageCacheGateway } from "./gateway";
 
+/** The host's package cache for tools beside the agent (tests, the lessons runner): scripts/provision.sh publishes it on 127.0.0.1. */
+export const HOST_PACKAGE_CACHE = process.env.PACKAGE_CACHE_UPSTREAM ?? `http://127.0.0.1:${process.env.DRYDOCK_APT_CACHE_PORT ?? 3142}`;
+
 export interface PackageCacheSettings {
   /** The sandbox network's gateway address. */
   address: string;

@@ -16,6 +16,7 @@ import type { Reply } from "@drydock/protocol";
 import { createLogger, mintToken, type Right } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
+import { HOST_PACKAGE_CACHE } from "../package-cache-gateway";
 import { createSandboxThroughApi } from "./agent-api";
 
 /**
@@ -54,15 +55,11 @@ export interface AgentHarnessOptions {
   startConcurrency?: number;
   /** Serve the host's package cache (drydock-apt-cache) to the sandboxes, as deployed; off by default. */
   packageCache?: boolean;
-  /** The cache behind it (default: the host's, PACKAGE_CACHE_UPSTREAM). */
+  /** The cache behind it (default: the host's, HOST_PACKAGE_CACHE). */
   packageCacheUpstream?: string;
   /** A Docker Hub mirror behind the registry gateway (an http:// URL). */
   hubMirror?: string;
 }
-
-/** The host's package cache (scripts/provision.sh publishes it on 127.0.0.1). */
-export const PACKAGE_CACHE_UPSTREAM =
-  process.env.PACKAGE_CACHE_UPSTREAM ?? `http://127.0.0.1:${process.env.DRYDOCK_APT_CACHE_PORT ?? 3142}`;
 
 export async function startAgentHarness(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
   const secret = "integration-secret-".padEnd(48, "x");
@@ -105,7 +102,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
       hubMirror: options.hubMirror,
     },
     packageCache: options.packageCache
-      ? { address: network.gateway, port: SANDBOX_PACKAGE_CACHE_PORT, upstream: options.packageCacheUpstream ?? PACKAGE_CACHE_UPSTREAM }
+      ? { address: network.gateway, port: SANDBOX_PACKAGE_CACHE_PORT, upstream: options.packageCacheUpstream ?? HOST_PACKAGE_CACHE }
       : undefined,
     networkPolicy,
     log: createLogger("agent-test", () => {}),
