@@ -10,9 +10,9 @@
 #       cache, bound to 127.0.0.1 only.  DRYDOCK_APT_CACHE_OFFLINE=1: the
 #       cache serves only what it holds (a room with no internet at all).
 #   env DRYDOCK_HUB_MIRROR (default off): a Docker Hub pull-through mirror —
-#       a URL (e.g. https://registry-1.docker.io) creates it with that upstream,
-#       `auto` creates it only when Docker Hub answers; off, none is created
-#       (and an existing one is left as it is). DRYDOCK_HUB_MIRROR_PORT
+#       a URL (e.g. https://registry-1.docker.io) or `auto` (Docker Hub)
+#       creates it when that upstream answers, and skips it when not (offline);
+#       off, none is created (and an existing one is left as it is). DRYDOCK_HUB_MIRROR_PORT
 #       (default 5001): its host port on 127.0.0.1.
 #
 # Contract — once it exits 0, the rest of Drydock may rely on:
@@ -639,17 +639,17 @@ step_hub_mirror() {
       skipped "DRYDOCK_HUB_MIRROR is off; set it to auto or an upstream URL for a pull-through cache of Docker Hub"
       return
       ;;
-    auto)
-      HUB_UPSTREAM=https://registry-1.docker.io
-      # Docker Hub answers /v2/ with 401 when it is reachable.
-      if ! curl -sS -m 5 -o /dev/null "$HUB_UPSTREAM/v2/" 2>/dev/null; then
-        skipped "Docker Hub does not answer from this host (offline?)"
-        return
-      fi
-      ;;
+    auto) HUB_UPSTREAM=https://registry-1.docker.io ;;
     http://* | https://*) ;;
     *) die "DRYDOCK_HUB_MIRROR=$HUB_MIRROR is neither off, auto nor an http(s) URL." ;;
   esac
+  # Docker Hub answers /v2/ (with 401) when it is reachable. A mirror whose
+  # upstream does not answer stops at once (Distribution checks it at start):
+  # offline there is no mirror, and provisioning carries on.
+  if ! curl -sS -m 5 -o /dev/null "$HUB_UPSTREAM/v2/" 2>/dev/null; then
+    skipped "$HUB_UPSTREAM does not answer from this host (offline?); no Docker Hub mirror"
+    return
+  fi
   DID=()
   ensure_volume "$HUB_MIRROR_VOLUME" hub-mirror-data && DID+=("volume created")
   ensure_service "$HUB_MIRROR_CONTAINER" "$REGISTRY_IMAGE" "$REGISTRY_NETWORK" "$HUB_MIRROR_PORT" run_hub_mirror "$HUB_UPSTREAM"
