@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
-import { connect } from "node:net";
+import { type AddressInfo, connect, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROVISIONED_CACHE, warmCache } from "../../../../scripts/cache-store";
 import { type AgentHarness, startAgentHarness } from "../testing/agent-harness";
@@ -104,6 +104,20 @@ describe("the package cache, with no egress", () => {
     const answer = await fetch(`http://${harness.network.gateway}:5000/v2/library/nginx/manifests/latest`);
     expect(answer.status).toBe(404);
     expect(await answer.text()).toContain("nginx is not in Drydock's registry and this host has no Docker Hub mirror");
+  });
+
+  it("opens exactly the cache's port on the host: another service there stays out of reach", async () => {
+    const other = createServer((socket) => socket.end("reached\n"));
+    await new Promise<void>((resolve) => other.listen(0, harness.network.gateway, resolve));
+    try {
+      const { port } = other.address() as AddressInfo;
+      const probe = (target: number) =>
+        sh(`timeout 10 bash -c 'exec 3<>/dev/tcp/${harness.network.gateway}/${target}' && echo open || echo closed`);
+      expect((await probe(Number(new URL(proxy).port))).stdout.trim()).toBe("open");
+      expect((await probe(port)).stdout.trim()).toBe("closed");
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it("answers for Debian's archive from the cache", async () => {
