@@ -4,6 +4,9 @@ import type { Duplex } from "node:stream";
 import { forwardedHeaders, type Logger, relayHttp, writeRawResponse } from "@drydock/server-kit";
 import { decidePackageRequest } from "./archive-hosts";
 
+/** How long an idle client connection stays open, as HTTP proxies keep them (squid: 2 minutes). */
+const KEEP_ALIVE_MS = 120_000;
+
 export interface PackageCacheGatewayOptions {
   /** Where sandboxes reach it: their network's gateway address. */
   host: string;
@@ -26,8 +29,13 @@ export interface RunningPackageCacheGateway {
 export async function startPackageCacheGateway(options: PackageCacheGatewayOptions): Promise<RunningPackageCacheGateway> {
   const upstream = new URL(options.upstream);
   if (upstream.protocol !== "http:") throw new Error(`PACKAGE_CACHE_UPSTREAM must be an http:// URL (got ${options.upstream}).`);
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // A fresh connection to the cache per request: it is on this host, and a reused one the cache
+  // has just closed would fail a learner's download.
+  const agent = new Agent({ keepAlive: false });
   const server = createServer((req, res) => handle(req, res, options, upstream, agent));
+  // apt keeps its connection between requests while it verifies what it got (gpgv, seconds on a
+  // busy host) and pipelines the next ones; Node's 5 s default closed it under apt, which then hung.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.on("connect", (req: IncomingMessage, socket: Duplex) => {
     socket.on("error", () => {});
     const decision = decidePackageRequest("CONNECT", req.url ?? "");
