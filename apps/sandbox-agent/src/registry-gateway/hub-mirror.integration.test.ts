@@ -42,7 +42,7 @@ async function startRegistry(name: string, env: string[]): Promise<{ container: 
   const port = Number(info.NetworkSettings.Ports["5000/tcp"]?.[0]?.HostPort);
   const deadline = Date.now() + 30_000;
   while (
-    !(await fetch(`http://127.0.0.1:${port}/v2/`).then(
+    !(await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(2_000) }).then(
       (r) => r.ok,
       () => false,
     ))
@@ -75,10 +75,15 @@ beforeAll(async () => {
   upstream = hub.container;
   // A one-layer image on "Docker Hub".
   const ref = `127.0.0.1:${hub.port}/library/${IMAGE}:1`;
-  await run("sh", [
-    "-c",
-    `printf 'from the hub\\n' >/tmp/${IMAGE} && tar -C /tmp -c ${IMAGE} | docker import - ${ref} && docker push -q ${ref} && docker rmi ${ref}`,
-  ]);
+  await run(
+    "sh",
+    [
+      "-c",
+      `printf 'from the hub\\n' >/tmp/${IMAGE} && tar -C /tmp -c ${IMAGE} | docker import - ${ref} && docker push -q ${ref} && docker rmi ${ref} && rm /tmp/${IMAGE}`,
+    ],
+    // A hung push fails here, saying so, rather than as the hook's time-out.
+    { timeout: 120_000 },
+  );
   const mirror = await startRegistry(`drydock-test-mirror-${id}`, [`REGISTRY_PROXY_REMOTEURL=http://${hubName}:5000`]);
   harness = await startAgentHarness({ egress: "none", hubMirror: `http://127.0.0.1:${mirror.port}` });
   gateway = `http://${harness.network.gateway}:5000`;
