@@ -78,6 +78,11 @@ describe("the package cache, with no egress", () => {
     expect(build.output).not.toMatch(/ENV=.*_proxy/i);
   });
 
+  it("gives the sandbox's own apt the cache too", async () => {
+    const conf = await harness.driver.exec(sandboxId, ["cat", "/etc/apt/apt.conf.d/01drydock-package-cache"]);
+    expect(conf.stdout).toContain(`Acquire::http::Proxy "${proxy}";`);
+  });
+
   it("refuses every host that is not Debian's archive, and tunnels", async () => {
     for (const target of ["http://example.com/", "http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:3142/acng-report.html"]) {
       const answer = await throughGateway("GET", target);
