@@ -15,7 +15,15 @@ import { randomBytes } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, posix, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DockerInDockerDriver, SANDBOX_REGISTRY, type SandboxDriver } from "@drydock/engine";
+import {
+  applyNetworkPolicy,
+  DockerInDockerDriver,
+  packageCacheProxyUrl,
+  removeNetworkPolicy,
+  SANDBOX_PACKAGE_CACHE_PORT,
+  SANDBOX_REGISTRY,
+  type SandboxDriver,
+} from "@drydock/engine";
 import { createTestNetwork } from "@drydock/engine/testing";
 import {
   BUILT_IN_LESSONS_DIR,
@@ -34,6 +42,7 @@ import {
   runLesson,
 } from "@drydock/lessons";
 import { createLogger, type Logger } from "@drydock/server-kit";
+import { HOST_PACKAGE_CACHE, servePackageCache } from "../apps/sandbox-agent/src/package-cache-gateway";
 import { serveRegistry } from "../apps/sandbox-agent/src/registry-gateway";
 import { LESSONS_USAGE, type LessonsCommand, parseLessonsArgs, UsageError } from "./lessons-args";
 
@@ -67,12 +76,29 @@ export async function startRunnerEnvironment(log: Logger): Promise<RunnerEnviron
     await network.remove();
     throw new Error(`The registry gateway did not start on ${network.gateway}:${SANDBOX_REGISTRY.port}; see the log above.`);
   }
+  // apt-get in the lessons goes through the host's package cache, as deployed (and warms it);
+  // SANDBOX_EGRESS=none leaves the sandboxes nothing else, as a room without internet.
+  const packageCache = await servePackageCache(
+    { address: network.gateway, port: SANDBOX_PACKAGE_CACHE_PORT, upstream: HOST_PACKAGE_CACHE },
+    createLogger("lessons-package-cache", (line) => process.stderr.write(`${line}\n`)),
+  );
+  const egress = process.env.SANDBOX_EGRESS === "none" ? "none" : undefined;
+  if (egress) {
+    await applyNetworkPolicy({
+      network: network.name,
+      gateway: network.gateway,
+      registryPort: SANDBOX_REGISTRY.port,
+      packageCachePort: SANDBOX_PACKAGE_CACHE_PORT,
+      egress,
+    });
+  }
   // As apps/sandbox-agent builds it, with the same defaults; a fleet of its own, so it never touches other sandboxes.
   const driver = new DockerInDockerDriver({
     fleet: `lessons-${randomBytes(4).toString("hex")}`,
     image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
     network: network.name,
     registryAddress: network.gateway,
+    packageCacheProxy: packageCache.url ? packageCacheProxyUrl(network.gateway) : undefined,
     memoryBytes: Number(process.env.SANDBOX_MEMORY_MIB ?? 1024) * 1024 * 1024,
     nanoCpus: Math.round(Number(process.env.SANDBOX_CPUS ?? 1) * 1e9),
     pidsLimit: Number(process.env.SANDBOX_PIDS ?? 1024),
@@ -83,6 +109,8 @@ export async function startRunnerEnvironment(log: Logger): Promise<RunnerEnviron
     registryEnv: (owner) => registry.sandboxEnv(owner),
     close: async () => {
       await registry.close();
+      await packageCache.close();
+      if (egress) await removeNetworkPolicy(network.name);
       await network.remove().catch((error: unknown) => log.warn("lessons.network_not_removed", { network: network.name, error }));
     },
   };

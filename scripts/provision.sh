@@ -6,6 +6,14 @@
 #   env DRYDOCK_REGISTRY_PORT (default 5000): host port of the registry, bound
 #       to 127.0.0.1 only.  DRYDOCK_DEBIAN_MIRROR (default deb.debian.org):
 #       where debootstrap fetches from; images always point at deb.debian.org.
+#   env DRYDOCK_APT_CACHE_PORT (default 3142): host port of the package
+#       cache, bound to 127.0.0.1 only.  DRYDOCK_APT_CACHE_OFFLINE=1: the
+#       cache serves only what it holds (a room with no internet at all).
+#   env DRYDOCK_HUB_MIRROR (default off): a Docker Hub pull-through mirror —
+#       a URL (e.g. https://registry-1.docker.io) or `auto` (Docker Hub)
+#       creates it when that upstream answers, and skips it when not (offline);
+#       off, none is created (and an existing one is left as it is). DRYDOCK_HUB_MIRROR_PORT
+#       (default 5001): its host port on 127.0.0.1.
 #
 # Contract — once it exits 0, the rest of Drydock may rely on:
 #   * dockerd answers `docker info` (started detached if it was not running;
@@ -15,7 +23,8 @@
 #         as is when present and not ours, e.g. pulled from Docker Hub)
 #       drydock/sandbox:<hash> and :latest          role=sandbox-image
 #       drydock/registry:<hash> and :latest         role=registry-image
-#     (the three are built side by side, each logging to provision-NAME.log)
+#       drydock/apt-cache:<hash> and :latest        role=apt-cache-image
+#     (the four are built side by side, each logging to provision-NAME.log)
 #     <hash> = 12 hex chars of sha256 over images/<name>/ and images/base/;
 #     an image is rebuilt only when its hash tag is missing.
 #   * network `drydock` (bridge) for the sandboxes.
@@ -29,8 +38,21 @@
 #     sandbox's dockerd (registry mirror http://drydock-registry:5000, which is
 #     the sandbox agent's registry gateway) can `docker pull debian:bookworm`
 #     with no internet.
+#   * container `drydock-apt-cache`, apt-cacher-ng (Debian's), on a network of
+#     its own, `drydock-apt-cache-net` (never on `drydock`), published on
+#     127.0.0.1:$DRYDOCK_APT_CACHE_PORT, cache in volume
+#     `drydock-apt-cache-data`, --restart unless-stopped. Sandboxes reach it
+#     through the agent's package-cache gateway, for Debian's archive only.
+#   * only when DRYDOCK_HUB_MIRROR says so: container `drydock-hub-mirror`,
+#     the registry image in Distribution's proxy mode (a pull-through cache of
+#     Docker Hub; read-only, hence not drydock-registry itself), on
+#     `drydock-registry-net`, published on 127.0.0.1:$DRYDOCK_HUB_MIRROR_PORT,
+#     data in volume `drydock-hub-mirror-data`. Offline it is skipped, never
+#     failing the run.
 #   * /var/lib/drydock/provision.env: SANDBOX_IMAGE, REGISTRY_IMAGE, NETWORK,
-#     REGISTRY_NETWORK, REGISTRY_CONTAINER, REGISTRY_PORT, REGISTRY_URL
+#     REGISTRY_NETWORK, REGISTRY_CONTAINER, REGISTRY_PORT, REGISTRY_URL,
+#     APT_CACHE_IMAGE, APT_CACHE_NETWORK, APT_CACHE_CONTAINER, APT_CACHE_VOLUME,
+#     APT_CACHE_PORT, APT_CACHE_URL, HUB_MIRROR_URL (empty without a mirror)
 #     (shell syntax).
 #   * everything created carries the label io.drydock.managed=true (plus
 #     io.drydock.role); nothing without it is ever removed or changed.
@@ -52,12 +74,22 @@ NETWORK=drydock
 REGISTRY_NETWORK=drydock-registry-net
 REGISTRY_CONTAINER=drydock-registry
 REGISTRY_VOLUME=drydock-registry-data
+APT_CACHE_PORT=${DRYDOCK_APT_CACHE_PORT:-3142}
+APT_CACHE_NETWORK=drydock-apt-cache-net
+APT_CACHE_CONTAINER=drydock-apt-cache
+APT_CACHE_VOLUME=drydock-apt-cache-data
+APT_CACHE_OFFLINE=${DRYDOCK_APT_CACHE_OFFLINE:-0}
+HUB_MIRROR=${DRYDOCK_HUB_MIRROR:-off}
+HUB_MIRROR_PORT=${DRYDOCK_HUB_MIRROR_PORT:-5001}
+HUB_MIRROR_CONTAINER=drydock-hub-mirror
+HUB_MIRROR_VOLUME=drydock-hub-mirror-data
+HUB_MIRROR_URL=""
 MANAGED=io.drydock.managed
 ROLE=io.drydock.role
 # Bump when the image-building logic in this script changes: it is part of
 # every image hash, so all images get rebuilt.
 RECIPE=1
-TOTAL=8
+TOTAL=11
 
 # e2fsprogs: the agent formats each sandbox's data disk with mkfs.ext4; iproute2: the
 # containment tests make local stand-ins for metadata and private addresses.
@@ -330,11 +362,15 @@ step_preconditions() {
     die "cgroups are not mounted at /sys/fs/cgroup; Docker needs them." \
     "Mount them, e.g.: mount -t cgroup2 none /sys/fs/cgroup (or use cgroupfs-mount), then run this again."
   fi
-  [[ -f $IMAGES_DIR/sandbox/packages && -f $IMAGES_DIR/registry/packages ]] ||
+  [[ -f $IMAGES_DIR/sandbox/packages && -f $IMAGES_DIR/registry/packages && -f $IMAGES_DIR/apt-cache/packages ]] ||
     die "$IMAGES_DIR is incomplete." "Run this from a complete Drydock checkout."
-  if ! [[ $REGISTRY_PORT =~ ^[0-9]+$ ]] || ((REGISTRY_PORT < 1 || REGISTRY_PORT > 65535)); then
-    die "DRYDOCK_REGISTRY_PORT=$REGISTRY_PORT is not a port number."
-  fi
+  local option
+  for option in DRYDOCK_REGISTRY_PORT=$REGISTRY_PORT DRYDOCK_APT_CACHE_PORT=$APT_CACHE_PORT DRYDOCK_HUB_MIRROR_PORT=$HUB_MIRROR_PORT; do
+    local port=${option#*=}
+    if ! [[ $port =~ ^[0-9]+$ ]] || ((port < 1 || port > 65535)); then
+      die "${option%%=*}=$port is not a port number."
+    fi
+  done
   local cg=v1
   [[ -f /sys/fs/cgroup/cgroup.controllers ]] && cg=v2
   say "$STEP … ok (Linux, root, apt-get, cgroup $cg)"
@@ -461,82 +497,165 @@ ensure_network() {
   run docker network create --driver bridge --label "$MANAGED=true" --label "$ROLE=$2" "$1"
 }
 
+# ensure_volume NAME ROLE: true when it had to be created.
 ensure_volume() {
-  if docker volume inspect "$REGISTRY_VOLUME" >/dev/null 2>&1; then
-    [[ $(label_of volume "$REGISTRY_VOLUME") == true ]] ||
-      say "warning: volume $REGISTRY_VOLUME exists but was not created by Drydock; using it as is"
+  if docker volume inspect "$1" >/dev/null 2>&1; then
+    [[ $(label_of volume "$1") == true ]] ||
+      say "warning: volume $1 exists but was not created by Drydock; using it as is"
     return 1
   fi
-  run docker volume create --label "$MANAGED=true" --label "$ROLE=registry-data" "$REGISTRY_VOLUME"
+  run docker volume create --label "$MANAGED=true" --label "$ROLE=$2" "$1"
+}
+
+# service_args NAME NETWORK PORT ROLE: the `docker run` arguments every
+# service container shares (the image and its own settings follow).
+service_args() {
+  SERVICE_ARGS=(-d --name "$1" --network "$2" --restart unless-stopped
+    --log-opt max-size=1m --log-opt max-file=2
+    --label "$MANAGED=true" --label "$ROLE=$4" --label "io.drydock.service-port=$3")
 }
 
 run_registry() {
-  run docker run -d --name "$REGISTRY_CONTAINER" \
-    --network "$REGISTRY_NETWORK" \
-    --restart unless-stopped \
+  # io.drydock.registry-port: what an older provision labelled the port with.
+  service_args "$REGISTRY_CONTAINER" "$REGISTRY_NETWORK" "$REGISTRY_PORT" registry
+  run docker run "${SERVICE_ARGS[@]}" \
     -p "127.0.0.1:$REGISTRY_PORT:5000" \
     --mount "type=volume,src=$REGISTRY_VOLUME,dst=/var/lib/docker-registry" \
-    --log-opt max-size=1m --log-opt max-file=2 \
-    --label "$MANAGED=true" --label "$ROLE=registry" \
     --label "io.drydock.registry-port=$REGISTRY_PORT" \
     "$REGISTRY_IMAGE"
 }
 
-registry_ok() { curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$REGISTRY_PORT/v2/" 2>/dev/null; }
-
-step_registry() {
-  begin 7 "networks $NETWORK and $REGISTRY_NETWORK, registry $REGISTRY_CONTAINER on 127.0.0.1:$REGISTRY_PORT"
-  local did=()
-  ensure_network "$NETWORK" network && did+=("network $NETWORK created")
-  ensure_network "$REGISTRY_NETWORK" registry-network && did+=("network $REGISTRY_NETWORK created")
-  ensure_volume && did+=("volume created")
-  local info want_image net_id
-  want_image=$(image_id "$REGISTRY_IMAGE")
-  net_id=$(docker network inspect -f '{{.Id}}' "$REGISTRY_NETWORK")
+# ensure_service NAME IMAGE NETWORK PORT RUN_FN [SETTING]: the container NAME
+# runs IMAGE on exactly NETWORK, published on PORT, created by RUN_FN, and was
+# created with SETTING (a label io.drydock.setting, for what else decides how
+# it runs); recreated (its data volume stays) when any of them changed.
+# Appends what it did to DID.
+ensure_service() {
+  local name=$1 want_image net_id info want_setting=${6:-}
+  want_image=$(image_id "$2")
+  net_id=$(docker network inspect -f '{{.Id}}' "$3")
   if info=$(docker container inspect -f \
-    "{{index .Config.Labels \"$MANAGED\"}}|{{.Image}}|{{index .Config.Labels \"io.drydock.registry-port\"}}|{{.State.Running}}|{{range .NetworkSettings.Networks}}{{.NetworkID}} {{end}}" \
-    "$REGISTRY_CONTAINER" 2>/dev/null); then
-    local managed image port running cnets why=""
-    IFS='|' read -r managed image port running cnets <<<"$info"
-    [[ $managed == true ]] || die "a container named $REGISTRY_CONTAINER exists that Drydock did not create." \
-      "Rename or remove it (docker rm -f $REGISTRY_CONTAINER), then run this again."
-    # Exactly its own network: on the sandboxes' network, learners could write to it directly.
+    "{{index .Config.Labels \"$MANAGED\"}}|{{.Image}}|{{or (index .Config.Labels \"io.drydock.service-port\") (index .Config.Labels \"io.drydock.registry-port\")}}|{{index .Config.Labels \"io.drydock.setting\"}}|{{.State.Running}}|{{range .NetworkSettings.Networks}}{{.NetworkID}} {{end}}" \
+    "$name" 2>/dev/null); then
+    local managed image port setting running cnets why=""
+    IFS='|' read -r managed image port setting running cnets <<<"$info"
+    [[ $managed == true ]] || die "a container named $name exists that Drydock did not create." \
+      "Rename or remove it (docker rm -f $name), then run this again."
+    # Exactly its own network: on the sandboxes' network, learners could reach it directly.
     if [[ $image != "$want_image" ]]; then
       why="new image"
-    elif [[ $port != "$REGISTRY_PORT" ]]; then
+    elif [[ $port != "$4" ]]; then
       why="new port"
     elif [[ ${cnets% } != "$net_id" ]]; then
-      why="moved to network $REGISTRY_NETWORK"
+      why="moved to network $3"
+    elif [[ $setting != "$want_setting" ]]; then
+      why="new setting"
     fi
     if [[ -n $why ]]; then
-      run docker rm -f "$REGISTRY_CONTAINER"
-      run_registry
-      did+=("container recreated ($why)")
+      run docker rm -f "$name"
+      "$5"
+      DID+=("$name recreated ($why)")
     elif [[ $running != true ]]; then
-      run docker start "$REGISTRY_CONTAINER"
-      did+=("container started")
+      run docker start "$name"
+      DID+=("$name started")
     fi
   else
-    run_registry
-    did+=("container created")
+    "$5"
+    DID+=("$name created")
   fi
+}
+
+# wait_for NAME URL: until URL answers (any HTTP status), at most 30 s.
+wait_for() {
   local deadline=$((SECONDS + 30))
-  until registry_ok; do
+  until curl -sS -m 2 -o /dev/null "$2" 2>/dev/null; do
     if ((SECONDS >= deadline)); then
-      docker logs --tail 20 "$REGISTRY_CONTAINER" 2>&1 | sed "s/^/$PREFIX   | /" >&2 || true
-      die "the registry does not answer on http://127.0.0.1:$REGISTRY_PORT/v2/ after 30 s." \
-        "See \`docker logs $REGISTRY_CONTAINER\`. If the port is taken, set DRYDOCK_REGISTRY_PORT to a free one."
+      docker logs --tail 20 "$1" 2>&1 | sed "s/^/$PREFIX   | /" >&2 || true
+      die "$1 does not answer on $2 after 30 s." \
+        "See \`docker logs $1\`. If the port is taken, choose a free one (the options at the top of $0)."
     fi
     sleep 0.2
   done
-  # The image the container ran before is unused now.
-  prune_old_tags drydock/registry "${REGISTRY_IMAGE##*:}"
-  if ((${#did[@]} == 0)); then
+}
+
+# report_did: the step's outcome line from DID.
+report_did() {
+  if ((${#DID[@]} == 0)); then
     skipped "running"
   else
     local IFS=,
-    done_ "${did[*]}"
+    done_ "${DID[*]}"
   fi
+}
+
+step_registry() {
+  begin 8 "networks $NETWORK and $REGISTRY_NETWORK, registry $REGISTRY_CONTAINER on 127.0.0.1:$REGISTRY_PORT"
+  DID=()
+  ensure_network "$NETWORK" network && DID+=("network $NETWORK created")
+  ensure_network "$REGISTRY_NETWORK" registry-network && DID+=("network $REGISTRY_NETWORK created")
+  ensure_volume "$REGISTRY_VOLUME" registry-data && DID+=("volume created")
+  ensure_service "$REGISTRY_CONTAINER" "$REGISTRY_IMAGE" "$REGISTRY_NETWORK" "$REGISTRY_PORT" run_registry
+  wait_for "$REGISTRY_CONTAINER" "http://127.0.0.1:$REGISTRY_PORT/v2/"
+  # The image the container ran before is unused now.
+  prune_old_tags drydock/registry "${REGISTRY_IMAGE##*:}"
+  report_did
+}
+
+run_apt_cache() {
+  service_args "$APT_CACHE_CONTAINER" "$APT_CACHE_NETWORK" "$APT_CACHE_PORT" apt-cache
+  run docker run "${SERVICE_ARGS[@]}" \
+    -p "127.0.0.1:$APT_CACHE_PORT:3142" \
+    --mount "type=volume,src=$APT_CACHE_VOLUME,dst=/var/cache/apt-cacher-ng" \
+    -e "DRYDOCK_APT_CACHE_OFFLINE=$APT_CACHE_OFFLINE" --label "io.drydock.setting=offline=$APT_CACHE_OFFLINE" \
+    "$APT_CACHE_IMAGE"
+}
+
+step_apt_cache() {
+  begin 10 "package cache $APT_CACHE_CONTAINER on 127.0.0.1:$APT_CACHE_PORT (network $APT_CACHE_NETWORK)"
+  DID=()
+  ensure_network "$APT_CACHE_NETWORK" apt-cache-network && DID+=("network $APT_CACHE_NETWORK created")
+  ensure_volume "$APT_CACHE_VOLUME" apt-cache-data && DID+=("volume created")
+  ensure_service "$APT_CACHE_CONTAINER" "$APT_CACHE_IMAGE" "$APT_CACHE_NETWORK" "$APT_CACHE_PORT" run_apt_cache "offline=$APT_CACHE_OFFLINE"
+  wait_for "$APT_CACHE_CONTAINER" "http://127.0.0.1:$APT_CACHE_PORT/acng-report.html"
+  prune_old_tags drydock/apt-cache "${APT_CACHE_IMAGE##*:}"
+  report_did
+}
+
+run_hub_mirror() {
+  service_args "$HUB_MIRROR_CONTAINER" "$REGISTRY_NETWORK" "$HUB_MIRROR_PORT" hub-mirror
+  # The registry image in proxy mode: Distribution reads REGISTRY_PROXY_REMOTEURL over its config file.
+  run docker run "${SERVICE_ARGS[@]}" \
+    -p "127.0.0.1:$HUB_MIRROR_PORT:5000" \
+    --mount "type=volume,src=$HUB_MIRROR_VOLUME,dst=/var/lib/docker-registry" \
+    -e "REGISTRY_PROXY_REMOTEURL=$HUB_UPSTREAM" --label "io.drydock.setting=$HUB_UPSTREAM" \
+    "$REGISTRY_IMAGE"
+}
+
+step_hub_mirror() {
+  begin 11 "Docker Hub mirror $HUB_MIRROR_CONTAINER"
+  HUB_UPSTREAM=$HUB_MIRROR
+  case $HUB_MIRROR in
+    off | "")
+      skipped "DRYDOCK_HUB_MIRROR is off; set it to auto or an upstream URL for a pull-through cache of Docker Hub"
+      return
+      ;;
+    auto) HUB_UPSTREAM=https://registry-1.docker.io ;;
+    http://* | https://*) ;;
+    *) die "DRYDOCK_HUB_MIRROR=$HUB_MIRROR is neither off, auto nor an http(s) URL." ;;
+  esac
+  # Docker Hub answers /v2/ (with 401) when it is reachable. A mirror whose
+  # upstream does not answer stops at once (Distribution checks it at start):
+  # offline there is no mirror, and provisioning carries on.
+  if ! curl -sS -m 5 -o /dev/null "$HUB_UPSTREAM/v2/" 2>/dev/null; then
+    skipped "$HUB_UPSTREAM does not answer from this host (offline?); no Docker Hub mirror"
+    return
+  fi
+  DID=()
+  ensure_volume "$HUB_MIRROR_VOLUME" hub-mirror-data && DID+=("volume created")
+  ensure_service "$HUB_MIRROR_CONTAINER" "$REGISTRY_IMAGE" "$REGISTRY_NETWORK" "$HUB_MIRROR_PORT" run_hub_mirror "$HUB_UPSTREAM"
+  wait_for "$HUB_MIRROR_CONTAINER" "http://127.0.0.1:$HUB_MIRROR_PORT/v2/"
+  HUB_MIRROR_URL=http://127.0.0.1:$HUB_MIRROR_PORT
+  report_did
 }
 
 # The digest the registry serves for library/debian:TAG, or nothing.
@@ -551,7 +670,7 @@ step_seed_registry() {
   mkdir -p "$STATE_DIR/registry"
   local tag
   for tag in "$SUITE" "$SUITE-slim"; do
-    begin 8 "push debian:$tag to the registry as library/debian:$tag"
+    begin 9 "push debian:$tag to the registry as library/debian:$tag"
     local id record="$STATE_DIR/registry/library-debian-$tag" rec_id="" rec_digest="" remote
     id=$(image_id "debian:$tag")
     [[ -f $record ]] && read -r rec_id rec_digest <"$record"
@@ -588,6 +707,13 @@ REGISTRY_NETWORK=$REGISTRY_NETWORK
 REGISTRY_CONTAINER=$REGISTRY_CONTAINER
 REGISTRY_PORT=$REGISTRY_PORT
 REGISTRY_URL=http://127.0.0.1:$REGISTRY_PORT
+APT_CACHE_IMAGE=$APT_CACHE_IMAGE
+APT_CACHE_NETWORK=$APT_CACHE_NETWORK
+APT_CACHE_CONTAINER=$APT_CACHE_CONTAINER
+APT_CACHE_VOLUME=$APT_CACHE_VOLUME
+APT_CACHE_PORT=$APT_CACHE_PORT
+APT_CACHE_URL=http://127.0.0.1:$APT_CACHE_PORT
+HUB_MIRROR_URL=$HUB_MIRROR_URL
 EOF
   mv "$tmp" "$STATE_DIR/provision.env"
 }
@@ -615,13 +741,17 @@ main() {
   step_dockerd
   SANDBOX_IMAGE=drydock/sandbox:$(image_hash sandbox)
   REGISTRY_IMAGE=drydock/registry:$(image_hash registry)
+  APT_CACHE_IMAGE=drydock/apt-cache:$(image_hash apt-cache)
   # Each image is its own debootstrap, mostly waiting on downloads and dpkg:
   # side by side they take about as long as the largest alone.
-  in_parallel "base:step_base_images" "sandbox:build_app_image sandbox sandbox-image 5" "registry:build_app_image registry registry-image 6"
+  in_parallel "base:step_base_images" "sandbox:build_app_image sandbox sandbox-image 5" "registry:build_app_image registry registry-image 6" \
+    "apt-cache:build_app_image apt-cache apt-cache-image 7"
   step_registry
   step_seed_registry
+  step_apt_cache
+  step_hub_mirror
   write_env
-  say "ready in $(since "$start")s — sandbox image $SANDBOX_IMAGE (also :latest), registry http://127.0.0.1:$REGISTRY_PORT (sandboxes on network $NETWORK reach it through the agent's registry gateway)"
+  say "ready in $(since "$start")s — sandbox image $SANDBOX_IMAGE (also :latest), registry http://127.0.0.1:$REGISTRY_PORT (sandboxes on network $NETWORK reach it through the agent's registry gateway), package cache http://127.0.0.1:$APT_CACHE_PORT${HUB_MIRROR_URL:+, Docker Hub mirror $HUB_MIRROR_URL}"
 }
 
 main "$@"

@@ -13,6 +13,7 @@ import { ports } from "./features/ports";
 import { type FleetPolicy, SandboxFleet } from "./fleet";
 import { createHttpApi } from "./http-api";
 import { createMetrics } from "./metrics";
+import { type PackageCacheSettings, servePackageCache } from "./package-cache-gateway";
 import { servePreviews } from "./preview-proxy";
 import { type RegistrySettings, serveRegistry } from "./registry-gateway";
 import { serveSandboxChannel } from "./sandbox-channel";
@@ -31,6 +32,8 @@ export interface AgentOptions {
   startConcurrency: number;
   /** The registry gateway sandboxes push and pull through. */
   registry: RegistrySettings;
+  /** The package-cache gateway sandboxes' apt-get goes through; none without it. */
+  packageCache?: PackageCacheSettings;
   /** The sandbox network's host firewall (SECURITY.md), installed at start; rebuilt by every start. */
   networkPolicy: NetworkPolicy;
   log: Logger;
@@ -41,6 +44,8 @@ export interface RunningAgent {
   fleet: SandboxFleet;
   /** Where the registry gateway listens; undefined when it could not start. */
   registryUrl: string | undefined;
+  /** Where the package-cache gateway listens; undefined when it is off or could not start. */
+  packageCacheUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   await applyNetworkPolicy(options.networkPolicy);
   log.info("agent.network_policy", { ...options.networkPolicy });
   const registry = await serveRegistry(options.registry, secret, log);
+  const packageCache = options.packageCache ? await servePackageCache(options.packageCache, log) : undefined;
   const http: HttpServer = createServer(createHttpApi({ fleet, metrics, secret, log, sandboxEnv: registry.sandboxEnv }));
   const io = new Server(http, {
     serveClient: false,
@@ -93,6 +99,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     url,
     fleet,
     registryUrl: registry.url,
+    packageCacheUrl: packageCache?.url,
     close: async () => {
       clearInterval(sweeper);
       fleet.dispose();
@@ -100,6 +107,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await fleet.settled();
       await io.close();
       await registry.close();
+      await packageCache?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { DEFAULT_ENGINE_READY_TIMEOUT_MS, DEFAULT_ISOLATION, SANDBOX_ISOLATIONS } from "@drydock/engine";
+import { DEFAULT_ENGINE_READY_TIMEOUT_MS, DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, SANDBOX_PACKAGE_CACHE_PORT } from "@drydock/engine";
 import { z } from "zod";
 
 const schema = z.object({
@@ -18,7 +18,7 @@ const schema = z.object({
    * near-privileged recipe, host-root-equivalent for the learner (SECURITY.md); an explicit opt-in.
    */
   SANDBOX_ISOLATION: z.enum(SANDBOX_ISOLATIONS).default(DEFAULT_ISOLATION),
-  /** What sandboxes reach beyond the registry gateway: the internet (not private ranges), or nothing. */
+  /** What sandboxes reach beyond the registry and package-cache gateways: the internet (not private ranges), or nothing. */
   SANDBOX_EGRESS: z.enum(["internet", "none"]).default("internet"),
   /** Limits of each sandbox (everything inside it counts): the default and the most a request may ask for. */
   SANDBOX_MEMORY_MIB: z.coerce.number().int().min(128).default(1024),
@@ -55,6 +55,15 @@ const schema = z.object({
   REGISTRY_UPSTREAM: z.url({ protocol: /^http$/ }).default("http://127.0.0.1:5000"),
   /** The registry gateway's port on the sandbox network's gateway address; the sandbox image's dockerd expects 5000. */
   REGISTRY_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(5000),
+  /**
+   * A Docker Hub pull-through mirror (provision's drydock-hub-mirror, HUB_MIRROR_URL in its provision.env):
+   * mirror pulls the registry does not hold are answered from it. Empty: none.
+   */
+  HUB_MIRROR_UPSTREAM: z.union([z.literal(""), z.url({ protocol: /^http$/ })]).default(""),
+  /** The package cache, apt-cacher-ng (scripts/provision.sh publishes it on 127.0.0.1:$DRYDOCK_APT_CACHE_PORT). */
+  PACKAGE_CACHE_UPSTREAM: z.url({ protocol: /^http$/ }).default("http://127.0.0.1:3142"),
+  /** The package-cache gateway's port on the sandbox network's gateway address; 0 turns the cache off for sandboxes. */
+  PACKAGE_CACHE_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(SANDBOX_PACKAGE_CACHE_PORT),
 });
 
 export type AgentConfig = z.infer<typeof schema>;

@@ -1,4 +1,4 @@
-import { DockerInDockerDriver, EngineError, networkGateway } from "@drydock/engine";
+import { DockerInDockerDriver, EngineError, networkGateway, packageCacheProxyUrl } from "@drydock/engine";
 import { createLogger } from "@drydock/server-kit";
 import { startAgent } from "./agent";
 import { loadConfig } from "./config";
@@ -9,6 +9,7 @@ try {
   const config = loadConfig();
   // Sandboxes reach the host, and so the registry gateway, at their network's gateway address.
   const registryAddress = await networkGateway(config.SANDBOX_NETWORK);
+  const packageCachePort = config.PACKAGE_CACHE_GATEWAY_PORT || undefined;
   const driver = new DockerInDockerDriver({
     image: config.SANDBOX_IMAGE,
     network: config.SANDBOX_NETWORK,
@@ -20,6 +21,7 @@ try {
     fleet: config.AGENT_FLEET,
     engineReadyTimeoutMs: config.SANDBOX_READY_TIMEOUT_SECONDS * 1000,
     registryAddress,
+    packageCacheProxy: packageCachePort ? packageCacheProxyUrl(registryAddress, packageCachePort) : undefined,
   });
   if (config.SANDBOX_ISOLATION === "privileged") {
     log.warn("agent.privileged_sandboxes", {
@@ -42,11 +44,20 @@ try {
     },
     sweepIntervalSeconds: config.SWEEP_INTERVAL_SECONDS,
     startConcurrency: config.SANDBOX_START_CONCURRENCY,
-    registry: { address: registryAddress, port: config.REGISTRY_GATEWAY_PORT, upstream: config.REGISTRY_UPSTREAM },
+    registry: {
+      address: registryAddress,
+      port: config.REGISTRY_GATEWAY_PORT,
+      upstream: config.REGISTRY_UPSTREAM,
+      hubMirror: config.HUB_MIRROR_UPSTREAM || undefined,
+    },
+    packageCache: packageCachePort
+      ? { address: registryAddress, port: packageCachePort, upstream: config.PACKAGE_CACHE_UPSTREAM }
+      : undefined,
     networkPolicy: {
       network: config.SANDBOX_NETWORK,
       gateway: registryAddress,
       registryPort: config.REGISTRY_GATEWAY_PORT,
+      packageCachePort,
       egress: config.SANDBOX_EGRESS,
     },
     log,

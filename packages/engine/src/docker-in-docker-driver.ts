@@ -41,6 +41,7 @@ import {
 } from "./isolation";
 import { LABEL, sandboxFilter, sandboxLabels } from "./labels";
 import { SANDBOX_REGISTRY } from "./network";
+import { configurePackageCache } from "./package-cache";
 import { PLACE_FILES_SCRIPT, type PlacedFile, placementStdin } from "./placement";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
 import { containerName, dataVolumeName, type RemovedOrphans, removeOrphans, removeSandbox } from "./removal";
@@ -74,6 +75,13 @@ export interface DockerInDockerOptions {
    * this address. Without it sandboxes cannot pull base images.
    */
   registryAddress?: string;
+  /**
+   * The package cache's proxy URL (package-cache.ts, the agent's gateway on
+   * the sandbox network), written at creation into the learner's Docker client
+   * configuration (so into their containers and builds) and the sandbox's apt.
+   * Without it apt-get goes to Debian's archive directly.
+   */
+  packageCacheProxy?: string;
   /**
    * Size of each sandbox's own data filesystem (data-disk.ts) for its inner
    * engine; without it the inner engine's data sits on a Docker volume with
@@ -188,6 +196,8 @@ export class DockerInDockerDriver implements SandboxDriver {
         onProgress({ percent: 50, message: "Waiting for the sandbox's Docker engine" });
         return this.waitForEngine(container, id);
       });
+      const proxy = this.options.packageCacheProxy;
+      if (proxy) await configurePackageCache(container, proxy, (command, options) => this.execAsLearner(container, command, options));
       await container.update({ CpuShares: SANDBOX_CPU_SHARES.running });
       const sandbox: Sandbox = { id, createdAt, state: "ready" };
       if (request.owner) {

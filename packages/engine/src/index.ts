@@ -13,6 +13,7 @@ export { DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, type SandboxIsolation } from "./
 export { LABEL, sandboxFilter } from "./labels";
 export * from "./network";
 export * from "./network-policy";
+export * from "./package-cache";
 export type { PlacedFile } from "./placement";
 export * from "./ports";
 export { ORPHAN_GRACE_MS, type RemovedOrphans, removeFleet, removeOrphans } from "./removal";

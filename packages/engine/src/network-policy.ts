@@ -14,7 +14,9 @@ export interface NetworkPolicy {
   /** The network's gateway address, where the registry gateway listens. */
   gateway: string;
   registryPort: number;
-  /** "internet": public addresses are reachable (apt-get in lessons); "none": nothing beyond the registry. */
+  /** The package-cache gateway's port on the gateway address (package-cache.ts), if the agent serves it. */
+  packageCachePort?: number;
+  /** "internet": public addresses are reachable; "none": nothing beyond the registry and the package cache. */
   egress: SandboxEgress;
   /**
    * The name servers sandboxes may query on port 53. Docker's embedded DNS
@@ -54,8 +56,8 @@ export const BLOCKED_RANGES = [
  *   before its own rules and never flushes): nothing to another sandbox on the
  *   bridge, nothing to the blocked ranges, and with egress "none" nothing at all;
  * - traffic to the host itself from the bridge (INPUT): only replies, and the
- *   registry gateway on the gateway address; the agent's API, the web app and
- *   every other host service are refused.
+ *   registry and package-cache gateways on the gateway address; the agent's
+ *   API, the web app and every other host service are refused.
  *
  * Rejected rather than dropped, so a learner's command fails at once instead
  * of hanging. Needs root and the iptables command (the agent runs as root).
@@ -79,7 +81,9 @@ export async function applyNetworkPolicy(policy: NetworkPolicy, docker: Docker =
   await iptables("-A", forward, ...tag, "-j", "RETURN");
 
   await iptables("-A", input, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", ...tag, "-j", "RETURN");
-  await iptables("-A", input, "-d", policy.gateway, "-p", "tcp", "--dport", String(policy.registryPort), ...tag, "-j", "RETURN");
+  for (const port of [policy.registryPort, policy.packageCachePort]) {
+    if (port !== undefined) await iptables("-A", input, "-d", policy.gateway, "-p", "tcp", "--dport", String(port), ...tag, "-j", "RETURN");
+  }
   await iptables("-A", input, "-p", "tcp", ...tag, "-j", "REJECT", "--reject-with", "tcp-reset");
   await iptables("-A", input, ...tag, ...reject);
 

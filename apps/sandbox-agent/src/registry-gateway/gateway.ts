@@ -2,7 +2,7 @@ import { Agent, createServer, type IncomingMessage, type ServerResponse } from "
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@drydock/server-kit";
 import { authenticate } from "./authenticate";
-import { forward, type Upstream } from "./proxy";
+import { forward, forwardRead, type Upstream } from "./proxy";
 import { bearerChallenge, sendRegistryError, TOKEN_PATH } from "./responses";
 import { type Caller, decide } from "./rules";
 import { mintRegistryToken, TOKEN_TTL_SECONDS } from "./tokens";
@@ -13,6 +13,8 @@ export interface RegistryGatewayOptions {
   port: number;
   /** The real registry, e.g. http://127.0.0.1:5000. */
   upstream: string;
+  /** A Docker Hub pull-through mirror (Distribution in proxy mode), asked for library/* reads the registry does not hold. */
+  hubMirror?: string;
   key: Buffer;
   log: Logger;
 }
@@ -31,8 +33,10 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
   const upstreamUrl = new URL(options.upstream);
   if (upstreamUrl.protocol !== "http:") throw new Error(`REGISTRY_UPSTREAM must be an http:// URL (got ${options.upstream}).`);
   const upstream: Upstream = { url: upstreamUrl, agent: new Agent({ keepAlive: true, maxSockets: 64 }), log: options.log };
+  const hubMirror = options.hubMirror ? httpUpstream(options.hubMirror, "HUB_MIRROR_UPSTREAM", options.log) : undefined;
+  const reads = hubMirror ? [upstream, hubMirror] : [upstream];
   // No time limit on a request: pushing a large layer over a slow link takes as long as it takes.
-  const server = createServer({ requestTimeout: 0 }, (req, res) => handle(req, res, options, upstream));
+  const server = createServer({ requestTimeout: 0 }, (req, res) => handle(req, res, options, upstream, reads));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -48,7 +52,7 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host}:${port}`;
-  options.log.info("registry_gateway.listening", { url, upstream: upstreamUrl.origin });
+  options.log.info("registry_gateway.listening", { url, upstream: upstreamUrl.origin, hubMirror: hubMirror?.url.origin });
   return {
     url,
     close: async () => {
@@ -57,11 +61,18 @@ export async function startRegistryGateway(options: RegistryGatewayOptions): Pro
         server.closeAllConnections();
       });
       upstream.agent.destroy();
+      hubMirror?.agent.destroy();
     },
   };
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, options: RegistryGatewayOptions, upstream: Upstream): void {
+function httpUpstream(address: string, variable: string, log: Logger): Upstream {
+  const url = new URL(address);
+  if (url.protocol !== "http:") throw new Error(`${variable} must be an http:// URL (got ${address}).`);
+  return { url, agent: new Agent({ keepAlive: true, maxSockets: 64 }), log };
+}
+
+function handle(req: IncomingMessage, res: ServerResponse, options: RegistryGatewayOptions, upstream: Upstream, reads: Upstream[]): void {
   const { key, log } = options;
   const authentication = authenticate(key, req.headers.authorization);
   const challenge = { "www-authenticate": bearerChallenge(req.headers.host) };
@@ -81,7 +92,11 @@ function handle(req: IncomingMessage, res: ServerResponse, options: RegistryGate
     return;
   }
   const decision = decide(req.method ?? "GET", req.url ?? "/", caller);
-  if (decision.action === "forward") {
+  if (decision.action === "forward" && decision.hubFallback) {
+    forwardRead(req, res, decision.target, reads, (why) =>
+      sendRegistryError(res, 404, "NAME_UNKNOWN", notOnHand(decision.target, why, reads.length > 1)),
+    );
+  } else if (decision.action === "forward") {
     forward(req, res, decision.target, upstream);
   } else if (decision.action === "challenge") {
     refuse(req, res, 401, "UNAUTHORIZED", decision.message, challenge);
@@ -114,6 +129,17 @@ function issueToken(res: ServerResponse, key: Buffer, caller: Caller): void {
   res
     .writeHead(200, { "content-type": "application/json" })
     .end(JSON.stringify({ token, access_token: token, expires_in: TOKEN_TTL_SECONDS, issued_at: new Date().toISOString() }));
+}
+
+/** Why an image is not to be had, and what to do: with no internet, only what the registry holds. */
+function notOnHand(target: string, why: "not-found" | "unreachable", withMirror: boolean): string {
+  const name = /^\/v2\/library\/(.+?)\/(?:manifests|blobs|tags)\//.exec(target)?.[1] ?? "this image";
+  const source = withMirror
+    ? why === "unreachable"
+      ? "and the Docker Hub mirror did not answer"
+      : "nor does Docker Hub (through the host's mirror)"
+    : "and this host has no Docker Hub mirror (it may have no internet)";
+  return `${name} is not in Drydock's registry ${source}. Use an image it holds, such as debian:bookworm or debian:bookworm-slim.`;
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -7,6 +7,8 @@ export interface RegistrySettings {
   address: string;
   port: number;
   upstream: string;
+  /** A Docker Hub pull-through mirror for what the registry does not hold (provision's drydock-hub-mirror). */
+  hubMirror?: string;
 }
 
 export interface AgentRegistry {
@@ -26,17 +28,22 @@ export interface AgentRegistry {
  */
 export async function serveRegistry(settings: RegistrySettings, secret: string, log: Logger): Promise<AgentRegistry> {
   const key = registryKey(secret);
-  const gateway = await startRegistryGateway({ host: settings.address, port: settings.port, upstream: settings.upstream, key, log }).catch(
-    (error: unknown) => {
-      log.error("registry_gateway.unavailable", {
-        error,
-        hint:
-          "If another Drydock agent on this host holds the port, this agent's sandboxes use that gateway (their logins work only " +
-          "if both agents share DRYDOCK_AGENT_SECRET); otherwise sandboxes can neither pull nor push: free the port and restart the agent.",
-      });
-      return undefined;
-    },
-  );
+  const gateway = await startRegistryGateway({
+    host: settings.address,
+    port: settings.port,
+    upstream: settings.upstream,
+    hubMirror: settings.hubMirror,
+    key,
+    log,
+  }).catch((error: unknown) => {
+    log.error("registry_gateway.unavailable", {
+      error,
+      hint:
+        "If another Drydock agent on this host holds the port, this agent's sandboxes use that gateway (their logins work only " +
+        "if both agents share DRYDOCK_AGENT_SECRET); otherwise sandboxes can neither pull nor push: free the port and restart the agent.",
+    });
+    return undefined;
+  });
   return {
     url: gateway?.url,
     sandboxEnv: (owner) => registryEnvironment(key, owner),

@@ -65,3 +65,49 @@ export function forward(req: IncomingMessage, res: ServerResponse, target: strin
   // A client that goes away mid-upload takes the upstream request with it.
   pipeline(req, outgoing, () => {});
 }
+
+/**
+ * A read (GET or HEAD, no body) asked of each upstream in turn until one has
+ * it: the registry first, then the Docker Hub mirror. When none has it (or
+ * the last one did not answer), `missing` answers instead.
+ */
+export function forwardRead(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: string,
+  upstreams: Upstream[],
+  missing: (why: "not-found" | "unreachable") => void,
+): void {
+  const [upstream, ...rest] = upstreams;
+  if (!upstream) {
+    missing("not-found");
+    return;
+  }
+  const outgoing = request(
+    {
+      protocol: upstream.url.protocol,
+      hostname: upstream.url.hostname,
+      port: upstream.url.port,
+      method: req.method,
+      path: target,
+      headers: forwardableHeaders(req.headers),
+      agent: upstream.agent,
+    },
+    (answer) => {
+      if (answer.statusCode === 404) {
+        answer.resume();
+        forwardRead(req, res, target, rest, missing);
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, forwardableHeaders(answer.headers));
+      pipeline(answer, res, () => {});
+    },
+  );
+  outgoing.on("error", (error) => {
+    if (req.socket.destroyed) return;
+    upstream.log.error("registry_gateway.upstream_failed", { method: req.method, target, upstream: upstream.url.origin, error });
+    if (rest.length > 0) forwardRead(req, res, target, rest, missing);
+    else missing("unreachable");
+  });
+  outgoing.end();
+}

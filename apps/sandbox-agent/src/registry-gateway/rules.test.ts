@@ -19,18 +19,24 @@ describe("the registry gateway's rules", () => {
     expect(decide("GET", "/v2", mirror)).toEqual({ action: "forward", target: "/v2/" });
   });
 
-  it.each([nobody, mirror, alice])("lets anyone read the shared base images (%o)", (caller) => {
+  it.each([nobody, mirror, alice])("lets anyone read the shared base images, and Docker Hub's through the mirror (%o)", (caller) => {
     for (const method of READS) {
       expect(decide(method, "/v2/library/debian/manifests/bookworm", caller)).toEqual({
         action: "forward",
         target: "/v2/library/debian/manifests/bookworm",
+        hubFallback: true,
       });
-      expect(decide(method, `/v2/library/debian/blobs/${digest}`, caller).action).toBe("forward");
+      expect(decide(method, `/v2/library/nginx/blobs/${digest}`, caller)).toMatchObject({ action: "forward", hubFallback: true });
     }
     expect(decide("GET", "/v2/library/debian/tags/list?n=10", caller)).toEqual({
       action: "forward",
       target: "/v2/library/debian/tags/list?n=10",
+      hubFallback: true,
     });
+  });
+
+  it("never sends a learner's own repositories to the Docker Hub mirror", () => {
+    expect(decide("GET", `/v2/${A}/myfirstapp/manifests/latest`, alice)).not.toHaveProperty("hubFallback");
   });
 
   it.each([nobody, mirror, alice])("lets nobody write the shared base images (%o)", (caller) => {

@@ -4,6 +4,8 @@
  *
  *   library/*      the shared base images: anyone reads (the sandboxes'
  *                  dockerd mirror never sends credentials); nobody writes.
+ *                  What the registry does not hold may come from the
+ *                  Docker Hub mirror (`hubFallback`), where there is one.
  *   <learner>/*    that learner only, reads and writes, with credentials.
  *   anything else  refused: the catalog, one-part names, unknown routes.
  */
@@ -12,8 +14,12 @@
 export type Caller = { kind: "none" } | { kind: "anonymous" } | { kind: "learner"; name: string };
 
 export type Decision =
-  /** Pass the request on, to exactly this path and query (the one checked, normalised). */
-  | { action: "forward"; target: string }
+  /**
+   * Pass the request on, to exactly this path and query (the one checked,
+   * normalised); with hubFallback, a read the registry answers 404 is asked
+   * of the Docker Hub mirror next.
+   */
+  | { action: "forward"; target: string; hubFallback?: true }
   /** 401 with a challenge: credentials are needed and will be accepted. */
   | { action: "challenge"; message: string }
   | { action: "deny"; status: 403 | 404; code: "DENIED" | "UNSUPPORTED"; message: string };
@@ -52,7 +58,7 @@ export function decide(method: string, target: string, caller: Caller): Decision
   const reading = method === "GET" || method === "HEAD";
   const namespace = namespaceOf(name);
   if (namespace === LIBRARY) {
-    if (reading) return forward(url);
+    if (reading) return { ...forward(url), hubFallback: true };
     return deny(`${name} is one of the shared base images and is read-only. Push to $DRYDOCK_REGISTRY/$DRYDOCK_USER/<name> instead.`);
   }
   if (caller.kind !== "learner") return { action: "challenge", message: `Authentication required for ${name}: ${LOGIN_HINT}` };
@@ -93,7 +99,7 @@ function dropForeignMount(url: URL, caller: Caller): void {
   url.searchParams.delete("from");
 }
 
-function forward(url: URL): Decision {
+function forward(url: URL): Extract<Decision, { action: "forward" }> {
   return { action: "forward", target: `${url.pathname}${url.search}` };
 }
 

@@ -2,9 +2,11 @@ import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import {
   DockerInDockerDriver,
+  packageCacheProxyUrl,
   removeFleet,
   removeNetworkPolicy,
   SANDBOX_ISOLATIONS,
+  SANDBOX_PACKAGE_CACHE_PORT,
   SANDBOX_REGISTRY,
   type SandboxEgress,
   type SandboxIsolation,
@@ -14,6 +16,7 @@ import type { Reply } from "@drydock/protocol";
 import { createLogger, mintToken, type Right } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
+import { HOST_PACKAGE_CACHE } from "../package-cache-gateway";
 import { createSandboxThroughApi } from "./agent-api";
 
 /**
@@ -50,6 +53,12 @@ export interface AgentHarnessOptions {
   diskBytes?: number;
   /** Sandboxes booting at once (default: the number of CPUs, as deployed). */
   startConcurrency?: number;
+  /** Serve the host's package cache (drydock-apt-cache) to the sandboxes, as deployed; off by default. */
+  packageCache?: boolean;
+  /** The cache behind it (default: the host's, HOST_PACKAGE_CACHE). */
+  packageCacheUpstream?: string;
+  /** A Docker Hub mirror behind the registry gateway (an http:// URL). */
+  hubMirror?: string;
 }
 
 export async function startAgentHarness(options: AgentHarnessOptions = {}): Promise<AgentHarness> {
@@ -64,6 +73,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     image: process.env.SANDBOX_IMAGE ?? "drydock/sandbox:latest",
     network: network.name,
     registryAddress: network.gateway,
+    packageCacheProxy: options.packageCache ? packageCacheProxyUrl(network.gateway) : undefined,
     isolation: options.isolation ?? isolationFromEnvironment(),
     memoryBytes: options.memoryBytes ?? 1024 * 1024 * 1024,
     nanoCpus: options.nanoCpus ?? 1e9,
@@ -74,6 +84,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     network: network.name,
     gateway: network.gateway,
     registryPort: SANDBOX_REGISTRY.port,
+    packageCachePort: options.packageCache ? SANDBOX_PACKAGE_CACHE_PORT : undefined,
     egress: options.egress ?? "internet",
   } as const;
   const agent = await startAgent({
@@ -88,7 +99,11 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
       address: network.gateway,
       port: SANDBOX_REGISTRY.port,
       upstream: process.env.REGISTRY_UPSTREAM ?? `http://127.0.0.1:${process.env.DRYDOCK_REGISTRY_PORT ?? 5000}`,
+      hubMirror: options.hubMirror,
     },
+    packageCache: options.packageCache
+      ? { address: network.gateway, port: SANDBOX_PACKAGE_CACHE_PORT, upstream: options.packageCacheUpstream ?? HOST_PACKAGE_CACHE }
+      : undefined,
     networkPolicy,
     log: createLogger("agent-test", () => {}),
   });
@@ -96,11 +111,16 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     await removeNetworkPolicy(network.name);
     await network.remove();
   };
-  if (!agent.registryUrl) {
+  const missing = !agent.registryUrl
+    ? `registry gateway on ${network.gateway}:${SANDBOX_REGISTRY.port}`
+    : options.packageCache && !agent.packageCacheUrl
+      ? `package-cache gateway on ${network.gateway}:${SANDBOX_PACKAGE_CACHE_PORT}`
+      : undefined;
+  if (missing) {
     await agent.close();
     await removeFleet(fleet);
     await removeNetwork();
-    throw new Error(`the harness's registry gateway did not start on ${network.gateway}:${SANDBOX_REGISTRY.port}`);
+    throw new Error(`the harness's ${missing} did not start`);
   }
   const sockets: Socket[] = [];
   const manageHeaders = async (token?: string) => ({
