@@ -11,6 +11,12 @@ cd "$DRYDOCK_ROOT"
 export AGENT_PORT=${AGENT_PORT:-4100}
 export AGENT_URL=${AGENT_URL:-http://127.0.0.1:$AGENT_PORT}
 export WEB_PORT=${WEB_PORT:-3000}
+# A Docker Hub mirror that provisioning made (DRYDOCK_HUB_MIRROR) is where the
+# agent's registry gateway asks for the library images the registry lacks.
+if [[ -z ${HUB_MIRROR_UPSTREAM:-} && -r /var/lib/drydock/provision.env ]]; then
+  HUB_MIRROR_UPSTREAM=$(sed -n 's/^HUB_MIRROR_URL=//p' /var/lib/drydock/provision.env)
+  export HUB_MIRROR_UPSTREAM
+fi
 
 node --import tsx apps/sandbox-agent/src/main.ts &
 agent_pid=$!
