@@ -96,12 +96,30 @@ describe("agent terminals", () => {
     // tmux passes the new size on to the shell's pane in its own time: ask until it shows (10 s at most).
     socket.emit(
       "terminal:input",
-      'for i in $(seq 100); do [ "$(stty size)" = "43 132" ] && break; sleep 0.1; done; stty size; echo RESIZE"-"OK\n',
+      'for i in $(seq 100); do [ "$(stty size)" = "43 132" ] && break; sleep 0.1; done; echo "size=$(stty size)"; echo RESIZE"-"OK\n',
     );
-    expect(await resized).toContain("43 132");
+    // The typed line is echoed too: only the printed value carries "size=" before the numbers.
+    expect(await resized).toContain("size=43 132");
     const engine = outputUntil(socket, "ENGINE-OK");
     socket.emit("terminal:input", "docker info --format 'driver={{.Driver}}'; echo ENGINE\"-\"OK\n");
     expect(await engine).toContain("driver=overlay2");
+  });
+
+  it("applies a resize sent while the terminal is still being opened", async () => {
+    const socket = terminal({
+      sandboxId,
+      token: harness.token(sandboxId, "write"),
+      terminal: "early-resize",
+      size: { cols: 85, rows: 33 },
+    });
+    // Sent at once, as a page does when its layout settles: the agent is still opening the shell.
+    socket.emit("terminal:resize", { cols: 85, rows: 32 });
+    const sized = outputUntil(socket, "EARLY-OK");
+    socket.emit(
+      "terminal:input",
+      'for i in $(seq 100); do [ "$(stty size)" = "32 85" ] && break; sleep 0.1; done; echo "size=$(stty size)"; echo EARLY"-"OK\n',
+    );
+    expect(await sized).toContain("size=32 85");
   });
 
   it("ignores keystrokes from a read-only viewer", async () => {

@@ -60,6 +60,9 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
   let session: TtySession | undefined;
   // Keystrokes may arrive while the terminal is still being opened: keep them in order.
   const pendingInput: string[] = [];
+  // So may a resize (the page fits its terminal as its layout settles): the latest wins once it is open,
+  // or the shell draws for a height the page does not have and its first lines scroll out of sight.
+  let pendingSize: TerminalSize | undefined;
 
   socket.on("terminal:input", (data) => {
     if (!canWrite || !terminalInputSchema.safeParse(data).success) return;
@@ -70,7 +73,9 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
   });
   socket.on("terminal:resize", (requested) => {
     const parsed = terminalSizeSchema.safeParse(requested);
-    if (canWrite && parsed.success) session?.resize(parsed.data).catch(() => {});
+    if (!canWrite || !parsed.success) return;
+    if (session) session.resize(parsed.data).catch(() => {});
+    else pendingSize = parsed.data;
   });
 
   // The learner's first terminal was opened ahead, while their page connected: it only needs their size.
@@ -84,6 +89,7 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
   const opened = session;
   metrics.terminals.inc();
   deps.log.info("terminal.attached", { sandboxId, terminal: terminal ?? "main", canWrite });
+  if (pendingSize) await opened.resize(pendingSize).catch(() => {});
   for (const data of pendingInput.splice(0)) opened.stream.write(data);
 
   const commandEnds = (terminal ?? DEFAULT_TERMINAL) === DEFAULT_TERMINAL ? new CommandEnds() : undefined;
