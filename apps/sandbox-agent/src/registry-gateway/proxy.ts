@@ -3,6 +3,7 @@ import {
   type IncomingHttpHeaders,
   type IncomingMessage,
   type OutgoingHttpHeaders,
+  type RequestOptions,
   request,
   type ServerResponse,
 } from "node:http";
@@ -30,27 +31,29 @@ export interface Upstream {
   log: Logger;
 }
 
+/** The client's request as asked of one upstream: same method, target and forwardable headers. */
+function upstreamRequest(req: IncomingMessage, target: string, upstream: Upstream): RequestOptions {
+  return {
+    protocol: upstream.url.protocol,
+    hostname: upstream.url.hostname,
+    port: upstream.url.port,
+    method: req.method,
+    path: target,
+    headers: forwardableHeaders(req.headers),
+    agent: upstream.agent,
+  };
+}
+
 /**
  * Streams a request to the registry and its answer back, bodies never
  * buffered (layers are hundreds of megabytes). The Host header is kept, so
  * the Location headers the registry writes point back through the gateway.
  */
 export function forward(req: IncomingMessage, res: ServerResponse, target: string, upstream: Upstream): void {
-  const outgoing = request(
-    {
-      protocol: upstream.url.protocol,
-      hostname: upstream.url.hostname,
-      port: upstream.url.port,
-      method: req.method,
-      path: target,
-      headers: forwardableHeaders(req.headers),
-      agent: upstream.agent,
-    },
-    (answer) => {
-      res.writeHead(answer.statusCode ?? 502, forwardableHeaders(answer.headers));
-      pipeline(answer, res, () => {});
-    },
-  );
+  const outgoing = request(upstreamRequest(req, target, upstream), (answer) => {
+    res.writeHead(answer.statusCode ?? 502, forwardableHeaders(answer.headers));
+    pipeline(answer, res, () => {});
+  });
   outgoing.on("error", (error) => {
     // The client went away (an aborted upload): nothing to answer, and not the registry's failure.
     if (req.socket.destroyed) return;
@@ -83,26 +86,15 @@ export function forwardRead(
     missing("not-found");
     return;
   }
-  const outgoing = request(
-    {
-      protocol: upstream.url.protocol,
-      hostname: upstream.url.hostname,
-      port: upstream.url.port,
-      method: req.method,
-      path: target,
-      headers: forwardableHeaders(req.headers),
-      agent: upstream.agent,
-    },
-    (answer) => {
-      if (answer.statusCode === 404) {
-        answer.resume();
-        forwardRead(req, res, target, rest, missing);
-        return;
-      }
-      res.writeHead(answer.statusCode ?? 502, forwardableHeaders(answer.headers));
-      pipeline(answer, res, () => {});
-    },
-  );
+  const outgoing = request(upstreamRequest(req, target, upstream), (answer) => {
+    if (answer.statusCode === 404) {
+      answer.resume();
+      forwardRead(req, res, target, rest, missing);
+      return;
+    }
+    res.writeHead(answer.statusCode ?? 502, forwardableHeaders(answer.headers));
+    pipeline(answer, res, () => {});
+  });
   outgoing.on("error", (error) => {
     if (req.socket.destroyed) return;
     upstream.log.error("registry_gateway.upstream_failed", { method: req.method, target, upstream: upstream.url.origin, error });
