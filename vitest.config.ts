@@ -10,7 +10,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{apps,packages,prisma,scripts}/**/*.test.ts"],
+          include: ["{apps,packages,prisma,scripts,deploy}/**/*.test.ts"],
           exclude: ["**/node_modules/**", "**/*.integration.test.ts"],
         },
       },
