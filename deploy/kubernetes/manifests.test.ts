@@ -1,7 +1,10 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { DaemonSet, Deployment } from "kubernetes-types/apps/v1";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1";
 import type { Ingress } from "kubernetes-types/networking/v1";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { loadConfig } from "../../apps/sandbox-agent/src/config";
 import { parseWebConfig } from "../../apps/web/src/server/config";
 import { type KubernetesObject, manifestFiles } from "./manifests";
@@ -189,6 +192,14 @@ describe("the Kubernetes manifests", () => {
     expect(resolved.AGENT_PUBLIC_URL).toBe("http://10.1.2.3:4100");
     expect(resolved.CONTROL_PLANE_URL).toBe(`http://drydock-web.${defaultSettings.namespace}.svc.cluster.local:3000`);
     expect(agent.spec?.template.spec?.dnsPolicy).toBe("ClusterFirstWithHostNet");
+  });
+
+  it("let the web, and only it, through the Redis chart's network policy (external/redis-values.yaml)", async () => {
+    const values = parse(await readFile(join(import.meta.dirname, "external/redis-values.yaml"), "utf8"));
+    expect(values.networkPolicy).toEqual({ enabled: true, allowExternal: false });
+    // Bitnami's chart admits pods labelled <release>-client=true; the runbook installs it as drydock-redis.
+    const clients = pods.filter((pod) => pod.template.metadata?.labels?.["drydock-redis-client"] === "true").map((pod) => pod.owner);
+    expect(clients).toEqual(["Deployment/drydock-web"]);
   });
 
   it("give the web a ConfigMap its own configuration accepts", () => {

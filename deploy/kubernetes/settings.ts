@@ -18,7 +18,7 @@ export interface ClusterSettings {
   tlsSecretName: string;
   ingressClassName: string;
   /**
-   * Every image by an immutable tag: web and agent from deploy/kubernetes/Dockerfile,
+   * Every image by an immutable tag: web and agent from deploy/kubernetes/image/Dockerfile,
    * sandbox, registry and apt-cache from `npm run provision` (see the runbook).
    */
   images: { web: string; agent: string; sandbox: string; registry: string; aptCache: string };

@@ -4,6 +4,8 @@ import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
 import { httpProbe, metadata, resources, selectorLabels, unprivileged, WEB_PORT, webConfigMapName, webEnvironment } from "./objects";
 import type { ClusterSettings } from "./settings";
 
+export const REDIS_CLIENT_LABEL = "drydock-redis-client";
+
 /** The web's settings that are no secret (the secret ones come from the Secret, objects.ts). */
 export function webConfigMap(settings: ClusterSettings): ConfigMap {
   return {
@@ -36,7 +38,8 @@ export function webDeployment(settings: ClusterSettings): Deployment {
       // One new node ready before an old one goes: the room never has fewer nodes than it asked for.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: selectorLabels("web") },
+        // drydock-redis-client: Bitnami's Redis chart admits pods with this label only (external/redis-values.yaml).
+        metadata: { labels: { ...selectorLabels("web"), [REDIS_CLIENT_LABEL]: "true" } },
         spec: {
           // Browsers whose node goes reconnect through another (socket.io's connection-state recovery).
           terminationGracePeriodSeconds: 30,
