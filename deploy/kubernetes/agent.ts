@@ -1,6 +1,6 @@
 import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { EnvVar } from "kubernetes-types/core/v1";
-import { httpProbe, metadata, resources, secretEnv, selectorLabels, webServiceUrl } from "./objects";
+import { httpProbe, metadata, podDefaults, resources, secretEnv, selectorLabels, webServiceUrl } from "./objects";
 import { type ClusterSettings, SECRET_NAMES } from "./settings";
 import { storeUrl } from "./stores";
 
@@ -65,6 +65,7 @@ export function agentDaemonSet(settings: ClusterSettings): DaemonSet {
       template: {
         metadata: { labels: selectorLabels("agent"), annotations: justificationAnnotations(AGENT_HOST_ACCESS) },
         spec: {
+          ...podDefaults,
           nodeSelector: { [key]: value },
           // Sandbox nodes are tainted so nothing else lands beside the learners' engines (runbook).
           tolerations: [{ key, operator: "Exists", effect: "NoSchedule" }],

@@ -140,6 +140,13 @@ describe("the Kubernetes manifests", () => {
     }
   });
 
+  it("give no pod an API token or service links", () => {
+    const loose = pods.filter(
+      ({ template }) => template.spec.automountServiceAccountToken !== false || template.spec.enableServiceLinks !== false,
+    );
+    expect(loose.map((pod) => pod.owner)).toEqual([]);
+  });
+
   it("run every pod but the agent unprivileged: non-root, no capabilities, no escalation", () => {
     const loose = containers
       .filter(({ owner }) => !owner.startsWith("DaemonSet/drydock-agent"))

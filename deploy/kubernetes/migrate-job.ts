@@ -1,5 +1,5 @@
 import type { Job } from "kubernetes-types/batch/v1";
-import { metadata, resources, selectorLabels, unprivileged, webEnvironment } from "./objects";
+import { metadata, podDefaults, resources, selectorLabels, unprivileged, webEnvironment } from "./objects";
 import type { ClusterSettings } from "./settings";
 
 export const MIGRATE_JOB_NAME = "drydock-migrate";
@@ -21,6 +21,7 @@ export function migrateJob(settings: ClusterSettings): Job {
       template: {
         metadata: { labels: selectorLabels("migrate") },
         spec: {
+          ...podDefaults,
           restartPolicy: "Never",
           securityContext: { runAsUser: 1000, runAsGroup: 1000 },
           containers: [

@@ -1,4 +1,4 @@
-import type { Container, EnvVar, Probe, ResourceRequirements, SecurityContext } from "kubernetes-types/core/v1";
+import type { Container, EnvVar, PodSpec, Probe, ResourceRequirements, SecurityContext } from "kubernetes-types/core/v1";
 import type { ObjectMeta } from "kubernetes-types/meta/v1";
 import { type ClusterSettings, SECRET_NAMES } from "./settings";
 
@@ -32,6 +32,17 @@ export function resources(cpu: string, memory: string, memoryLimit: string): Res
 export function httpProbe(path: string, port: string | number, periodSeconds: number, failureThreshold: number): Probe {
   return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
 }
+
+/**
+ * Every Drydock pod: no Kubernetes API token (none of them calls the API; the
+ * privileged agent least of all should hold one), and no service links: the
+ * Service drydock-apt-cache would put DRYDOCK_APT_CACHE_PORT=tcp://… into every
+ * pod's environment, a name Drydock reads as a port number.
+ */
+export const podDefaults: Pick<PodSpec, "automountServiceAccountToken" | "enableServiceLinks"> = {
+  automountServiceAccountToken: false,
+  enableServiceLinks: false,
+};
 
 /** A container that needs nothing of the node: no root, no added capabilities, no escalation. */
 export const unprivileged: SecurityContext = {

@@ -1,6 +1,6 @@
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { PersistentVolumeClaim, Probe, Service } from "kubernetes-types/core/v1";
-import { metadata, resources, selectorLabels, unprivileged } from "./objects";
+import { metadata, podDefaults, resources, selectorLabels, unprivileged } from "./objects";
 import type { ClusterSettings } from "./settings";
 
 /**
@@ -96,6 +96,7 @@ export function storeDeployment(settings: ClusterSettings, component: StoreCompo
       template: {
         metadata: { labels: selectorLabels(component) },
         spec: {
+          ...podDefaults,
           securityContext: { runAsUser: 100, runAsGroup: 101, fsGroup: 101 },
           containers: [
             {

@@ -1,7 +1,17 @@
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { ConfigMap, Service } from "kubernetes-types/core/v1";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1";
-import { httpProbe, metadata, resources, selectorLabels, unprivileged, WEB_PORT, webConfigMapName, webEnvironment } from "./objects";
+import {
+  httpProbe,
+  metadata,
+  podDefaults,
+  resources,
+  selectorLabels,
+  unprivileged,
+  WEB_PORT,
+  webConfigMapName,
+  webEnvironment,
+} from "./objects";
 import type { ClusterSettings } from "./settings";
 
 export const REDIS_CLIENT_LABEL = "drydock-redis-client";
@@ -41,6 +51,7 @@ export function webDeployment(settings: ClusterSettings): Deployment {
         // drydock-redis-client: Bitnami's Redis chart admits pods with this label only (external/redis-values.yaml).
         metadata: { labels: { ...selectorLabels("web"), [REDIS_CLIENT_LABEL]: "true" } },
         spec: {
+          ...podDefaults,
           // Browsers whose node goes reconnect through another (socket.io's connection-state recovery).
           terminationGracePeriodSeconds: 30,
           securityContext: { runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
