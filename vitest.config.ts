@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["{apps,packages,prisma,scripts}/**/*.integration.test.ts"],
+          include: ["{apps,packages,prisma,scripts,deploy}/**/*.integration.test.ts"],
           globalSetup: ["scripts/leak-check.ts"],
           exclude: ["**/node_modules/**"],
           testTimeout: 120_000,

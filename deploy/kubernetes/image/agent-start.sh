@@ -4,8 +4,10 @@
 # from the Secret drydock-agent-credentials mounted as files named after the
 # nodes, and handed to the agent as DRYDOCK_AGENT_CREDENTIAL.
 #   env NODE_NAME    this node's name (the downward API)
+#   env DRYDOCK_AGENT_CREDENTIALS_DIR, DRYDOCK_APP_DIR   where the Secret and the code are (tests move them)
 set -eu
 credentials_dir=${DRYDOCK_AGENT_CREDENTIALS_DIR:-/etc/drydock/agent-credentials}
+app_dir=${DRYDOCK_APP_DIR:-/app}
 file="$credentials_dir/${NODE_NAME:?NODE_NAME must be set (the DaemonSet sets it from spec.nodeName)}"
 
 if [ ! -s "$file" ]; then
@@ -15,5 +17,5 @@ if [ ! -s "$file" ]; then
 fi
 DRYDOCK_AGENT_CREDENTIAL=$(cat "$file")
 export DRYDOCK_AGENT_CREDENTIAL
-cd /app/apps/sandbox-agent
+cd "$app_dir/apps/sandbox-agent"
 exec node --import tsx src/main.ts
