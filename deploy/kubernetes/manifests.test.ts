@@ -193,7 +193,8 @@ describe("the Kubernetes manifests", () => {
         return [variable.name, (variable.value ?? "").replaceAll("$(POD_IP)", "10.1.2.3")];
       }),
     );
-    const config = loadConfig(resolved);
+    // drydock-agent-start adds the node's credential from the mounted Secret (image/agent-start.sh).
+    const config = loadConfig({ ...resolved, DRYDOCK_AGENT_CREDENTIAL: "stand-in-credential-of-this-node" });
     expect(config.AGENT_HOST).toBe("10.1.2.3");
     expect(config.REGISTRY_UPSTREAM).toBe(`http://drydock-registry.${defaultSettings.namespace}.svc.cluster.local:5000`);
     expect(resolved.AGENT_PUBLIC_URL).toBe("http://10.1.2.3:4100");
