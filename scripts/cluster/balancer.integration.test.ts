@@ -96,7 +96,10 @@ async function get(path: string, host?: string): Promise<{ node: string; host: s
 async function connect(): Promise<{ socket: Socket; node: string }> {
   const socket = io(balancer.url, { transports: ["websocket"], reconnection: false, forceNew: true });
   sockets.push(socket);
-  await once(socket, "connect");
+  await new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(undefined));
+    socket.once("connect_error", reject);
+  });
   expect(socket.io.engine.transport.name).toBe("websocket");
   const node = await socket.timeout(5_000).emitWithAck("who");
   return { socket, node: node as string };
@@ -126,7 +129,7 @@ describe("the cluster's balancer (real HAProxy)", () => {
     const held = await connect();
     const failing = nodes.find((node) => node.name === held.node) as FakeNode;
     const other = nodes.find((node) => node !== failing) as FakeNode;
-    const dropped = once(held.socket, "disconnect");
+    const dropped = new Promise((resolve) => held.socket.once("disconnect", resolve));
     failing.healthy = false;
     await waitForStates({ [failing.name]: "DOWN", [other.name]: "UP" });
     // on-marked-down shutdown-sessions: the tunnel to the node taken out is closed, so its client can reconnect elsewhere.
