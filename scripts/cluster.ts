@@ -1,10 +1,11 @@
 /**
  * `npm run cluster`: one machine plays the cluster (scripts/cluster/README.md).
  *
- *   npm run cluster [-- --base-port 3100 --web-nodes 2 --agents 3 --no-provision]
+ *   npm run cluster [-- --base-port 3100 --web-nodes 2 --agents 3 --no-provision
+ *                       --database-url URL --health-path /healthz]
  *   npm run cluster -- stop
  *
- * Prepares like npm start (host and code, scripts/lib/prepare.sh; with
+ * Prepares like npm test (host and code, scripts/lib/prepare.sh; with
  * --no-provision only the code), then starts PostgreSQL, Redis, the web nodes
  * behind HAProxy and the agents, printing one JSON line per service
  * ({service, url, pid}) and last {balancer: url} on stdout (progress goes to
@@ -24,11 +25,15 @@ const STATE_DIR = join(ROOT, ".drydock/cluster");
 const SELF = "scripts/cluster.ts";
 const USAGE = `Usage:
   npm run cluster [-- --base-port PORT] [--web-nodes N] [--agents N] [--no-provision]
+                     [--database-url URL] [--health-path PATH]
   npm run cluster -- stop
 
 Ports from PORT (default 3100, or CLUSTER_BASE_PORT): the balancer, then the web
 nodes, the agents, PostgreSQL and Redis. --no-provision skips the host's
-provisioning (packages, dockerd, images) when it is known to be done.`;
+provisioning (packages, dockerd, images) when it is known to be done.
+--database-url gives the web nodes that database instead of the cluster's
+PostgreSQL (which is then not started), e.g. file:/abs/shared.db.
+--health-path is what the balancer checks on each web node (default /healthz).`;
 
 const event = (name: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: name, ...fields })}\n`);
@@ -40,9 +45,12 @@ function positiveInteger(flag: string, value: string | undefined, fallback: numb
   return number;
 }
 
-/** The host and the code, as npm start prepares them; its progress goes to stderr, so stdout holds only the services. */
+/**
+ * The host and the code, as npm test prepares them (--for-tests brings HAProxy, PostgreSQL and Redis
+ * from Debian's packages: the cluster is the tests' rig); its progress goes to stderr, so stdout holds only the services.
+ */
 function prepare(provision: boolean): Promise<void> {
-  const steps = provision ? "prepare_all" : "prepare_environment && prepare_code";
+  const steps = provision ? "prepare_all --for-tests" : "prepare_environment && prepare_code";
   return new Promise((resolve, reject) => {
     const child = spawn("bash", ["-c", `source scripts/lib/prepare.sh && ${steps}`], { cwd: ROOT, stdio: ["ignore", 2, 2] });
     child.once("error", reject);
@@ -80,6 +88,8 @@ async function startCommand(flags: Record<string, string | boolean | undefined>)
     webNodes: positiveInteger("web-nodes", flags["web-nodes"] as string | undefined, 2),
     agents: positiveInteger("agents", flags.agents as string | undefined, 3),
     stateDir: STATE_DIR,
+    databaseUrl: flags["database-url"] as string | undefined,
+    webHealthPath: flags["health-path"] as string | undefined,
     log: event,
   });
   for (const service of cluster.services())
@@ -110,6 +120,8 @@ async function main(argv: string[]): Promise<number> {
       "web-nodes": { type: "string" },
       agents: { type: "string" },
       "no-provision": { type: "boolean" },
+      "database-url": { type: "string" },
+      "health-path": { type: "string" },
     });
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);

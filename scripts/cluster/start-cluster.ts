@@ -7,7 +7,7 @@
  * (scripts/lib/prepare.sh), and the shared agent secret.
  */
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -116,7 +116,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), "drydock-cluster-")));
   // PostgreSQL runs as its own user: it must be able to pass through this folder to its own.
   await mkdir(join(stateDir, "logs"), { recursive: true });
-  await run("chmod", ["0711", stateDir]);
+  await chmod(stateDir, 0o711);
   const logFile = (name: string) => join(stateDir, "logs", `${name}.log`);
   const secret = await sharedSecret(options.agentSecret);
   const healthPath = options.webHealthPath ?? "/healthz";
@@ -149,12 +149,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     const inOrder = (kinds: ServiceKind[]) =>
       Promise.all([...members.values()].filter((m) => kinds.includes(m.kind)).map((m) => m.process.stop()));
     await inOrder(["agent"]);
-    await Promise.all(fleets.map((fleet) => removeFleet(fleet)));
+    const sandboxes = (await Promise.all(fleets.map((fleet) => removeFleet(fleet)))).flat();
     await inOrder(["web", "balancer"]);
     await inOrder(["postgres", "redis"]);
     await record();
     if (temporary) await rm(stateDir, { recursive: true, force: true });
-    log("cluster.stopped", { stateDir: temporary ? undefined : stateDir });
+    log("cluster.stopped", { sandboxesRemoved: sandboxes, stateDir: temporary ? undefined : stateDir });
   };
 
   let databaseUrl = options.databaseUrl;
