@@ -1,8 +1,8 @@
 /**
  * `npm run cluster`: one machine plays the cluster (scripts/cluster/README.md).
  *
- *   npm run cluster [-- --base-port 3100 --web-nodes 2 --agents 3 --no-provision
- *                       --database-url URL --health-path /healthz]
+ *   npm run cluster [-- --base-port 3500 --web-nodes 2 --agents 3 --no-provision
+ *                       --database-url URL --health-path /healthz --fleet-prefix cluster]
  *   npm run cluster -- stop
  *
  * Prepares like npm test (host and code, scripts/lib/prepare.sh; with
@@ -21,19 +21,21 @@ import { ROOT } from "./cluster/node-processes";
 import { startCluster } from "./cluster/start-cluster";
 import { HELP_FLAG, parseFlags, UsageError } from "./lib/command-line";
 
-const STATE_DIR = join(ROOT, ".drydock/cluster");
+// DRYDOCK_STATE_DIR points at another state folder (tests use their own), as for npm run stop.
+const STATE_DIR = join(process.env.DRYDOCK_STATE_DIR ?? join(ROOT, ".drydock"), "cluster");
 const SELF = "scripts/cluster.ts";
 const USAGE = `Usage:
   npm run cluster [-- --base-port PORT] [--web-nodes N] [--agents N] [--no-provision]
-                     [--database-url URL] [--health-path PATH]
+                     [--database-url URL] [--health-path PATH] [--fleet-prefix NAME]
   npm run cluster -- stop
 
-Ports from PORT (default 3100, or CLUSTER_BASE_PORT): the balancer, then the web
+Ports from PORT (default 3500, or CLUSTER_BASE_PORT): the balancer, then the web
 nodes, the agents, PostgreSQL and Redis. --no-provision skips the host's
 provisioning (packages, dockerd, images) when it is known to be done.
 --database-url gives the web nodes that database instead of the cluster's
 PostgreSQL (which is then not started), e.g. file:/abs/shared.db.
---health-path is what the balancer checks on each web node (default /healthz).`;
+--health-path is what the balancer checks on each web node (default /healthz).
+--fleet-prefix names the agents' fleets NAME-a1, NAME-a2… (default cluster).`;
 
 const event = (name: string, fields: Record<string, unknown> = {}) =>
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), event: name, ...fields })}\n`);
@@ -84,12 +86,13 @@ async function startCommand(flags: Record<string, string | boolean | undefined>)
   if (record) await stopRecorded(STATE_DIR);
   await prepare(flags["no-provision"] !== true);
   const cluster = await startCluster({
-    basePort: positiveInteger("base-port", flags["base-port"] as string | undefined, Number(process.env.CLUSTER_BASE_PORT ?? 3100)),
+    basePort: positiveInteger("base-port", flags["base-port"] as string | undefined, Number(process.env.CLUSTER_BASE_PORT ?? 3500)),
     webNodes: positiveInteger("web-nodes", flags["web-nodes"] as string | undefined, 2),
     agents: positiveInteger("agents", flags.agents as string | undefined, 3),
     stateDir: STATE_DIR,
     databaseUrl: flags["database-url"] as string | undefined,
     webHealthPath: flags["health-path"] as string | undefined,
+    fleetPrefix: flags["fleet-prefix"] as string | undefined,
     log: event,
   });
   for (const service of cluster.services())
@@ -122,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
       "no-provision": { type: "boolean" },
       "database-url": { type: "string" },
       "health-path": { type: "string" },
+      "fleet-prefix": { type: "string" },
     });
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);

@@ -3,8 +3,8 @@
  * called, from one base port: the balancer on the base port, then the web
  * nodes, the agents, PostgreSQL and Redis on the ports after it.
  *
- *   base 3100, 2 web nodes, 3 agents: balancer 3100, web1 3101, web2 3102,
- *   a1 3103, a2 3104, a3 3105, postgres 3106, redis 3107
+ *   base 3500, 2 web nodes, 3 agents: balancer 3500, web1 3501, web2 3502,
+ *   a1 3503, a2 3504, a3 3505, postgres 3506, redis 3507
  */
 
 export interface ClusterShape {
