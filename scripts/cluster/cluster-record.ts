@@ -4,8 +4,10 @@
  * the supervisor itself was killed) stops exactly those processes and
  * removes exactly those fleets' sandboxes, and nothing else.
  */
+
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { removeFleet } from "@drydock/engine";
 import { groupAlive, groupGone, signalGroup } from "./supervised-process";
@@ -31,8 +33,11 @@ export interface ClusterRecord {
 
 export const recordFile = (stateDir: string) => join(stateDir, "cluster.json");
 
+/** Written whole and renamed into place: services that start side by side each write it, and a reader never sees half of one. */
 export async function writeRecord(stateDir: string, record: ClusterRecord): Promise<void> {
-  await writeFile(recordFile(stateDir), `${JSON.stringify(record, null, 2)}\n`);
+  const draft = `${recordFile(stateDir)}.${randomBytes(4).toString("hex")}`;
+  await writeFile(draft, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(draft, recordFile(stateDir));
 }
 
 export async function readRecord(stateDir: string): Promise<ClusterRecord | undefined> {

@@ -4,16 +4,15 @@
  * socket in its own folder. The system's HAProxy service is never touched.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { debianProgram } from "./debian-program";
 import { type BalancerConfigOptions, balancerConfig, parseServerStates, type ServerStates } from "./haproxy-config";
 import { type SupervisedProcess, superviseProcess } from "./supervised-process";
 
 const run = promisify(execFile);
-const HAPROXY = "/usr/sbin/haproxy";
 
 export interface BalancerOptions extends Omit<BalancerConfigOptions, "statsSocket"> {
   dir: string;
@@ -27,11 +26,7 @@ export interface Balancer extends SupervisedProcess {
 }
 
 export async function prepareBalancer(options: BalancerOptions): Promise<Balancer> {
-  const command = process.env.HAPROXY ?? HAPROXY;
-  if (!existsSync(command))
-    throw new Error(
-      `${command} is missing: install Debian's package (apt-get install -y haproxy; npm test's provisioning does) or set HAPROXY.`,
-    );
+  const command = debianProgram("HAPROXY", "/usr/sbin/haproxy", "haproxy");
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   const statsSocket = join(options.dir, "admin.sock");
   const configFile = join(options.dir, "haproxy.cfg");

@@ -3,9 +3,9 @@
  * 127.0.0.1, its append-only file in its own folder, so a restart finds
  * what was there. The system's own Redis service is never touched.
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createConnection } from "node:net";
+import { debianProgram } from "./debian-program";
 import { type SupervisedProcess, superviseProcess } from "./supervised-process";
 
 export interface RedisOptions {
@@ -19,14 +19,8 @@ export interface RedisServer extends SupervisedProcess {
   url: string;
 }
 
-const REDIS_SERVER = "/usr/bin/redis-server";
-
 export async function prepareRedis(options: RedisOptions): Promise<RedisServer> {
-  const command = process.env.REDIS_SERVER ?? REDIS_SERVER;
-  if (!existsSync(command))
-    throw new Error(
-      `${command} is missing: install Debian's package (apt-get install -y redis-server; npm test's provisioning does) or set REDIS_SERVER.`,
-    );
+  const command = debianProgram("REDIS_SERVER", "/usr/bin/redis-server", "redis-server");
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   const server = superviseProcess({
     name: "redis",

@@ -251,9 +251,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     agentRegistration,
     services,
     service: (name) => {
-      const found = services().find((service) => service.name === name);
-      if (!found) member(name);
-      return found as ServiceInfo;
+      member(name);
+      return services().find((service) => service.name === name) as ServiceInfo;
     },
     kill: async (name, signal = "SIGKILL") => {
       await member(name).process.kill(signal);
