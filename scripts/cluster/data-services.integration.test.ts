@@ -3,12 +3,13 @@
  * servers: each starts, dies by SIGKILL (nothing answers), and starts again
  * on the same port and data.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitUntil } from "../lib/drydock-server";
 import { type PostgresServer, preparePostgres } from "./postgres";
 import { prepareRedis, type RedisServer, redisCommand } from "./redis";
 import { groupAlive } from "./supervised-process";
@@ -61,9 +62,20 @@ describe("the PostgreSQL supervisor", () => {
     postgres = again;
     await postgres.start();
     expect(await query(postgres.url, "SELECT name FROM seats")).toBe("kept");
+
+    // A client that stays connected, as a web node's pool does: stopping must not wait for it to leave.
+    const client = spawn("psql", [postgres.url], { stdio: ["pipe", "ignore", "ignore"] });
+    await waitUntil(
+      "the client is connected",
+      async () =>
+        (await query(postgres.url, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'psql' AND pid <> pg_backend_pid()")) ===
+        "1",
+    );
     const pid = postgres.pid() as number;
     await postgres.stop();
     expect(groupAlive(pid)).toBe(false);
+    expect(await postgres.logTail(50)).toContain("received fast shutdown request");
+    client.stdin?.end();
   });
 });
 

@@ -23,6 +23,8 @@ export interface ProcessSpec {
   /** Resolves true once the service answers as its clients need it to. */
   ready(): Promise<boolean>;
   readyTimeoutMs?: number;
+  /** What asks it to stop cleanly (SIGTERM; PostgreSQL's SIGTERM waits for every client to leave, its SIGINT does not). */
+  stopSignal?: NodeJS.Signals;
 }
 
 export interface SupervisedProcess {
@@ -35,7 +37,7 @@ export interface SupervisedProcess {
   start(): Promise<void>;
   /** Sends `signal` to its whole process group and resolves once every process of the group is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
-  /** SIGTERM, then SIGKILL for what still runs after `graceMs`. */
+  /** Its stop signal (SIGTERM), then SIGKILL for what still runs after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** The last lines of its log, for an error message. */
   logTail(lines?: number): Promise<string>;
@@ -105,7 +107,7 @@ export function superviseProcess(spec: ProcessSpec): SupervisedProcess {
   const stop = async (graceMs = 15_000) => {
     const pid = child?.pid;
     if (pid === undefined || !groupAlive(pid)) return;
-    signalGroup(pid, "SIGTERM");
+    signalGroup(pid, spec.stopSignal ?? "SIGTERM");
     const deadline = Date.now() + graceMs;
     while (groupAlive(pid) && Date.now() < deadline) await pause(POLL_MS);
     if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
