@@ -4,7 +4,7 @@
  * on the same port and data.
  */
 import { execFile, spawn } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -76,6 +76,14 @@ describe("the PostgreSQL supervisor", () => {
     expect(groupAlive(pid)).toBe(false);
     expect(await postgres.logTail(50)).toContain("received fast shutdown request");
     client.stdin?.end();
+  });
+
+  it("refuses, saying how to fix it, a folder the postgres user cannot reach (the suite runs as root, as provisioning needs)", async () => {
+    const closed = join(dir, "closed");
+    await mkdir(closed, { mode: 0o700 });
+    await expect(preparePostgres({ dir: join(closed, "postgres"), port: POSTGRES_PORT, logFile: join(dir, "closed.log") })).rejects.toThrow(
+      /postgres user, who cannot reach .*closed\/postgres[\s\S]*DRYDOCK_STATE_DIR=/,
+    );
   });
 });
 

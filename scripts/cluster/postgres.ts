@@ -57,7 +57,15 @@ async function initialise(options: PostgresOptions, user: { uid?: number; gid?: 
   const dataDir = join(options.dir, "data");
   const passwordFile = join(options.dir, "password");
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
-  if (user.uid !== undefined && user.gid !== undefined) await chown(options.dir, user.uid, user.gid);
+  if (user.uid !== undefined && user.gid !== undefined) {
+    await chown(options.dir, user.uid, user.gid);
+    await run("test", ["-x", options.dir], user).catch(() => {
+      throw new Error(
+        `PostgreSQL runs as the postgres user, who cannot reach ${options.dir} (a folder above it is closed to others, e.g. /root). ` +
+          "Keep the cluster's state where others may pass (DRYDOCK_STATE_DIR=/var/lib/drydock/state npm run cluster), or chmod o+x the closed folder.",
+      );
+    });
+  }
   if (existsSync(join(dataDir, "PG_VERSION"))) return (await readFile(passwordFile, "utf8")).trim();
   const password = randomBytes(18).toString("hex");
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
