@@ -41,7 +41,8 @@ beforeAll(async () => {
     fleetPrefix: FLEET_PREFIX,
     databaseUrl: `file:${join(dataDir, "drydock.db")}`,
     webHealthPath: "/",
-    agentEnv: { POOL_SIZE: "0" },
+    // Each agent its own environment: only a1 keeps a warm sandbox.
+    agentEnv: (agent) => ({ POOL_SIZE: agent === "a1" ? "1" : "0" }),
   });
 }, 300_000);
 
@@ -116,7 +117,7 @@ describe("the one-machine cluster", () => {
   });
 
   it("stops every process it started, frees every port and removes its agents' sandboxes and its folder", async () => {
-    // A real sandbox in one agent's fleet, for stop() to remove.
+    // Real sandboxes in two agents' fleets (one started for a learner, one warm in a pool), for stop() to remove.
     const secret = (await readFile(join(ROOT, ".drydock/agent-secret"), "utf8")).trim();
     const headers = async () => ({
       authorization: `Bearer ${await mintToken(secret, { sub: "*", rights: "manage" }, 30)}`,
@@ -124,6 +125,8 @@ describe("the one-machine cluster", () => {
     });
     await createSandboxThroughApi(cluster.service("a3").url, "cl-learner", headers, 120_000);
     expect(await fleetSandboxes(`${FLEET_PREFIX}-a3`)).toHaveLength(1);
+    await waitUntil("a1's warm pool holds a sandbox", async () => (await fleetSandboxes(`${FLEET_PREFIX}-a1`)).length === 1);
+    expect(await fleetSandboxes(`${FLEET_PREFIX}-a2`)).toEqual([]);
 
     const pids = cluster.services().map((service) => service.pid as number);
     const stateDir = cluster.stateDir;

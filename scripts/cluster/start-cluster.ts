@@ -46,8 +46,8 @@ export interface ClusterOptions {
   webHealthPath?: string;
   /** More environment for the web nodes (limits). */
   webEnv?: Record<string, string>;
-  /** More environment for the agents (POOL_SIZE, limits). */
-  agentEnv?: Record<string, string>;
+  /** More environment for the agents (POOL_SIZE, limits): the same for all, or each its own by name (a1…). */
+  agentEnv?: Record<string, string> | ((agent: string) => Record<string, string>);
   /** DRYDOCK_AGENT_SECRET shared by every web node and agent; default the environment's, else .drydock/agent-secret. */
   agentSecret?: string;
   /** One structured line per event (default: none). */
@@ -230,7 +230,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
               DRYDOCK_AGENT_SECRET: secret,
               AGENT_LABELS: `zone=local,agent=${agent.name}`,
               ...(credentials[i] ? { CONTROL_PLANE_URL: balancerUrl, DRYDOCK_AGENT_CREDENTIAL: credentials[i] } : {}),
-              ...options.agentEnv,
+              ...(typeof options.agentEnv === "function" ? options.agentEnv(agent.name) : options.agentEnv),
             },
           }),
         }),
