@@ -101,7 +101,9 @@ export async function preparePostgres(options: PostgresOptions): Promise<Postgre
   const url = `postgresql://${ROLE}:${password}@127.0.0.1:${options.port}/${DATABASE}`;
   const socketDir = options.dir;
   const psql = (database: string, sql: string) =>
-    run("psql", ["--host", socketDir, "--port", String(options.port), "--username", ROLE, "--dbname", database, "-tAc", sql]);
+    run("psql", ["--host", socketDir, "--port", String(options.port), "--username", ROLE, "--dbname", database, "-tAc", sql], {
+      timeout: 10_000,
+    });
   const server = superviseProcess({
     name: "postgres",
     command: join(bin, "postgres"),

@@ -80,10 +80,13 @@ export function superviseProcess(spec: ProcessSpec): SupervisedProcess {
     for (;;) {
       const failure = await Promise.race([spawnError, pause(POLL_MS).then(() => undefined)]);
       if (failure) throw new Error(`${spec.name} could not start (${spec.command}): ${failure.message}`);
-      if (!running())
+      if (!running()) {
+        // What it started before dying (a server's workers) must not outlive it.
+        if (started.pid !== undefined) await kill("SIGKILL");
         throw new Error(
           `${spec.name} exited (${started.exitCode ?? started.signalCode}) before it was ready; the end of ${spec.logFile}:\n${await logTail()}`,
         );
+      }
       if (await spec.ready().catch(() => false)) return;
       if (Date.now() > deadline) {
         await kill("SIGKILL");
