@@ -10,14 +10,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{apps,packages,prisma,scripts}/**/*.test.ts"],
+          include: ["{apps,packages,prisma,scripts,test-support}/**/*.test.ts"],
           exclude: ["**/node_modules/**", "**/*.integration.test.ts"],
         },
       },
       {
         test: {
           name: "integration",
-          include: ["{apps,packages,prisma,scripts}/**/*.integration.test.ts"],
+          include: ["{apps,packages,prisma,scripts,test-support}/**/*.integration.test.ts"],
           globalSetup: ["scripts/leak-check.ts"],
           exclude: ["**/node_modules/**"],
           testTimeout: 120_000,
