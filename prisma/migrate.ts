@@ -60,12 +60,12 @@ export async function migrateDatabase(databaseUrl: string, options: MigrateOptio
   if (!fs.existsSync(migrationsDir)) {
     throw new Error(`No migrations folder at ${migrationsDir}`);
   }
-  if (kind === "sqlite") fs.mkdirSync(path.dirname(databaseFilePath(databaseUrl)), { recursive: true });
   const migrationsList = readMigrationsList(migrationsDir);
 
   // The engine's history check errors out (instead of reporting "no table") when
   // _prisma_migrations does not exist yet through the driver adapter, so look first.
   const history = migrationHistory(databaseUrl);
+  await history.prepare();
   const hasHistory = await history.hasMigrationsTable();
 
   const { engine, close } = await openSchemaEngine(databaseUrl);

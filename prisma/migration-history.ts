@@ -5,12 +5,15 @@
  * SQLite is read with better-sqlite3, PostgreSQL with node-postgres.
  */
 import fs from "node:fs";
+import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { databaseFilePath, databaseKind, displayDatabaseUrl } from "./database-url";
 import { postgresConnection } from "./postgres-connection";
 
 export interface MigrationHistory {
+  /** Makes what must exist before the engine connects: the SQLite file's folder, the PostgreSQL `?schema=`. */
+  prepare(): Promise<void>;
   hasMigrationsTable(): Promise<boolean>;
   /** Migrations started but never finished nor rolled back (what Prisma calls failed). */
   unfinishedMigrations(): Promise<string[]>;
@@ -35,6 +38,9 @@ function sqliteHistory(dbFile: string): MigrationHistory {
     fs.existsSync(dbFile) &&
     read((db) => db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get() !== undefined);
   return {
+    async prepare() {
+      fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+    },
     hasMigrationsTable,
     async unfinishedMigrations() {
       if (!(await hasMigrationsTable())) return [];
@@ -45,7 +51,7 @@ function sqliteHistory(dbFile: string): MigrationHistory {
 
 function postgresHistory(databaseUrl: string): MigrationHistory {
   const { pool, schema } = postgresConnection(databaseUrl);
-  const table = `"${(schema ?? "public").replaceAll('"', '""')}"._prisma_migrations`;
+  const table = `"${schema ?? "public"}"._prisma_migrations`; // postgresConnection admits plain identifiers only
   const query = async <T extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> => {
     const client = new pg.Client(pool);
     client.on("error", () => {}); // a lost connection also fails the query, which reports it
@@ -67,6 +73,9 @@ function postgresHistory(databaseUrl: string): MigrationHistory {
   const hasMigrationsTable = async () =>
     (await query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [table]))[0]?.present === true;
   return {
+    async prepare() {
+      if (schema !== undefined) await query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    },
     hasMigrationsTable,
     async unfinishedMigrations() {
       if (!(await hasMigrationsTable())) return [];

@@ -8,7 +8,9 @@
  * `connectionString` would override that and point the shadow pool at the real database.
  *
  * `?schema=name` (Prisma's own URL convention) selects a PostgreSQL schema other than
- * `public`; it is not a libpq parameter, so it is taken out before parsing.
+ * `public`; it is not a libpq parameter, so it is taken out before parsing and becomes each
+ * connection's search_path (where the migrations' unqualified tables go) and the adapter's
+ * schema.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PoolConfig } from "pg";
@@ -30,6 +32,10 @@ export function postgresConnection(databaseUrl: string): PostgresConnection {
   const schema = url.searchParams.get("schema") ?? undefined;
   url.searchParams.delete("schema");
   const pool = parseIntoClientConfig(url.toString()) as PoolConfig;
+  if (schema !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(schema)) throw new Error(`DATABASE_URL's ?schema= must be a plain identifier, got "${schema}"`);
+    pool.options = `${pool.options ?? ""} -c search_path=${schema}`.trim();
+  }
   if (!pool.database) {
     throw new Error("DATABASE_URL names no database: end it with /<database>, like postgresql://user:password@host:5432/drydock");
   }

@@ -215,6 +215,11 @@ async function withThrowawayPostgres<T>(work: (url: string) => Promise<T>): Prom
   }
 }
 
+/** convertMissingMigrations on a PostgreSQL server started for it and deleted after. */
+export function convertWithThrowawayPostgres(paths: TwinPaths = defaultTwinPaths): Promise<string[]> {
+  return withThrowawayPostgres((url) => convertMissingMigrations(url, paths));
+}
+
 const FIX = "Run `npm run db:postgresql` and commit prisma/postgresql.";
 
 async function main(argv: string[]): Promise<number> {
@@ -234,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (writeTwinSchema()) process.stdout.write("Wrote prisma/postgresql/schema.prisma\n");
   if (values["schema-only"]) return 0;
-  const made = await withThrowawayPostgres((url) => convertMissingMigrations(url));
+  const made = await convertWithThrowawayPostgres();
   for (const name of made) process.stdout.write(`Created prisma/postgresql/migrations/${name}/migration.sql\n`);
   return 0;
 }
