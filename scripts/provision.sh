@@ -2,7 +2,8 @@
 # scripts/provision.sh — prepares this host to run Drydock. `npm run provision`.
 #
 # Usage: sudo bash scripts/provision.sh [--for-tests]
-#   --for-tests   also install chromium (browser tests) and shellcheck (lint)
+#   --for-tests   also install chromium (browser tests), shellcheck (lint) and postgresql
+#                 (the database tests run again on a throwaway PostgreSQL server)
 #   env DRYDOCK_REGISTRY_PORT (default 5000): host port of the registry, bound
 #       to 127.0.0.1 only.  DRYDOCK_DEBIAN_MIRROR (default deb.debian.org):
 #       where debootstrap fetches from; images always point at deb.debian.org.
@@ -134,7 +135,7 @@ run() {
   fi
 }
 
-usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # ------------------------------------------------------------- utilities ---
 
@@ -378,7 +379,7 @@ step_preconditions() {
 
 step_packages() {
   local wanted=("${HOST_PACKAGES[@]}") missing=() pkg
-  ((FOR_TESTS)) && wanted+=(chromium shellcheck)
+  ((FOR_TESTS)) && wanted+=(chromium shellcheck postgresql)
   begin 2 "Debian packages (${#wanted[@]})"
   for pkg in "${wanted[@]}"; do
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null) == installed ]] || missing+=("$pkg")
