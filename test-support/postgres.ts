@@ -57,29 +57,40 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   let output = "";
   let server: ChildProcess | undefined;
 
-  const asOwner = (command: string, args: string[]): [string, string[]] =>
-    owner ? ["setpriv", [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, "--clear-groups", command, ...args]] : [command, args];
+  /**
+   * Runs a server binary as the cluster's owner (root cannot run PostgreSQL). With
+   * `diesWithUs`, the server also shuts down when this process dies without stop() (a
+   * killed test run), instead of lingering.
+   */
+  const asOwner = (command: string, args: string[], diesWithUs = false): [string, string[]] => {
+    const user = owner ? [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, "--clear-groups"] : [];
+    return ["setpriv", [...(diesWithUs ? ["--pdeathsig=SIGINT"] : []), ...user, command, ...args]];
+  };
 
   const launch = async () => {
-    const [command, args] = asOwner(join(bin, "postgres"), [
-      "-D",
-      dataDir,
-      "-p",
-      String(port),
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      `unix_socket_directories=${socketDir}`,
-      "-c",
-      "max_connections=300",
-      // Durability is not what a throwaway test cluster is for; speed is.
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
-    ]);
+    const [command, args] = asOwner(
+      join(bin, "postgres"),
+      [
+        "-D",
+        dataDir,
+        "-p",
+        String(port),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        `unix_socket_directories=${socketDir}`,
+        "-c",
+        "max_connections=300",
+        // Durability is not what a throwaway test cluster is for; speed is.
+        "-c",
+        "fsync=off",
+        "-c",
+        "synchronous_commit=off",
+        "-c",
+        "full_page_writes=off",
+      ],
+      true,
+    );
     const started = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-20_000);
