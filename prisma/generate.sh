@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Generate the Prisma clients offline (gitignored): apps/web/generated/prisma for SQLite and
 # apps/web/generated/prisma-postgresql for PostgreSQL, from prisma/schema.prisma and its twin
-# prisma/postgresql/schema.prisma (rewritten first from the original, see postgresql-twin.ts).
+# prisma/postgresql/schema.prisma (rewritten first from the original, see postgresql-schema.ts).
 #
 #   bash prisma/generate.sh           # skips in ~0.1 s when already up to date
 #   bash prisma/generate.sh --force   # regenerate regardless
@@ -21,7 +21,7 @@ mkdir -p apps/web/generated
 
 inputs_hash() {
   {
-    cat prisma/schema.prisma prisma/postgresql-twin.ts prisma/generate.sh
+    cat prisma/schema.prisma prisma/postgresql-schema.ts prisma/generate.sh
     if [[ -f prisma/postgresql/schema.prisma ]]; then cat prisma/postgresql/schema.prisma; fi
     node -p 'require("prisma/package.json").version + " " + require("@prisma/client/package.json").version'
   } | sha256sum | cut -d' ' -f1
@@ -36,7 +36,7 @@ if [[ "${1:-}" != "--force" && -f "$stamp" && -f "$out/client.ts" && -f "$twin_o
   exit 0
 fi
 rm -f "$stamp"
-./node_modules/.bin/tsx prisma/postgresql-twin.ts --schema-only
+./node_modules/.bin/tsx prisma/postgresql-schema.ts
 for schema in prisma/schema.prisma prisma/postgresql/schema.prisma; do
   PRISMA_SCHEMA_ENGINE_BINARY=/bin/false CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1 \
     ./node_modules/.bin/prisma generate --schema "$schema"
@@ -44,7 +44,7 @@ done
 # The key again: rewriting the twin may have changed it.
 inputs_hash() {
   {
-    cat prisma/schema.prisma prisma/postgresql-twin.ts prisma/generate.sh
+    cat prisma/schema.prisma prisma/postgresql-schema.ts prisma/generate.sh
     if [[ -f prisma/postgresql/schema.prisma ]]; then cat prisma/postgresql/schema.prisma; fi
     node -p 'require("prisma/package.json").version + " " + require("@prisma/client/package.json").version'
   } | sha256sum | cut -d' ' -f1

@@ -15,7 +15,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { convertWithThrowawayPostgres, writeTwinSchema } from "./postgresql-twin";
+import { writeTwinSchema } from "./postgresql-schema";
+import { convertWithThrowawayPostgres } from "./postgresql-twin";
 import { runAsCli } from "./run-as-cli";
 import { engineError, migrationLockToml, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 

@@ -2,15 +2,14 @@
  * The PostgreSQL twin of the database schema, made from the SQLite original so that
  * prisma/schema.prisma and prisma/migrations stay the one source of truth:
  *
- * - prisma/postgresql/schema.prisma: prisma/schema.prisma with `provider = "postgresql"` and
- *   its client generated into apps/web/generated/prisma-postgresql;
+ * - prisma/postgresql/schema.prisma (postgresql-schema.ts): prisma/schema.prisma with
+ *   `provider = "postgresql"` and its client generated into apps/web/generated/prisma-postgresql;
  * - prisma/postgresql/migrations/<name>/migration.sql: one migration per SQLite migration,
  *   with the same folder name, holding the SQL Prisma writes for PostgreSQL.
  *
  *   tsx prisma/postgresql-twin.ts                 write the twin schema and convert every SQLite
  *                                                 migration that has no twin yet (starts a
  *                                                 throwaway PostgreSQL; see test-support/postgres.ts)
- *   tsx prisma/postgresql-twin.ts --schema-only   write the twin schema only (prisma/generate.sh)
  *   tsx prisma/postgresql-twin.ts --check         exit 1 if the twin is not up to date
  *
  * A migration is converted by Prisma's own schema engine (WebAssembly, schema-engine.ts): the
@@ -22,52 +21,11 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startPostgres } from "../test-support/postgres";
+import { defaultTwinPaths, type TwinPaths, twinSchema, writeTwinSchema } from "./postgresql-schema";
 import { runAsCli } from "./run-as-cli";
 import { engineError, type MigrationList, migrationLockToml, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-export interface TwinPaths {
-  /** prisma/schema.prisma */
-  schemaPath: string;
-  /** prisma/migrations */
-  migrationsDir: string;
-  /** prisma/postgresql/schema.prisma */
-  twinSchemaPath: string;
-  /** prisma/postgresql/migrations */
-  twinMigrationsDir: string;
-}
-
-export const defaultTwinPaths: TwinPaths = {
-  schemaPath: path.join(here, "schema.prisma"),
-  migrationsDir: path.join(here, "migrations"),
-  twinSchemaPath: path.join(here, "postgresql", "schema.prisma"),
-  twinMigrationsDir: path.join(here, "postgresql", "migrations"),
-};
-
-const HEADER =
-  "// GENERATED from prisma/schema.prisma by prisma/postgresql-twin.ts: do not edit. Change\n" +
-  "// prisma/schema.prisma, then `npm run db:new-migration -- <name>` (or `npm run db:postgresql`).\n\n";
-
-/** prisma/schema.prisma's text, made PostgreSQL's. Throws if its datasource or client output is not where expected. */
-export function twinSchema(sqliteSchema: string): string {
-  const replaceOnce = (text: string, pattern: RegExp, replacement: string, what: string) => {
-    const matches = text.match(new RegExp(pattern.source, "gm"));
-    if (matches?.length !== 1) throw new Error(`prisma/schema.prisma must have exactly one ${what} (found ${matches?.length ?? 0})`);
-    return text.replace(new RegExp(pattern.source, "m"), replacement);
-  };
-  let twin = replaceOnce(sqliteSchema, /^(\s*provider\s*=\s*)"sqlite"/, '$1"postgresql"', 'datasource `provider = "sqlite"`');
-  twin = replaceOnce(
-    twin,
-    /^(\s*output\s*=\s*)"\.\.\/apps\/web\/generated\/prisma"/,
-    '$1"../../apps/web/generated/prisma-postgresql"',
-    "client `output`",
-  );
-  return HEADER + twin;
-}
 
 function migrationNames(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -86,15 +44,6 @@ function twinMigrationsList(paths: TwinPaths, keep: (name: string) => boolean = 
     lockfile: { path: "migration_lock.toml", content: migrationLockToml("postgresql") },
     migrationDirectories: list.migrationDirectories.filter((migration) => keep(migration.path)),
   };
-}
-
-/** Writes the twin schema if it differs; true when it changed. */
-export function writeTwinSchema(paths: TwinPaths = defaultTwinPaths): boolean {
-  const twin = twinSchema(fs.readFileSync(paths.schemaPath, "utf8"));
-  if (fs.existsSync(paths.twinSchemaPath) && fs.readFileSync(paths.twinSchemaPath, "utf8") === twin) return false;
-  fs.mkdirSync(path.dirname(paths.twinSchemaPath), { recursive: true });
-  fs.writeFileSync(paths.twinSchemaPath, twin, "utf8");
-  return true;
 }
 
 /**
@@ -225,10 +174,10 @@ const FIX = "Run `npm run db:postgresql` and commit prisma/postgresql.";
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { "schema-only": { type: "boolean" }, check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: { check: { type: "boolean" }, help: { type: "boolean", short: "h" } },
   });
   if (values.help) {
-    process.stdout.write("usage: tsx prisma/postgresql-twin.ts [--schema-only | --check]\n");
+    process.stdout.write("usage: tsx prisma/postgresql-twin.ts [--check]\n");
     return 0;
   }
   if (values.check) {
@@ -238,7 +187,6 @@ async function main(argv: string[]): Promise<number> {
     return problems.length > 0 ? 1 : 0;
   }
   if (writeTwinSchema()) process.stdout.write("Wrote prisma/postgresql/schema.prisma\n");
-  if (values["schema-only"]) return 0;
   const made = await convertWithThrowawayPostgres();
   for (const name of made) process.stdout.write(`Created prisma/postgresql/migrations/${name}/migration.sql\n`);
   return 0;

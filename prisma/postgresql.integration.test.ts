@@ -10,7 +10,8 @@ import { type RunningPostgres, startPostgres } from "../test-support/postgres";
 import { repoRoot } from "./database-url";
 import { defaultMigrationsDir, markMigrationRolledBack, migrateDatabase, postgresqlMigrationsDir } from "./migrate";
 import { createNextMigration } from "./new-migration";
-import { convertMissingMigrations, defaultTwinPaths, type TwinPaths, twinDrift, writeTwinSchema } from "./postgresql-twin";
+import { defaultTwinPaths, type TwinPaths, writeTwinSchema } from "./postgresql-schema";
+import { convertMissingMigrations, twinDrift } from "./postgresql-twin";
 import { noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 
 /**

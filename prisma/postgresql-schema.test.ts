@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "./database-url";
-import { twinSchema } from "./postgresql-twin";
+import { twinSchema } from "./postgresql-schema";
 
 const original = fs.readFileSync(path.join(repoRoot, "prisma/schema.prisma"), "utf8");
 
