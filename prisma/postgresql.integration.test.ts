@@ -172,6 +172,16 @@ describe("migrateDatabase on PostgreSQL", () => {
     }
   });
 
+  it("applies each migration once when several web nodes migrate the same database at once", async () => {
+    const url = await freshDatabase();
+    const outcomes = await Promise.all([migrateDatabase(url), migrateDatabase(url), migrateDatabase(url)]);
+    const expected = migrationNames(postgresqlMigrationsDir);
+    expect(outcomes.flatMap((outcome) => outcome.applied).sort()).toEqual(expected);
+    const rows = await query<MigrationRow>(url, "SELECT * FROM _prisma_migrations");
+    expect(rows.map((row) => row.migration_name).sort()).toEqual(expected);
+    expect(rows.every((row) => row.finished_at !== null && row.logs === null)).toBe(true);
+  });
+
   it("keeps the tables in the schema that ?schema= names", async () => {
     const url = `${await freshDatabase()}?schema=drydock_app`;
     expect((await migrateDatabase(url)).applied).toHaveLength(migrationNames(postgresqlMigrationsDir).length);
