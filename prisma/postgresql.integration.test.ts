@@ -204,7 +204,7 @@ describe("migrateDatabase on PostgreSQL", () => {
     expect(await migrateDatabase(url)).toEqual({ applied: [] });
   });
 
-  it("refuses an edited migration, and a failed one until it is marked rolled back", async () => {
+  it("refuses an edited migration, rolls a failing one back whole, and refuses it until it is marked rolled back", async () => {
     const url = await freshDatabase();
     const migrationsDir = path.join(tmp, "edited", "migrations");
     fs.cpSync(postgresqlMigrationsDir, migrationsDir, { recursive: true });
@@ -218,8 +218,20 @@ describe("migrateDatabase on PostgreSQL", () => {
 
     const broken = path.join(migrationsDir, "29990101000000_broken");
     fs.mkdirSync(broken);
-    fs.writeFileSync(path.join(broken, "migration.sql"), 'ALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;\n');
+    // Its first statement works, its second fails: PostgreSQL keeps neither (one transaction).
+    fs.writeFileSync(
+      path.join(broken, "migration.sql"),
+      'ALTER TABLE "Session" ADD COLUMN "x" TEXT;\nALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;\n',
+    );
     await expect(migrateDatabase(url, { migrationsDir })).rejects.toThrow(/Migration "29990101000000_broken" failed/);
+    const [failed] = await query<MigrationRow>(url, "SELECT * FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'");
+    expect(failed?.finished_at).toBeNull();
+    expect(failed?.logs).toMatch(/NoSuchTable/);
+    const columns = await query(
+      url,
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'Session' AND column_name = 'x'`,
+    );
+    expect(columns).toEqual([]);
     await expect(migrateDatabase(url, { migrationsDir })).rejects.toThrow(/failed\s+earlier/);
     fs.writeFileSync(path.join(broken, "migration.sql"), 'ALTER TABLE "Session" ADD COLUMN "x" TEXT;\n');
     await markMigrationRolledBack(url, "29990101000000_broken");

@@ -26,6 +26,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
+  DriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
@@ -185,13 +186,17 @@ function adapterFactory(database: string): SqlMigrationAwareDriverAdapterFactory
 }
 
 /**
- * PostgreSQL through `@prisma/adapter-pg`, with two repairs for the schema engine:
+ * PostgreSQL through `@prisma/adapter-pg`, with three repairs for the schema engine:
  * - the shadow database is of our own making: the adapter's own drops the shadow database
  *   before closing the pool connected to it, which PostgreSQL refuses ("is being accessed by
  *   other users"), and gives that pool no error listener;
  * - the engine reads PostgreSQL's catalogs, whose internal `"char"` columns (pg_class.relkind
  *   and the like) the adapter cannot type ("Column type 'char' could not be deserialized"):
- *   node-postgres already parsed them as one-letter strings, so they are declared text.
+ *   node-postgres already parsed them as one-letter strings, so they are declared text;
+ * - the adapter runs a migration script statement by statement, split at every ";" (also one
+ *   inside a string or a function body), each committed on its own, so a failing migration
+ *   would stay half applied; here the script goes to PostgreSQL whole, as one simple query,
+ *   which PostgreSQL runs as one transaction, as the native engine has it.
  * Errors of idle connections surface on the next query instead.
  */
 function postgresMigrationFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
@@ -201,12 +206,12 @@ function postgresMigrationFactory(databaseUrl: string): SqlMigrationAwareDriverA
   return {
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: async () => charAsText(await main.connect()),
+    connect: async () => forSchemaEngine(await main.connect()),
     async connectToShadowDb() {
       const admin = await main.connect();
       const database = `prisma_migrate_shadow_db_${randomUUID()}`;
       await admin.executeScript(`CREATE DATABASE "${database}"`);
-      const shadow = charAsText(await new PrismaPg({ ...pool, database }, { schema, onPoolError: ignore }).connect());
+      const shadow = forSchemaEngine(await new PrismaPg({ ...pool, database }, { schema, onPoolError: ignore }).connect());
       const closeShadow = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await closeShadow();
@@ -223,8 +228,17 @@ const PG_TEXT = 25;
 
 type QueryFunction = (...args: unknown[]) => Promise<{ fields?: { dataTypeID: number }[] }>;
 
-/** See postgresMigrationFactory: results' `"char"` columns are declared text before the adapter types them. */
-function charAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
+interface PostgresError {
+  message: string;
+  code?: string;
+  severity?: string;
+  detail?: string;
+  column?: string;
+  hint?: string;
+}
+
+/** See postgresMigrationFactory: `"char"` columns declared text, and scripts run whole. */
+function forSchemaEngine(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const pool = (adapter as { underlyingDriver?(): { query: QueryFunction } }).underlyingDriver?.();
   if (!pool) throw new Error("@prisma/adapter-pg no longer exposes its pool (underlyingDriver): the schema engine needs it");
   const query = pool.query.bind(pool);
@@ -232,6 +246,14 @@ function charAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
     const result = await query(...args);
     for (const field of result.fields ?? []) if (field.dataTypeID === PG_CHAR) field.dataTypeID = PG_TEXT;
     return result;
+  };
+  adapter.executeScript = async (script) => {
+    try {
+      await query(script); // no parameters: the simple query protocol, several statements in one transaction
+    } catch (error) {
+      const { message, code, severity, detail, column, hint } = error as PostgresError;
+      throw new DriverAdapterError({ kind: "postgres", code: code ?? "N/A", severity: severity ?? "N/A", message, detail, column, hint });
+    }
   };
   return adapter;
 }
