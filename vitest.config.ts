@@ -10,14 +10,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{apps,packages,prisma,scripts,deploy}/**/*.test.ts"],
+          include: ["{apps,packages,prisma,scripts,deploy,test-support}/**/*.test.ts"],
           exclude: ["**/node_modules/**", "**/*.integration.test.ts"],
         },
       },
       {
         test: {
           name: "integration",
-          include: ["{apps,packages,prisma,scripts,deploy}/**/*.integration.test.ts"],
+          include: ["{apps,packages,prisma,scripts,deploy,test-support}/**/*.integration.test.ts"],
           globalSetup: ["scripts/leak-check.ts"],
           exclude: ["**/node_modules/**"],
           testTimeout: 120_000,

@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseFilePath, defaultDatabasePath, repoRoot, resolveDatabaseUrl } from "./database-url";
+import { databaseFilePath, databaseKind, defaultDatabasePath, displayDatabaseUrl, repoRoot, resolveDatabaseUrl } from "./database-url";
 import { defaultMigrationsDir, markMigrationRolledBack, migrateDatabase } from "./migrate";
 import { createNextMigration } from "./new-migration";
 import { noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
@@ -275,5 +275,16 @@ describe("database URL", () => {
     expect(databaseFilePath("file:///abs/y.db")).toBe("/abs/y.db");
     expect(databaseFilePath("file:/abs/z.db?connection_limit=1")).toBe("/abs/z.db");
     expect(() => databaseFilePath("postgresql://localhost/db")).toThrow(/SQLite file: URL/);
+  });
+
+  it("selects PostgreSQL by a postgresql:// or postgres:// URL, kept as given and shown without its password", () => {
+    const url = "postgresql://drydock:s3cr%40t@db.internal:5432/drydock?schema=app";
+    expect(databaseKind(url)).toBe("postgresql");
+    expect(databaseKind("postgres://u@h/db")).toBe("postgresql");
+    expect(databaseKind("file:/abs/x.db")).toBe("sqlite");
+    expect(resolveDatabaseUrl({ DATABASE_URL: ` ${url} ` })).toBe(url);
+    expect(displayDatabaseUrl(url)).toBe("postgresql://drydock:***@db.internal:5432/drydock?schema=app");
+    expect(displayDatabaseUrl("file:/abs/x.db")).toBe("/abs/x.db");
+    expect(() => databaseFilePath("mysql://u@h/db")).toThrow(/or a PostgreSQL URL/);
   });
 });

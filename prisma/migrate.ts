@@ -1,6 +1,7 @@
 /**
  * Apply pending migrations offline — the equivalent of `prisma migrate deploy`, without the
- * native schema engine download.
+ * native schema engine download. SQLite (`file:` URLs) takes prisma/migrations; PostgreSQL
+ * (`postgresql://` URLs) takes their twins in prisma/postgresql/migrations.
  *
  *   tsx prisma/migrate.ts                         apply pending migrations to DATABASE_URL
  *                                                 (default: file:<repo>/.drydock/drydock.db);
@@ -17,18 +18,25 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
-import { databaseFilePath, resolveDatabaseUrl } from "./database-url";
+import { type DatabaseKind, databaseFilePath, databaseKind, displayDatabaseUrl, resolveDatabaseUrl } from "./database-url";
+import { migrationHistory } from "./migration-history";
 import { runAsCli } from "./run-as-cli";
 import { engineError, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** prisma/migrations next to this file. */
+/** prisma/migrations next to this file (SQLite). */
 export const defaultMigrationsDir = path.join(here, "migrations");
+/** prisma/postgresql/migrations: the same migrations, made for PostgreSQL (prisma/postgresql-twin.ts). */
+export const postgresqlMigrationsDir = path.join(here, "postgresql", "migrations");
+
+/** The migrations folder for a database URL, by its scheme. */
+export function migrationsDirFor(kind: DatabaseKind): string {
+  return kind === "postgresql" ? postgresqlMigrationsDir : defaultMigrationsDir;
+}
 
 export interface MigrateOptions {
-  /** Folder of `<name>/migration.sql` migrations. Default: prisma/migrations. */
+  /** Folder of `<name>/migration.sql` migrations. Default: prisma/migrations, or prisma/postgresql/migrations for PostgreSQL. */
   migrationsDir?: string;
 }
 
@@ -39,47 +47,49 @@ export class MigrationHistoryError extends Error {
 
 /**
  * Apply every migration in the migrations folder that the database has not recorded yet, in
- * folder-name order, each recorded in `_prisma_migrations` as Prisma does. Creates the
- * database file and its directory if missing.
+ * folder-name order, each recorded in `_prisma_migrations` as Prisma does. A SQLite database
+ * file and its directory are created if missing; a PostgreSQL database must exist.
  *
  * Refuses (throws MigrationHistoryError, applies nothing) if a migration failed earlier or
  * if an applied migration's migration.sql has changed since (checksum mismatch).
  */
 export async function migrateDatabase(databaseUrl: string, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
-  const dbFile = databaseFilePath(databaseUrl);
-  const migrationsDir = path.resolve(options.migrationsDir ?? defaultMigrationsDir);
+  const kind = databaseKind(databaseUrl);
+  const where = displayDatabaseUrl(databaseUrl);
+  const migrationsDir = path.resolve(options.migrationsDir ?? migrationsDirFor(kind));
   if (!fs.existsSync(migrationsDir)) {
     throw new Error(`No migrations folder at ${migrationsDir}`);
   }
-  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   const migrationsList = readMigrationsList(migrationsDir);
 
   // The engine's history check errors out (instead of reporting "no table") when
   // _prisma_migrations does not exist yet through the driver adapter, so look first.
-  const hasHistory = hasMigrationsTable(dbFile);
+  const history = migrationHistory(databaseUrl);
+  await history.prepare();
+  const hasHistory = await history.hasMigrationsTable();
 
-  const { engine, close } = await openSchemaEngine(dbFile);
+  const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
-    const history = hasHistory
+    const diagnosis = hasHistory
       ? await engine
           .diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: noFilters })
-          .catch((e: unknown) => Promise.reject(engineError(`Cannot read the migration history of ${dbFile}`, e)))
+          .catch((e: unknown) => Promise.reject(engineError(`Cannot read the migration history of ${where}`, e)))
       : { failedMigrationNames: [], editedMigrationNames: [] };
 
-    if (history.failedMigrationNames.length > 0) {
-      const names = history.failedMigrationNames;
+    if (diagnosis.failedMigrationNames.length > 0) {
+      const names = diagnosis.failedMigrationNames;
       throw new MigrationHistoryError(
-        `Refusing to migrate ${dbFile}: migration ${names.map((n) => `"${n}"`).join(", ")} failed ` +
+        `Refusing to migrate ${where}: migration ${names.map((n) => `"${n}"`).join(", ")} failed ` +
           "earlier and may have left the database half-changed (see the logs column of " +
           "_prisma_migrations). Repair the database by hand, then mark it rolled back with " +
           `\`tsx prisma/migrate.ts --rolled-back ${names[0]}\` and run the migrations again ` +
-          "(or, for a disposable dev database, delete the file).",
+          "(or, for a disposable dev database, delete it).",
       );
     }
-    if (history.editedMigrationNames.length > 0) {
-      const names = history.editedMigrationNames;
+    if (diagnosis.editedMigrationNames.length > 0) {
+      const names = diagnosis.editedMigrationNames;
       throw new MigrationHistoryError(
-        `Refusing to migrate ${dbFile}: migration ${names.map((n) => `"${n}"`).join(", ")} was ` +
+        `Refusing to migrate ${where}: migration ${names.map((n) => `"${n}"`).join(", ")} was ` +
           "already applied, but its migration.sql has changed since (checksum mismatch with " +
           "_prisma_migrations). Applied migrations must never be edited: restore the original " +
           "file (git checkout) and put the change in a new migration " +
@@ -91,13 +101,13 @@ export async function migrateDatabase(databaseUrl: string, options: MigrateOptio
     try {
       result = await engine.applyMigrations({ migrationsList, filters: noFilters });
     } catch (error) {
-      await close(); // release the engine's exclusive lock before reading the history
-      const failed = unfinishedMigrations(dbFile);
+      await close(); // release the engine's connections (SQLite: its exclusive lock) before reading the history
+      const failed = await history.unfinishedMigrations();
       throw engineError(
         failed.length > 0
-          ? `Migration "${failed.join('", "')}" failed on ${dbFile} and is recorded as failed ` +
+          ? `Migration "${failed.join('", "')}" failed on ${where} and is recorded as failed ` +
               "in _prisma_migrations (later migrations were not applied)"
-          : `Migrating ${dbFile} failed`,
+          : `Migrating ${where} failed`,
         error,
       );
     }
@@ -107,40 +117,16 @@ export async function migrateDatabase(databaseUrl: string, options: MigrateOptio
   }
 }
 
-/** Migrations started but never finished nor rolled back (what Prisma calls failed). */
-function unfinishedMigrations(dbFile: string): string[] {
-  if (!hasMigrationsTable(dbFile)) return [];
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    const rows = db
-      .prepare(
-        "SELECT migration_name FROM _prisma_migrations " + "WHERE finished_at IS NULL AND rolled_back_at IS NULL ORDER BY started_at",
-      )
-      .all() as { migration_name: string }[];
-    return rows.map((row) => row.migration_name);
-  } finally {
-    db.close();
-  }
-}
-
-function hasMigrationsTable(dbFile: string): boolean {
-  if (!fs.existsSync(dbFile)) return false;
-  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get() !== undefined;
-  } finally {
-    db.close();
-  }
-}
-
 /**
  * Mark a failed migration as rolled back (`prisma migrate resolve --rolled-back <name>`), so
  * the next `migrateDatabase` runs it again. It stays in `_prisma_migrations` as an audit trail.
  */
 export async function markMigrationRolledBack(databaseUrl: string, migrationName: string): Promise<void> {
-  const dbFile = databaseFilePath(databaseUrl);
-  if (!fs.existsSync(dbFile)) throw new Error(`No database at ${dbFile}`);
-  const { engine, close } = await openSchemaEngine(dbFile);
+  if (databaseKind(databaseUrl) === "sqlite") {
+    const dbFile = databaseFilePath(databaseUrl);
+    if (!fs.existsSync(dbFile)) throw new Error(`No database at ${dbFile}`);
+  }
+  const { engine, close } = await openSchemaEngine(databaseUrl);
   try {
     await engine
       .markMigrationRolledBack({ migrationName })
@@ -157,12 +143,13 @@ async function main(argv: string[]): Promise<number> {
     options: { help: { type: "boolean", short: "h" }, "rolled-back": { type: "string" } },
   });
   const url = resolveDatabaseUrl();
-  const database = databaseFilePath(url);
+  const database = displayDatabaseUrl(url);
   if (values.help) {
     process.stdout.write(
       "usage: tsx prisma/migrate.ts                       apply pending migrations\n" +
         "       tsx prisma/migrate.ts --rolled-back <name>  mark a failed migration rolled back\n" +
-        "env:   DATABASE_URL=file:/abs/path.db (default file:<repo>/.drydock/drydock.db)\n",
+        "env:   DATABASE_URL=file:/abs/path.db (default file:<repo>/.drydock/drydock.db)\n" +
+        "       or DATABASE_URL=postgresql://user:password@host:5432/db (migrations from prisma/postgresql/migrations)\n",
     );
     return 0;
   }

@@ -5,7 +5,9 @@
  * schema engine compiled to WebAssembly (see schema-engine.ts): the existing migrations are
  * replayed on an in-memory SQLite database, the result is diffed against prisma/schema.prisma,
  * and the SQL Prisma generates is written to prisma/migrations/<timestamp>_<name>/migration.sql
- * (plus migration_lock.toml). Your real database is not touched; apply with `tsx prisma/migrate.ts`.
+ * (plus migration_lock.toml). Then its PostgreSQL twin is made in prisma/postgresql/migrations
+ * (prisma/postgresql-twin.ts, on a throwaway PostgreSQL server). Your real database is not
+ * touched; apply with `tsx prisma/migrate.ts`.
  *
  * `--draft` writes an (empty) migration even when the schema has not changed, for hand-written SQL.
  */
@@ -13,6 +15,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { writeTwinSchema } from "./postgresql-schema";
+import { convertWithThrowawayPostgres } from "./postgresql-twin";
 import { runAsCli } from "./run-as-cli";
 import { engineError, migrationLockToml, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 
@@ -87,6 +91,16 @@ async function main(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(`Created prisma/migrations/${created}/migration.sql\n`);
   }
+  // The PostgreSQL twin follows (prisma/postgresql-twin.ts), also for migrations made before it existed.
+  writeTwinSchema();
+  const converted = await convertWithThrowawayPostgres().catch((error: unknown) => {
+    throw new Error(
+      `The SQLite migration is made, but not its PostgreSQL twin: ${(error as Error).message}\n` +
+        "Fix that, then run `npm run db:postgresql` to make the twin.",
+      { cause: error },
+    );
+  });
+  for (const twin of converted) process.stdout.write(`Created prisma/postgresql/migrations/${twin}/migration.sql\n`);
   return 0;
 }
 

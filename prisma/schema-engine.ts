@@ -5,9 +5,9 @@
  * on demand from binaries.prisma.sh, which this environment cannot reach. The prisma
  * package ships the same engine compiled to WebAssembly (`prisma/build/schema_engine_bg.wasm`,
  * built from the exact engines commit of the installed CLI); its JS glue is published as
- * `@prisma/schema-engine-wasm`. The engine talks to SQLite through Prisma's own driver
- * adapter (`@prisma/adapter-better-sqlite3`), so migrations are applied and recorded by
- * Prisma's code, not by a re-implementation.
+ * `@prisma/schema-engine-wasm`. The engine talks to SQLite and PostgreSQL through Prisma's own
+ * driver adapters (`@prisma/adapter-better-sqlite3`, `@prisma/adapter-pg`), so migrations are
+ * applied and recorded by Prisma's code, not by a re-implementation.
  *
  * Pitfalls handled here:
  * - Node 20 cannot `import` a .wasm file, so the module is instantiated by hand with the
@@ -18,17 +18,22 @@
  *   "SQLite shadow DB must be provided through an external factory" otherwise), so callers
  *   that need one run `applyMigrations` → `devDiagnostic` → `createMigration`/`diff`.
  */
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import {
   bindMigrationAwareSqlAdapterFactory,
+  DriverAdapterError,
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import * as glue from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { databaseFilePath, databaseKind } from "./database-url";
+import { postgresConnection } from "./postgres-connection";
 
 export type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm/schema_engine_bg";
 
@@ -106,7 +111,7 @@ export function loadSchemaEngineWasm(): WasmInfo {
 
 let lastPanicMessage: string | undefined;
 
-/** A schema engine bound to one SQLite file, plus the connections it opened. */
+/** A schema engine bound to one database, plus the connections it opened. */
 export interface OpenEngine {
   engine: SchemaEngine;
   /** Engine log lines (JSON strings), for debugging; printed live if DRYDOCK_DB_DEBUG is set. */
@@ -116,17 +121,15 @@ export interface OpenEngine {
 }
 
 /**
- * Open the wasm schema engine on a SQLite database file (`dbFile` is a plain path or
- * ":memory:"). The shadow database, when the engine needs one, is an in-memory SQLite.
+ * Open the wasm schema engine on a database: `":memory:"` (a scratch SQLite), a SQLite
+ * `file:` URL, or a `postgresql://` URL. The shadow database, when the engine needs one, is
+ * an in-memory SQLite, or on PostgreSQL a temporary database the adapter creates and drops
+ * on the same server (so the URL's user needs CREATEDB for commands that use one; applying
+ * migrations does not).
  */
-export async function openSchemaEngine(dbFile: string, schema?: { path: string; content: string }): Promise<OpenEngine> {
+export async function openSchemaEngine(database: string, schema?: { path: string; content: string }): Promise<OpenEngine> {
   loadSchemaEngineWasm();
-  // unixepoch-ms: bind DateTime values as integer milliseconds, which is how the native engine
-  // writes _prisma_migrations.started_at/finished_at on SQLite (the adapter default is ISO text).
-  const inner = new PrismaBetterSqlite3(
-    { url: dbFile === ":memory:" ? ":memory:" : `file:${dbFile}` },
-    { timestampFormat: "unixepoch-ms" },
-  );
+  const inner = adapterFactory(database);
   const opened: SqlDriverAdapter[] = [];
   const tracked: SqlMigrationAwareDriverAdapterFactory = {
     provider: inner.provider,
@@ -139,7 +142,7 @@ export async function openSchemaEngine(dbFile: string, schema?: { path: string; 
     async connectToShadowDb() {
       const adapter = await inner.connectToShadowDb();
       opened.push(adapter);
-      return scriptTolerant(adapter);
+      return inner.provider === "sqlite" ? scriptTolerant(adapter) : adapter;
     },
   };
   const logs: string[] = [];
@@ -170,6 +173,89 @@ export async function openSchemaEngine(dbFile: string, schema?: { path: string; 
       }
     },
   };
+}
+
+function adapterFactory(database: string): SqlMigrationAwareDriverAdapterFactory {
+  if (database !== ":memory:" && databaseKind(database) === "postgresql") return postgresMigrationFactory(database);
+  // unixepoch-ms: bind DateTime values as integer milliseconds, which is how the native engine
+  // writes _prisma_migrations.started_at/finished_at on SQLite (the adapter default is ISO text).
+  return new PrismaBetterSqlite3(
+    { url: database === ":memory:" ? ":memory:" : `file:${databaseFilePath(database)}` },
+    { timestampFormat: "unixepoch-ms" },
+  );
+}
+
+/**
+ * PostgreSQL through `@prisma/adapter-pg`, with three repairs for the schema engine:
+ * - the shadow database is of our own making: the adapter's own drops the shadow database
+ *   before closing the pool connected to it, which PostgreSQL refuses ("is being accessed by
+ *   other users"), and gives that pool no error listener;
+ * - the engine reads PostgreSQL's catalogs, whose internal `"char"` columns (pg_class.relkind
+ *   and the like) the adapter cannot type ("Column type 'char' could not be deserialized"):
+ *   node-postgres already parsed them as one-letter strings, so they are declared text;
+ * - the adapter runs a migration script statement by statement, split at every ";" (also one
+ *   inside a string or a function body), each committed on its own, so a failing migration
+ *   would stay half applied; here the script goes to PostgreSQL whole, as one simple query,
+ *   which PostgreSQL runs as one transaction, as the native engine has it.
+ * Errors of idle connections surface on the next query instead.
+ */
+function postgresMigrationFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+  const { pool, schema } = postgresConnection(databaseUrl);
+  const ignore = () => {};
+  const main = new PrismaPg(pool, { schema, onPoolError: ignore });
+  return {
+    provider: main.provider,
+    adapterName: main.adapterName,
+    connect: async () => forSchemaEngine(await main.connect()),
+    async connectToShadowDb() {
+      const admin = await main.connect();
+      const database = `prisma_migrate_shadow_db_${randomUUID()}`;
+      await admin.executeScript(`CREATE DATABASE "${database}"`);
+      const shadow = forSchemaEngine(await new PrismaPg({ ...pool, database }, { schema, onPoolError: ignore }).connect());
+      const closeShadow = shadow.dispose.bind(shadow);
+      shadow.dispose = async () => {
+        await closeShadow();
+        await admin.executeScript(`DROP DATABASE IF EXISTS "${database}"`);
+        await admin.dispose();
+      };
+      return shadow;
+    },
+  };
+}
+
+const PG_CHAR = 18; // the internal one-byte "char" type
+const PG_TEXT = 25;
+
+type QueryFunction = (...args: unknown[]) => Promise<{ fields?: { dataTypeID: number }[] }>;
+
+interface PostgresError {
+  message: string;
+  code?: string;
+  severity?: string;
+  detail?: string;
+  column?: string;
+  hint?: string;
+}
+
+/** See postgresMigrationFactory: `"char"` columns declared text, and scripts run whole. */
+function forSchemaEngine(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const pool = (adapter as { underlyingDriver?(): { query: QueryFunction } }).underlyingDriver?.();
+  if (!pool) throw new Error("@prisma/adapter-pg no longer exposes its pool (underlyingDriver): the schema engine needs it");
+  const query = pool.query.bind(pool);
+  pool.query = async (...args) => {
+    const result = await query(...args);
+    for (const field of result.fields ?? []) if (field.dataTypeID === PG_CHAR) field.dataTypeID = PG_TEXT;
+    return result;
+  };
+  adapter.executeScript = async (script) => {
+    try {
+      await query(script); // no parameters: the simple query protocol, several statements in one transaction
+    } catch (error) {
+      const { message, code, severity, detail, column, hint } = error as PostgresError;
+      throw new DriverAdapterError({ kind: "postgres", code: code ?? "N/A", severity: severity ?? "N/A", message, detail, column, hint });
+    }
+  };
+  return adapter;
 }
 
 /**

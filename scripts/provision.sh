@@ -2,7 +2,9 @@
 # scripts/provision.sh — prepares this host to run Drydock. `npm run provision`.
 #
 # Usage: sudo bash scripts/provision.sh [--for-tests]
-#   --for-tests   also install chromium, shellcheck, haproxy, postgresql, redis-server
+#   --for-tests   also install chromium (browser tests), shellcheck (lint), postgresql
+#                 (the database tests run again on a throwaway PostgreSQL server), haproxy
+#                 and redis-server (the one-machine cluster's balancer and web nodes' Redis)
 #   env DRYDOCK_REGISTRY_PORT (default 5000): host port of the registry, bound
 #       to 127.0.0.1 only.  DRYDOCK_DEBIAN_MIRROR (default deb.debian.org):
 #       where debootstrap fetches from; images always point at deb.debian.org.
@@ -134,7 +136,7 @@ run() {
   fi
 }
 
-usage() { sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 # ------------------------------------------------------------- utilities ---
 

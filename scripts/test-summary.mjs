@@ -15,7 +15,7 @@ function read(name) {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
 }
 
-for (const stage of ["unit", "integration"]) {
+for (const stage of ["unit", "integration", "postgresql"]) {
   const report = read(`${stage}.json`);
   if (!report) continue;
   reported.add(stage);

@@ -2,8 +2,9 @@
 # `npm test`: every test, against real parts. Provisions what the tests need
 # (dockerd, images, registry, Chromium, shellcheck), then runs, in order: lint
 # (`npm run lint`: Biome and shellcheck), type check, unit tests, integration
-# tests (real Docker engine and sandboxes, real socket.io), browser tests
-# (Debian's Chromium against the built app).
+# tests (real Docker engine and sandboxes, real socket.io), the database tests
+# again on PostgreSQL (Debian's, a throwaway server per test file), browser
+# tests (Debian's Chromium against the built app).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 source "$(dirname "$0")/lib/prepare.sh"
@@ -29,6 +30,10 @@ stage lint npm run lint --silent
 stage typecheck npm run typecheck --silent
 stage unit npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$results/unit.json"
 stage integration npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$results/integration.json"
+# Every test that makes its database with createTestDatabase runs once more on PostgreSQL.
+mapfile -t database_tests < <(grep -rl --include='*.test.ts' --exclude-dir=node_modules createTestDatabase apps packages scripts)
+stage postgresql env DRYDOCK_TEST_DATABASE=postgresql npx vitest run --project unit --project integration \
+  --reporter=default --reporter=json --outputFile.json="$results/postgresql.json" "${database_tests[@]}"
 stage e2e npx playwright test -c e2e/playwright.config.ts
 
 node scripts/test-summary.mjs "$results" "${failed_stages[@]}"

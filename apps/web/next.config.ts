@@ -4,7 +4,7 @@ const config: NextConfig = {
   // Workspace packages ship TypeScript sources.
   transpilePackages: ["@drydock/protocol", "@drydock/server-kit"],
   // Native addons stay outside the bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
   reactStrictMode: true,
 };

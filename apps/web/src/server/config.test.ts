@@ -27,6 +27,16 @@ describe("parseWebConfig", () => {
   });
 });
 
+describe("DATABASE_URL", () => {
+  it("takes SQLite file: URLs and PostgreSQL URLs, and refuses any other database with both forms in the message", () => {
+    expect(parseWebConfig(required).DATABASE_URL).toBe("file:/tmp/drydock.db");
+    const postgres = "postgresql://drydock:secret@db.internal:5432/drydock";
+    expect(parseWebConfig({ ...required, DATABASE_URL: postgres }).DATABASE_URL).toBe(postgres);
+    expect(parseWebConfig({ ...required, DATABASE_URL: "postgres://u@h/db" }).DATABASE_URL).toBe("postgres://u@h/db");
+    expect(() => parseWebConfig({ ...required, DATABASE_URL: "mysql://u@h/db" })).toThrow(/DATABASE_URL: .*file:.*postgresql:\/\//);
+  });
+});
+
 describe("RECORDING_MAX_BYTES", () => {
   it("caps a seat's recording at 5 MiB unless told otherwise, and refuses a cap too small to hold a header", () => {
     expect(parseWebConfig(required).RECORDING_MAX_BYTES).toBe(5 * 1024 * 1024);

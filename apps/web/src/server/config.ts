@@ -7,7 +7,13 @@ const schema = z.object({
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   AGENT_URL: z.url().default("http://127.0.0.1:4100"),
   DRYDOCK_AGENT_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .drydock/agent-secret)"),
-  DATABASE_URL: z.string().startsWith("file:", "must be a SQLite URL like file:/abs/path/drydock.db (npm start sets it)"),
+  /** SQLite (the embedded default) or PostgreSQL, by the URL's scheme (prisma/README.md). */
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^(file:|postgres(ql)?:\/\/)/i,
+      "must be a SQLite URL like file:/abs/path/drydock.db (npm start sets it) or a PostgreSQL URL like postgresql://user:password@host:5432/drydock",
+    ),
   /**
    * Previews are served on `<port>-<session>.<PREVIEW_DOMAIN>`: origins apart
    * from Drydock's. In production use a domain that is not under Drydock's own

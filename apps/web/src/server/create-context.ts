@@ -11,7 +11,8 @@ import { createRoomHub } from "./workshops/room-hub";
 
 /** Builds the web server's context from its validated configuration (server.ts calls this once). */
 export async function createWebContext(config: WebConfig, log: Logger): Promise<WebContext> {
-  const db = openDatabase(config.DATABASE_URL);
+  // PostgreSQL only: the pool replaces a dropped connection on the next query; the line says why queries failed meanwhile.
+  const db = openDatabase(config.DATABASE_URL, (error) => log.warn("database.connection_lost", { error }));
   const limits = {
     perVisitor: config.SANDBOXES_PER_VISITOR,
     capacity: config.MAX_LIVE_SANDBOXES,

@@ -23,7 +23,24 @@ afterAll(async () => {
 
 const cookieOf = (token: string) => `other=1; ${INSTRUCTOR_COOKIE}=${token}`;
 
-describe("instructor accounts (real SQLite)", () => {
+describe("instructor accounts (a real database: SQLite, or PostgreSQL with DRYDOCK_TEST_DATABASE=postgresql)", () => {
+  it("lets exactly one of several browsers racing through the setup page become the first", async () => {
+    const racing = await createTestDatabase();
+    try {
+      const names = ["Ada", "Bea", "Cyd", "Dot", "Eve"];
+      const outcomes = await Promise.allSettled(
+        names.map((name) => createFirstInstructor(racing.db, { email: `${name}@example.org`, name, password: "correct horse battery" })),
+      );
+      expect(outcomes.filter((outcome) => outcome.status === "fulfilled")).toHaveLength(1);
+      for (const outcome of outcomes.filter((o) => o.status === "rejected")) {
+        expect(outcome.reason).toMatchObject({ status: 409, message: expect.stringMatching(/exists already: sign in/) });
+      }
+      expect(await racing.db.instructor.count()).toBe(1);
+    } finally {
+      await racing.remove();
+    }
+  });
+
   it("makes the first account only while none exists", async () => {
     const first = await createFirstInstructor(test.db, { email: " Ann@Example.org ", name: " Ann ", password: "correct horse battery" });
     expect(first).toMatchObject({ email: "ann@example.org", name: "Ann" });

@@ -61,20 +61,44 @@ export async function hasAnyInstructor(db: Database): Promise<boolean> {
 
 /**
  * The first-run page's account: made only while no instructor exists, checked
- * and written in one transaction, so two browsers racing through the setup
- * page cannot both become the first.
+ * and written in one serializable transaction, so two browsers racing through
+ * the setup page cannot both become the first. (SQLite runs one writer at a
+ * time anyway; PostgreSQL's default isolation would let both read "none" and
+ * both insert, so there the loser's transaction fails with a write conflict
+ * and runs again, to find the winner's account.)
  */
 export async function createFirstInstructor(db: Database, input: NewInstructor): Promise<SignedInInstructor> {
   const account = parseNewInstructor(input);
   const passwordHash = await hashPassword(account.password);
-  return db.$transaction(async (tx) => {
-    if ((await tx.instructor.count()) > 0)
-      throw new HttpError("An instructor account exists already: sign in instead, or ask an operator for an account.", 409);
-    return tx.instructor.create({
-      data: { id: newInstructorId(), email: account.email, name: account.name, passwordHash },
-      select: { id: true, email: true, name: true },
-    });
-  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction(
+        async (tx) => {
+          if ((await tx.instructor.count()) > 0)
+            throw new HttpError("An instructor account exists already: sign in instead, or ask an operator for an account.", 409);
+          return tx.instructor.create({
+            data: { id: newInstructorId(), email: account.email, name: account.name, passwordHash },
+            select: { id: true, email: true, name: true },
+          });
+        },
+        { isolationLevel: "Serializable" },
+      );
+    } catch (error) {
+      if (!isWriteConflict(error) || attempt >= MAX_SERIALIZABLE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+const MAX_SERIALIZABLE_ATTEMPTS = 5;
+
+/**
+ * A serializable transaction lost to a concurrent one and may simply run again: Prisma's
+ * P2034, or, from inside an interactive transaction, the driver adapter's own error for it.
+ */
+function isWriteConflict(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, cause } = error as { code?: unknown; cause?: { kind?: unknown } };
+  return code === "P2034" || cause?.kind === "TransactionWriteConflict";
 }
 
 export interface InstructorListing extends SignedInInstructor {

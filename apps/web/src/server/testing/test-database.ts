@@ -2,17 +2,50 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateDatabase } from "../../../../../prisma/migrate";
+import { startPostgres } from "../../../../../test-support/postgres";
 import { type Database, openDatabase } from "../db";
 
 export interface TestDatabase {
   db: Database;
   url: string;
-  /** Closes the client and removes the database's folder. */
+  /** Closes the client and removes the database (its folder, or its throwaway PostgreSQL server). */
   remove(): Promise<void>;
 }
 
-/** A fresh SQLite database in a temporary folder, migrated as `npm start` migrates the real one. */
+/** Which database the tests that use createTestDatabase run against: `DRYDOCK_TEST_DATABASE=postgresql` or SQLite (default). */
+export function testDatabaseKind(env: NodeJS.ProcessEnv = process.env): "sqlite" | "postgresql" {
+  const wanted = env.DRYDOCK_TEST_DATABASE?.trim() || "sqlite";
+  if (wanted !== "sqlite" && wanted !== "postgresql") {
+    throw new Error(`DRYDOCK_TEST_DATABASE must be sqlite or postgresql, got "${wanted}"`);
+  }
+  return wanted;
+}
+
+/**
+ * A fresh database, migrated as `npm start` migrates the real one: a SQLite file in a
+ * temporary folder, or with DRYDOCK_TEST_DATABASE=postgresql a database on a throwaway
+ * PostgreSQL server of its own (test-support/postgres.ts).
+ */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  if (testDatabaseKind() === "postgresql") {
+    const server = await startPostgres();
+    try {
+      const url = await server.createDatabase("drydock");
+      await migrateDatabase(url);
+      const db = openDatabase(url);
+      return {
+        db,
+        url,
+        async remove() {
+          await db.$disconnect();
+          await server.stop();
+        },
+      };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  }
   const dir = await mkdtemp(join(tmpdir(), "drydock-db-"));
   const url = `file:${join(dir, "test.db")}`;
   await migrateDatabase(url);
