@@ -8,7 +8,7 @@ import { freezerOf, readFreezerState } from "./freezer";
 import { callThawingOnTimeout } from "./frozen-containers";
 import { sandboxFilter } from "./labels";
 import { removeFleet } from "./removal";
-import { createTestNetwork, smallSandboxOptions, stickFreezer } from "./testing";
+import { createTestNetwork, type StuckFreezer, smallSandboxOptions, stickFreezer } from "./testing";
 
 /**
  * A sandbox whose cgroup freezer Docker lost track of: FROZEN, or stuck
@@ -24,7 +24,16 @@ const driver = new DockerInDockerDriver({
   onWarning: (event, fields) => warnings.push({ event, fields }),
 });
 
+/** Released after each test, and here too for a test that timed out: the waiting process and its FUSE daemon outlive the test otherwise. */
+const stuckFreezers: StuckFreezer[] = [];
+async function stick(containerId: string): Promise<StuckFreezer> {
+  const stuck = await stickFreezer(containerId);
+  stuckFreezers.push(stuck);
+  return stuck;
+}
+
 afterAll(async () => {
+  for (const stuck of stuckFreezers) await stuck.release();
   await removeFleet(fleet, docker);
   await network.remove();
 });
@@ -86,7 +95,7 @@ describe("a sandbox frozen behind Docker's back", () => {
     const { id } = await driver.create({});
     const containerId = await containerIdOf(id);
     const freezer = await freezerFileOf(containerId);
-    const stuck = await stickFreezer(containerId);
+    const stuck = await stick(containerId);
     try {
       await stuck.freeze();
       // The removal the engine used to make, with no deadline: it waits as long as the cgroup says FREEZING.
@@ -106,7 +115,7 @@ describe("a sandbox frozen behind Docker's back", () => {
     const { id } = await driver.create({});
     const containerId = await containerIdOf(id);
     const freezer = await freezerFileOf(containerId);
-    const stuck = await stickFreezer(containerId);
+    const stuck = await stick(containerId);
     try {
       const paused = driver.pause(id);
       await expect(paused).rejects.toBeInstanceOf(EngineError);
@@ -122,7 +131,7 @@ describe("a sandbox frozen behind Docker's back", () => {
     const { id } = await driver.create({});
     const containerId = await containerIdOf(id);
     const container = docker.getContainer(containerId);
-    const stuck = await stickFreezer(containerId);
+    const stuck = await stick(containerId);
     try {
       await stuck.freeze();
       // An exec into it blocks in runc, and once it does, Docker's other calls on the container wait too.
