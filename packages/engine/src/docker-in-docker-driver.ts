@@ -20,9 +20,18 @@ import type {
 import { waitForInnerEngine } from "./engine-ready";
 import { EngineError, explainDockerError } from "./errors";
 import { type SandboxEventsWatcher, watchSandboxEvents } from "./events";
-import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
+import { type ExecOptions, type ExecResult, execCollect, execStream, startExec } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
-import { callThawingOnTimeout, type EngineWarn, type FrozenCallOptions, type SandboxContainer, thawIfFrozen } from "./frozen-containers";
+import { FreezeGate } from "./freeze-gate";
+import { freezeFreezer, freezerOf } from "./freezer";
+import {
+  callThawingOnTimeout,
+  type EngineWarn,
+  type FrozenCallOptions,
+  type SandboxContainer,
+  thawIfFrozen,
+  warnOnStderr,
+} from "./frozen-containers";
 import {
   IMAGE_EVENTS_SCRIPT,
   IMAGE_SCAN_SCRIPT,
@@ -134,6 +143,8 @@ export class DockerInDockerDriver implements SandboxDriver {
   private readonly learner: LearnerExec;
   /** Sandboxes this driver is pausing or resuming right now: their freezer is in motion, not lost. */
   private readonly freezing = new Set<string>();
+  /** Per sandbox: its exec starts and its pauses never overlap (freeze-gate.ts). */
+  private readonly gates = new Map<string, FreezeGate>();
   readonly isolation: SandboxIsolation;
 
   constructor(private readonly options: DockerInDockerOptions) {
@@ -281,6 +292,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       stdin,
       user: "0",
       workingDir: "/",
+      gate: this.gateOf(sandboxId),
     });
     if (placed.exitCode !== 0) {
       const done = placed.stdout.split("\n").filter(Boolean).length;
@@ -325,17 +337,21 @@ export class DockerInDockerDriver implements SandboxDriver {
   async openShell(sandboxId: string, size: TtySize, options: ShellOptions = {}): Promise<TtySession> {
     const command = attachCommand(options, size);
     const container = await this.runningContainer(sandboxId);
-    const exec = await container.exec({
-      Cmd: this.learner.command(command),
-      User: this.learner.user,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      WorkingDir: this.workspaceOf(sandboxId),
-      Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
-    });
-    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    const { exec, stream } = await startExec(
+      container,
+      {
+        Cmd: this.learner.command(command),
+        User: this.learner.user,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        WorkingDir: this.workspaceOf(sandboxId),
+        Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
+      },
+      { hijack: true, stdin: true, Tty: true },
+      this.gateOf(sandboxId),
+    );
     // Docker applies a resize only once the exec has started.
     await exec.resize({ h: size.rows, w: size.cols }).catch(() => {});
     let disposed = false;
@@ -358,6 +374,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       workingDir: this.workspaceOf(sandboxId),
       ...options,
       env,
+      gate: this.gateOf(sandboxId),
     });
   }
 
@@ -396,20 +413,43 @@ export class DockerInDockerDriver implements SandboxDriver {
     const { container, paused, target } = await this.liveContainer(sandboxId);
     if (!paused) return;
     await this.changingFreezer(sandboxId, async () => {
-      await this.call(target, "unpause", (abortSignal) => container.unpause({ abortSignal }));
+      const unpause = () => this.call(target, "unpause", (abortSignal) => container.unpause({ abortSignal }));
+      await unpause().catch(async (error: unknown) => {
+        // Docker says paused but runc finds the cgroup thawed (thawed behind Docker's back: by hand, or by the
+        // engine when a call on it timed out). Docker unpauses only from frozen: freeze it back, then ask again.
+        const why = error instanceof Error ? error.message : String(error);
+        const freezer = /not paused/i.test(why) ? await freezerOf(target.containerId) : undefined;
+        if (!freezer || !(await freezeFreezer(freezer))) throw error;
+        (this.options.onWarning ?? warnOnStderr)("sandbox.freezer_refrozen", { ...target, why, file: freezer.file });
+        await unpause();
+      });
       // Docker says it unpaused: a cgroup still frozen would leave every shell and exec in it stalled.
       await thawIfFrozen(target, "Docker unpaused it", this.options.onWarning);
     });
   }
 
-  /** Runs a pause or resume of the sandbox, during which its freezer is expected to be in motion. */
-  private async changingFreezer<T>(sandboxId: string, change: () => Promise<T>): Promise<T> {
-    this.freezing.add(sandboxId);
-    try {
-      return await change();
-    } finally {
-      this.freezing.delete(sandboxId);
+  /**
+   * Runs a pause or resume of the sandbox once no exec is starting in it
+   * (freeze-gate.ts); meanwhile its freezer is expected to be in motion.
+   */
+  private changingFreezer<T>(sandboxId: string, change: () => Promise<T>): Promise<T> {
+    return this.gateOf(sandboxId).freeze(async () => {
+      this.freezing.add(sandboxId);
+      try {
+        return await change();
+      } finally {
+        this.freezing.delete(sandboxId);
+      }
+    });
+  }
+
+  private gateOf(sandboxId: string): FreezeGate {
+    let gate = this.gates.get(sandboxId);
+    if (!gate) {
+      gate = new FreezeGate();
+      this.gates.set(sandboxId, gate);
     }
+    return gate;
   }
 
   /** A Docker call on a sandbox container that may be frozen: within a deadline, thawed and tried again once past it. */
@@ -424,6 +464,7 @@ export class DockerInDockerDriver implements SandboxDriver {
   async destroy(sandboxId: string): Promise<void> {
     await removeSandbox(this.docker, sandboxId, this.frozenCalls);
     this.assignments.delete(sandboxId);
+    this.gates.delete(sandboxId);
   }
 
   removeOrphans(): Promise<RemovedOrphans> {
@@ -457,7 +498,9 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async listPorts(sandboxId: string): Promise<ListeningPort[]> {
-    const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", PORT_SCAN_SCRIPT]);
+    const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", PORT_SCAN_SCRIPT], {
+      gate: this.gateOf(sandboxId),
+    });
     return parsePortScan(scan.stdout);
   }
 
@@ -473,6 +516,7 @@ export class DockerInDockerDriver implements SandboxDriver {
   async listImages(sandboxId: string): Promise<ImagesSnapshot> {
     const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", IMAGE_SCAN_SCRIPT], {
       maxOutputBytes: IMAGE_SCAN_MAX_BYTES,
+      gate: this.gateOf(sandboxId),
     });
     return imagesSnapshot(parseImageScan(scan.stdout));
   }
@@ -484,6 +528,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         events: async () =>
           execStream(await this.runningContainer(sandboxId), this.learner.command(["bash", "-c", IMAGE_EVENTS_SCRIPT]), {
             user: this.learner.user,
+            gate: this.gateOf(sandboxId),
           }),
       },
       watcher,
@@ -510,7 +555,11 @@ export class DockerInDockerDriver implements SandboxDriver {
       {
         exec: (command, options) => this.exec(sandboxId, command, { ...options, workingDir: "/" }),
         stream: async (command) =>
-          execStream(await this.runningContainer(sandboxId), this.learner.command(command), { workingDir: "/", user: this.learner.user }),
+          execStream(await this.runningContainer(sandboxId), this.learner.command(command), {
+            workingDir: "/",
+            user: this.learner.user,
+            gate: this.gateOf(sandboxId),
+          }),
       },
       this.workspaceOf(sandboxId),
       this.options.files,

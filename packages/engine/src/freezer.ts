@@ -84,9 +84,18 @@ export function thawCommand(freezer: CgroupFreezer): string {
 }
 
 /** Thaws the cgroup through its freezer file; false where the file cannot be written. */
-export async function thawFreezer(freezer: CgroupFreezer): Promise<boolean> {
+export function thawFreezer(freezer: CgroupFreezer): Promise<boolean> {
+  return writeFreezer(freezer, freezer.version === 1 ? "THAWED" : "0");
+}
+
+/** Freezes the cgroup through its freezer file, as Docker's pause would; false where the file cannot be written. */
+export function freezeFreezer(freezer: CgroupFreezer): Promise<boolean> {
+  return writeFreezer(freezer, freezer.version === 1 ? "FROZEN" : "1");
+}
+
+async function writeFreezer(freezer: CgroupFreezer, state: string): Promise<boolean> {
   try {
-    await writeFile(freezer.file, freezer.version === 1 ? "THAWED" : "0");
+    await writeFile(freezer.file, state);
     return true;
   } catch {
     return false;

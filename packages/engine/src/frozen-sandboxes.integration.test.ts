@@ -91,6 +91,24 @@ describe("a sandbox frozen behind Docker's back", () => {
     expect(thawedFor(id)[0]?.fields).toMatchObject({ containerId, freezerState: "frozen", file: freezer.file, thawed: true });
   });
 
+  it("resumes when paused in Docker's eyes but thawed behind its back, where Docker's unpause alone fails", async () => {
+    const { id } = await driver.create({});
+    const containerId = await containerIdOf(id);
+    const freezer = await freezerFileOf(containerId);
+    await driver.pause(id);
+    await writeFile(freezer.file, freezer.version === 1 ? "THAWED" : "0");
+    await expect(withinMs(20_000, (abortSignal) => docker.getContainer(containerId).unpause({ abortSignal }))).rejects.toThrow(
+      /not paused/,
+    );
+
+    await driver.resume(id);
+    expect((await driver.list()).find((sandbox) => sandbox.id === id)?.state).toBe("ready");
+    expect((await driver.exec(id, ["echo", "resumed"])).stdout.trim()).toBe("resumed");
+    expect(warnings.filter((warning) => warning.event === "sandbox.freezer_refrozen").map((warning) => warning.fields.sandboxId)).toEqual([
+      id,
+    ]);
+  });
+
   it("is removed: a cgroup stuck FREEZING blocks Docker's removal until the engine thaws it", async () => {
     const { id } = await driver.create({});
     const containerId = await containerIdOf(id);
