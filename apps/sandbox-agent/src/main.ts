@@ -22,6 +22,8 @@ try {
     engineReadyTimeoutMs: config.SANDBOX_READY_TIMEOUT_SECONDS * 1000,
     registryAddress,
     packageCacheProxy: packageCachePort ? packageCacheProxyUrl(registryAddress, packageCachePort) : undefined,
+    // A sandbox the engine found frozen behind Docker's back, and thawed.
+    onWarning: (event, fields) => log.warn(event, fields),
   });
   if (config.SANDBOX_ISOLATION === "privileged") {
     log.warn("agent.privileged_sandboxes", {

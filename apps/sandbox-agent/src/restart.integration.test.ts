@@ -1,8 +1,9 @@
+import { once } from "node:events";
 import { removeFleet } from "@drydock/engine";
 import { AGENT_API, type SandboxInfo, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { type AgentProcess, agentIdentity, freePort, startAgentProcess, until } from "./testing/agent-process";
 
 const identity = agentIdentity("restart");
@@ -29,8 +30,23 @@ function terminalOutput(url: string, sandboxId: string): { socket: Socket; text:
   return { socket, text: () => text };
 }
 
+/**
+ * A test's agents end with it: a restarted agent left running would sweep the
+ * next test's sandbox of the same fleet away as one it does not know (an
+ * orphan), racing that test's pause, which once left CI waiting on a
+ * removal of a frozen container.
+ */
+afterEach(async () => {
+  await Promise.all(
+    agents.splice(0).map(async (agent) => {
+      if (agent.child.exitCode !== null || agent.child.signalCode !== null) return;
+      agent.child.kill("SIGKILL");
+      await once(agent.child, "exit");
+    }),
+  );
+});
+
 afterAll(async () => {
-  for (const agent of agents) agent.child.kill("SIGKILL");
   await removeFleet(identity.fleet);
 });
 

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { cgroupMounts } from "./cgroup-mounts";
 
 /**
  * The idle CPU class (the cgroup's `cpu.idle`, Linux 5.15+, cgroup v1 and
@@ -20,12 +21,9 @@ export function cpuCgroupDir(procCgroup: string, mountInfo: string): string | un
   const v1 = lines.find(([, controllers]) => controllers?.split(",").includes("cpu"));
   const [, , path] = v1 ?? lines.find(([hierarchy, controllers]) => hierarchy === "0" && controllers === "") ?? [];
   if (path === undefined) return undefined;
-  for (const line of mountInfo.split("\n")) {
-    const [mount, filesystem] = line.split(" - ");
-    const [, , , root, mountPoint] = mount?.split(" ") ?? [];
-    const [type, , superOptions] = filesystem?.split(" ") ?? [];
-    const matches = v1 ? type === "cgroup" && superOptions?.split(",").includes("cpu") : type === "cgroup2";
-    if (!matches || root === undefined || mountPoint === undefined) continue;
+  for (const { version, controllers, root, mountPoint } of cgroupMounts(mountInfo)) {
+    const matches = v1 ? version === 1 && controllers.includes("cpu") : version === 2;
+    if (!matches) continue;
     // A mount of part of the hierarchy (root other than /) shows the paths below that part.
     const below = root === "/" ? path : path.startsWith(root) ? path.slice(root.length) : undefined;
     if (below !== undefined) return join(mountPoint, below);

@@ -20,8 +20,18 @@ import type {
 import { waitForInnerEngine } from "./engine-ready";
 import { EngineError, explainDockerError } from "./errors";
 import { type SandboxEventsWatcher, watchSandboxEvents } from "./events";
-import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
+import { type ExecOptions, type ExecResult, execCollect, execStream, startExec } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
+import { FreezeGate } from "./freeze-gate";
+import { freezeFreezer, freezerOf } from "./freezer";
+import {
+  callThawingOnTimeout,
+  type EngineWarn,
+  type FrozenCallOptions,
+  type SandboxContainer,
+  thawIfFrozen,
+  warnOnStderr,
+} from "./frozen-containers";
 import {
   IMAGE_EVENTS_SCRIPT,
   IMAGE_SCAN_SCRIPT,
@@ -88,6 +98,14 @@ export interface DockerInDockerOptions {
    * no size limit.
    */
   diskBytes?: number;
+  /**
+   * Deadline of each Docker call on a sandbox that may be frozen (inspect,
+   * pause, unpause, remove; default DOCKER_CALL_TIMEOUT_MS): past it, the
+   * cgroup is thawed if frozen and the call made once more (frozen-containers.ts).
+   */
+  dockerCallTimeoutMs?: number;
+  /** Where the engine reports what it repaired (a sandbox thawed); default one JSON line on stderr. */
+  onWarning?: EngineWarn;
 }
 
 /** Inspect, history and config of the listed images: a few KiB each, far more for images with long histories. */
@@ -123,6 +141,10 @@ export class DockerInDockerDriver implements SandboxDriver {
   /** Assignments by sandbox id, kept in step with the engine's state (see assignments.ts). */
   private readonly assignments = new Map<string, Assignment>();
   private readonly learner: LearnerExec;
+  /** Sandboxes this driver is pausing or resuming right now: their freezer is in motion, not lost. */
+  private readonly freezing = new Set<string>();
+  /** Per sandbox: its exec starts and its pauses never overlap (freeze-gate.ts). */
+  private readonly gates = new Map<string, FreezeGate>();
   readonly isolation: SandboxIsolation;
 
   constructor(private readonly options: DockerInDockerOptions) {
@@ -235,7 +257,7 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async assign(sandboxId: string, assignment: Assignment, limits?: Partial<SandboxLimits>): Promise<Sandbox> {
-    const { container, paused } = await this.liveContainer(sandboxId);
+    const { container, paused, target } = await this.liveContainer(sandboxId);
     // A pooled sandbox was started with the deployment's limits; a workshop may ask for less.
     if (limits) await container.update(this.containerLimits(limits));
     if (assignment.workspace && assignment.workspace !== this.assignments.get(sandboxId)?.workspace) {
@@ -243,7 +265,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     }
     await saveAssignment(this.docker, sandboxId, assignment);
     this.assignments.set(sandboxId, assignment);
-    const info = await container.inspect();
+    const info = await this.call(target, "inspect", (abortSignal) => container.inspect({ abortSignal }));
     return { id: sandboxId, createdAt: new Date(info.Created), state: paused ? "paused" : "ready", assignment };
   }
 
@@ -270,6 +292,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       stdin,
       user: "0",
       workingDir: "/",
+      gate: this.gateOf(sandboxId),
     });
     if (placed.exitCode !== 0) {
       const done = placed.stdout.split("\n").filter(Boolean).length;
@@ -314,17 +337,21 @@ export class DockerInDockerDriver implements SandboxDriver {
   async openShell(sandboxId: string, size: TtySize, options: ShellOptions = {}): Promise<TtySession> {
     const command = attachCommand(options, size);
     const container = await this.runningContainer(sandboxId);
-    const exec = await container.exec({
-      Cmd: this.learner.command(command),
-      User: this.learner.user,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      WorkingDir: this.workspaceOf(sandboxId),
-      Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
-    });
-    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    const { exec, stream } = await startExec(
+      container,
+      {
+        Cmd: this.learner.command(command),
+        User: this.learner.user,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        WorkingDir: this.workspaceOf(sandboxId),
+        Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
+      },
+      { hijack: true, stdin: true, Tty: true },
+      this.gateOf(sandboxId),
+    );
     // Docker applies a resize only once the exec has started.
     await exec.resize({ h: size.rows, w: size.cols }).catch(() => {});
     let disposed = false;
@@ -347,6 +374,7 @@ export class DockerInDockerDriver implements SandboxDriver {
       workingDir: this.workspaceOf(sandboxId),
       ...options,
       env,
+      gate: this.gateOf(sandboxId),
     });
   }
 
@@ -363,18 +391,80 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async pause(sandboxId: string): Promise<void> {
-    const { container, paused } = await this.liveContainer(sandboxId);
-    if (!paused) await container.pause();
+    const { container, paused, target } = await this.liveContainer(sandboxId);
+    if (paused) return;
+    try {
+      await this.changingFreezer(sandboxId, () => this.call(target, "pause", (abortSignal) => container.pause({ abortSignal })));
+    } catch (error) {
+      // runc gives up on a cgroup it cannot freeze (a process in it the freezer cannot stop) and thaws it back;
+      // looking again thaws whatever a failed pause left frozen while Docker says it runs.
+      await this.liveContainer(sandboxId).catch(() => {});
+      if (error instanceof EngineError) throw error;
+      throw new EngineError(
+        `Sandbox ${sandboxId} (container ${target.containerId}) could not be paused: ${error instanceof Error ? error.message : String(error)}.`,
+        "It runs on as it was. A process in it may be waiting on a filesystem and could not be frozen: try again in a moment.",
+        "sandbox-failed",
+        { cause: error },
+      );
+    }
   }
 
   async resume(sandboxId: string): Promise<void> {
-    const { container, paused } = await this.liveContainer(sandboxId);
-    if (paused) await container.unpause();
+    const { container, paused, target } = await this.liveContainer(sandboxId);
+    if (!paused) return;
+    await this.changingFreezer(sandboxId, async () => {
+      const unpause = () => this.call(target, "unpause", (abortSignal) => container.unpause({ abortSignal }));
+      await unpause().catch(async (error: unknown) => {
+        // Docker says paused but runc finds the cgroup thawed (thawed behind Docker's back: by hand, or by the
+        // engine when a call on it timed out). Docker unpauses only from frozen: freeze it back, then ask again.
+        const why = error instanceof Error ? error.message : String(error);
+        const freezer = /not paused/i.test(why) ? await freezerOf(target.containerId) : undefined;
+        if (!freezer || !(await freezeFreezer(freezer))) throw error;
+        (this.options.onWarning ?? warnOnStderr)("sandbox.freezer_refrozen", { ...target, why, file: freezer.file });
+        await unpause();
+      });
+      // Docker says it unpaused: a cgroup still frozen would leave every shell and exec in it stalled.
+      await thawIfFrozen(target, "Docker unpaused it", this.options.onWarning);
+    });
+  }
+
+  /**
+   * Runs a pause or resume of the sandbox once no exec is starting in it
+   * (freeze-gate.ts); meanwhile its freezer is expected to be in motion.
+   */
+  private changingFreezer<T>(sandboxId: string, change: () => Promise<T>): Promise<T> {
+    return this.gateOf(sandboxId).freeze(async () => {
+      this.freezing.add(sandboxId);
+      try {
+        return await change();
+      } finally {
+        this.freezing.delete(sandboxId);
+      }
+    });
+  }
+
+  private gateOf(sandboxId: string): FreezeGate {
+    let gate = this.gates.get(sandboxId);
+    if (!gate) {
+      gate = new FreezeGate();
+      this.gates.set(sandboxId, gate);
+    }
+    return gate;
+  }
+
+  /** A Docker call on a sandbox container that may be frozen: within a deadline, thawed and tried again once past it. */
+  private call<T>(target: SandboxContainer, what: string, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    return callThawingOnTimeout(target, what, run, this.frozenCalls);
+  }
+
+  private get frozenCalls(): FrozenCallOptions {
+    return { timeoutMs: this.options.dockerCallTimeoutMs, warn: this.options.onWarning };
   }
 
   async destroy(sandboxId: string): Promise<void> {
-    await removeSandbox(this.docker, sandboxId);
+    await removeSandbox(this.docker, sandboxId, this.frozenCalls);
     this.assignments.delete(sandboxId);
+    this.gates.delete(sandboxId);
   }
 
   removeOrphans(): Promise<RemovedOrphans> {
@@ -388,6 +478,8 @@ export class DockerInDockerDriver implements SandboxDriver {
     ]);
     this.assignments.clear();
     for (const [id, assignment] of assignments) this.assignments.set(id, assignment);
+    // What an agent adopts after a restart, and what its sweeper sees: running, as Docker says, and so not frozen.
+    await Promise.all(containers.filter((info) => info.State === "running").map((info) => this.thawIfLost(info)));
     return containers.map((info) => {
       const id = info.Labels[LABEL.sandboxId] ?? "";
       const assignment = assignments.get(id);
@@ -406,7 +498,9 @@ export class DockerInDockerDriver implements SandboxDriver {
   }
 
   async listPorts(sandboxId: string): Promise<ListeningPort[]> {
-    const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", PORT_SCAN_SCRIPT]);
+    const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", PORT_SCAN_SCRIPT], {
+      gate: this.gateOf(sandboxId),
+    });
     return parsePortScan(scan.stdout);
   }
 
@@ -422,6 +516,7 @@ export class DockerInDockerDriver implements SandboxDriver {
   async listImages(sandboxId: string): Promise<ImagesSnapshot> {
     const scan = await this.execAsLearner(await this.runningContainer(sandboxId), ["bash", "-c", IMAGE_SCAN_SCRIPT], {
       maxOutputBytes: IMAGE_SCAN_MAX_BYTES,
+      gate: this.gateOf(sandboxId),
     });
     return imagesSnapshot(parseImageScan(scan.stdout));
   }
@@ -433,6 +528,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         events: async () =>
           execStream(await this.runningContainer(sandboxId), this.learner.command(["bash", "-c", IMAGE_EVENTS_SCRIPT]), {
             user: this.learner.user,
+            gate: this.gateOf(sandboxId),
           }),
       },
       watcher,
@@ -441,7 +537,8 @@ export class DockerInDockerDriver implements SandboxDriver {
 
   /** The sandbox container's address on the sandbox network, which the host (and so the agent) can reach. */
   async portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint> {
-    const info = await (await this.runningContainer(sandboxId)).inspect();
+    const container = await this.runningContainer(sandboxId);
+    const info = await this.call({ containerId: container.id, sandboxId }, "inspect", (abortSignal) => container.inspect({ abortSignal }));
     const host = info.NetworkSettings.Networks[this.options.network]?.IPAddress;
     if (!host) {
       throw new EngineError(
@@ -458,7 +555,11 @@ export class DockerInDockerDriver implements SandboxDriver {
       {
         exec: (command, options) => this.exec(sandboxId, command, { ...options, workingDir: "/" }),
         stream: async (command) =>
-          execStream(await this.runningContainer(sandboxId), this.learner.command(command), { workingDir: "/", user: this.learner.user }),
+          execStream(await this.runningContainer(sandboxId), this.learner.command(command), {
+            workingDir: "/",
+            user: this.learner.user,
+            gate: this.gateOf(sandboxId),
+          }),
       },
       this.workspaceOf(sandboxId),
       this.options.files,
@@ -478,13 +579,31 @@ export class DockerInDockerDriver implements SandboxDriver {
     return container;
   }
 
-  /** The sandbox's container while it runs, paused or not (Docker lists paused containers among the running). */
-  private async liveContainer(sandboxId: string): Promise<{ container: Docker.Container; paused: boolean }> {
+  /**
+   * The sandbox's container while it runs, paused or not (Docker lists paused
+   * containers among the running). Docker's list never waits on a frozen
+   * container; one Docker says runs but whose cgroup is frozen is thawed.
+   */
+  private async liveContainer(sandboxId: string): Promise<{ container: Docker.Container; paused: boolean; target: SandboxContainer }> {
     const [info] = await this.docker.listContainers({ filters: sandboxFilter({ sandboxId }) });
     if (!info) {
       throw new EngineError(`Sandbox ${sandboxId} is not running.`, "Start a new session.", "sandbox-not-found");
     }
-    return { container: this.docker.getContainer(info.Id), paused: info.State === "paused" };
+    const paused = info.State === "paused";
+    if (!paused) await this.thawIfLost(info);
+    return { container: this.docker.getContainer(info.Id), paused, target: { containerId: info.Id, sandboxId } };
+  }
+
+  /**
+   * Thaws a container Docker says runs whose cgroup is frozen or freezing:
+   * a freeze Docker lost track of, which stalls every shell and exec in it and,
+   * stuck FREEZING, blocks Docker's own calls on it. Not while this driver is
+   * pausing or resuming it.
+   */
+  private async thawIfLost(info: Docker.ContainerInfo): Promise<void> {
+    const sandboxId = info.Labels[LABEL.sandboxId];
+    if (sandboxId && this.freezing.has(sandboxId)) return;
+    await thawIfFrozen({ containerId: info.Id, sandboxId }, "Docker says it runs", this.options.onWarning);
   }
 }
 

@@ -1,6 +1,7 @@
-import { PassThrough, type Readable } from "node:stream";
+import { type Duplex, PassThrough, type Readable } from "node:stream";
 import type Docker from "dockerode";
 import { type Disposable, toDisposable } from "./disposable";
+import type { FreezeGate } from "./freeze-gate";
 
 export interface ExecOptions {
   env?: string[];
@@ -11,6 +12,8 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   /** Output beyond this many bytes per stream is dropped and `truncated` is set. */
   maxOutputBytes?: number;
+  /** The sandbox's freeze gate (freeze-gate.ts): held until the command runs, so a pause never catches it half-started. */
+  gate?: FreezeGate;
 }
 
 export interface ExecResult {
@@ -44,19 +47,57 @@ class CappedBuffer {
   }
 }
 
+/** How long Docker may take to have an exec's process running before the gate lets a pause go ahead regardless. */
+const EXEC_START_WAIT_MS = 10_000;
+
+/**
+ * Creates and starts an exec. With a freeze gate, holds it until Docker has
+ * the process running (or finished): Docker answers a hijacked start before
+ * runc has started the process, and a pause in between freezes it half-started.
+ */
+export async function startExec(
+  container: Docker.Container,
+  create: Docker.ExecCreateOptions,
+  start: Docker.ExecStartOptions,
+  gate?: FreezeGate,
+): Promise<{ exec: Docker.Exec; stream: Duplex }> {
+  const leave = await gate?.enter();
+  try {
+    const exec = await container.exec(create);
+    const stream = (await exec.start(start)) as Duplex;
+    if (leave) await untilRunning(exec);
+    return { exec, stream };
+  } finally {
+    leave?.();
+  }
+}
+
+async function untilRunning(exec: Docker.Exec): Promise<void> {
+  const deadline = Date.now() + EXEC_START_WAIT_MS;
+  while (Date.now() < deadline) {
+    const info = await exec.inspect();
+    if (info.Running || info.ExitCode !== null) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Runs a command to completion inside a container and collects its output. */
 export async function execCollect(container: Docker.Container, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const hasStdin = options.stdin !== undefined;
-  const exec = await container.exec({
-    Cmd: cmd,
-    AttachStdin: hasStdin,
-    AttachStdout: true,
-    AttachStderr: true,
-    Env: options.env,
-    WorkingDir: options.workingDir,
-    User: options.user,
-  });
-  const stream = await exec.start({ hijack: true, stdin: hasStdin });
+  const { exec, stream } = await startExec(
+    container,
+    {
+      Cmd: cmd,
+      AttachStdin: hasStdin,
+      AttachStdout: true,
+      AttachStderr: true,
+      Env: options.env,
+      WorkingDir: options.workingDir,
+      User: options.user,
+    },
+    { hijack: true, stdin: hasStdin },
+    options.gate,
+  );
   const cap = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   const out = new CappedBuffer(cap);
   const err = new CappedBuffer(cap);
@@ -95,16 +136,20 @@ export async function execStream(
   cmd: string[],
   options: Omit<ExecOptions, "stdin" | "maxOutputBytes"> = {},
 ): Promise<ExecStream> {
-  const exec = await container.exec({
-    Cmd: cmd,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    Env: options.env,
-    WorkingDir: options.workingDir,
-    User: options.user,
-  });
-  const stream = await exec.start({ hijack: true, stdin: true });
+  const { exec, stream } = await startExec(
+    container,
+    {
+      Cmd: cmd,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Env: options.env,
+      WorkingDir: options.workingDir,
+      User: options.user,
+    },
+    { hijack: true, stdin: true },
+    options.gate,
+  );
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   container.modem.demuxStream(stream, stdout, stderr);

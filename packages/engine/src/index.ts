@@ -8,6 +8,8 @@ export * from "./errors";
 export * from "./events";
 export type { ExecOptions, ExecResult } from "./exec";
 export * from "./files";
+export type { FreezerState } from "./freezer";
+export { DOCKER_CALL_TIMEOUT_MS, type EngineWarn, type FrozenCallOptions } from "./frozen-containers";
 export type { ImagesWatcher, ImageWatch } from "./images";
 export { DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, type SandboxIsolation } from "./isolation";
 export { LABEL, sandboxFilter } from "./labels";

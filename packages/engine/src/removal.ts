@@ -1,7 +1,8 @@
 import Docker from "dockerode";
 import { removeAssignment } from "./assignments";
 import { listDataDisks, removeDataDisk } from "./data-disk";
-import { isNotFound } from "./errors";
+import { EngineError, isNotFound } from "./errors";
+import { callThawingOnTimeout, type FrozenCallOptions, thawIfFrozen } from "./frozen-containers";
 import { LABEL, sandboxFilter } from "./labels";
 
 /**
@@ -13,47 +14,67 @@ const ignoreMissing = (error: unknown) => {
   if (!isNotFound(error)) throw error;
 };
 
+/** How long a removal started by someone else (an operator, another remover) may take before the engine gives up waiting. */
+const REMOVAL_IN_PROGRESS_WAIT_MS = 60_000;
+
 /**
- * Removes a container. When someone else (an operator, another remover) is
- * already removing it, waits until it is gone: its disk is unmounted, and its
- * space freed, only once its processes have let go.
+ * Removes a sandbox's container, thawed first: a frozen process never dies of
+ * the kill a forced removal sends, and the removal would wait on it for ever
+ * (and block Docker's other calls on the container meanwhile). A paused one
+ * is unpaused; one whose cgroup is frozen although Docker says it runs (or
+ * whose unpause failed) is thawed through its freezer file. Every Docker
+ * call has a deadline (frozen-containers.ts). When someone else is already
+ * removing it, waits until it is gone: its disk is unmounted, and its space
+ * freed, only once its processes have let go.
  */
-async function removeContainer(container: Docker.Container, paused: boolean): Promise<void> {
+async function removeContainer(docker: Docker, info: Docker.ContainerInfo, options: FrozenCallOptions): Promise<void> {
+  const container = docker.getContainer(info.Id);
+  const target = { containerId: info.Id, sandboxId: info.Labels[LABEL.sandboxId] };
+  const call = <T>(what: string, run: (abortSignal: AbortSignal) => Promise<T>) => callThawingOnTimeout(target, what, run, options);
   try {
-    // A frozen sandbox (paused) never dies of the kill a forced removal sends, and the removal waits on it
-    // forever: thaw it first.
-    if (paused) await container.unpause().catch(() => {});
-    await container.remove({ force: true, v: true });
+    if (info.State === "paused") await call("unpause", (abortSignal) => container.unpause({ abortSignal })).catch(() => {});
+    await thawIfFrozen(target, "it is being removed", options.warn);
+    await call("remove", (abortSignal) => container.remove({ force: true, v: true, abortSignal }));
   } catch (error) {
     const { statusCode, message } = error as { statusCode?: number; message?: string };
     if (!(statusCode === 409 && /already in progress/i.test(message ?? ""))) return ignoreMissing(error);
-    const deadline = Date.now() + 60_000;
-    while (
-      Date.now() < deadline &&
-      (await container.inspect().then(
+    const deadline = Date.now() + REMOVAL_IN_PROGRESS_WAIT_MS;
+    const present = () =>
+      call("inspect", (abortSignal) => container.inspect({ abortSignal })).then(
         () => true,
         (inspectError: unknown) => !isNotFound(inspectError),
-      ))
-    ) {
+      );
+    while (await present()) {
+      if (Date.now() > deadline) {
+        throw new EngineError(
+          `Sandbox ${target.sandboxId}'s container ${info.Id} was still being removed after ${REMOVAL_IN_PROGRESS_WAIT_MS} ms.`,
+          `Look at \`docker inspect ${info.Id}\` and dockerd's log; remove it with \`docker rm -f ${info.Id}\` once Docker answers.`,
+          "sandbox-failed",
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
 
-/** Removes everything the engine holds for one sandbox: its container, data volume, data disk and assignment. */
-export async function removeSandbox(docker: Docker, sandboxId: string): Promise<void> {
+/**
+ * Removes everything the engine holds for one sandbox: its container, data
+ * volume, data disk and assignment. Never waits for ever on a frozen
+ * container: it ends removed, or with an EngineError naming the container.
+ */
+export async function removeSandbox(docker: Docker, sandboxId: string, options: FrozenCallOptions = {}): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ sandboxId }) });
-  await Promise.all(containers.map((info) => removeContainer(docker.getContainer(info.Id), info.State === "paused")));
+  await Promise.all(containers.map((info) => removeContainer(docker, info, options)));
   await docker.getVolume(dataVolumeName(sandboxId)).remove().catch(ignoreMissing);
   await removeDataDisk(sandboxId);
   await removeAssignment(docker, sandboxId);
 }
 
 /** Removes every sandbox of a fleet (what a test suite, a benchmark or a deployment made); returns their ids. */
-export async function removeFleet(fleet: string, docker: Docker = new Docker()): Promise<string[]> {
+export async function removeFleet(fleet: string, docker: Docker = new Docker(), options: FrozenCallOptions = {}): Promise<string[]> {
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter({ fleet }) });
   const ids = [...new Set(containers.map((info) => info.Labels[LABEL.sandboxId]).filter((id): id is string => Boolean(id)))];
-  await Promise.all(ids.map((id) => removeSandbox(docker, id)));
+  await Promise.all(ids.map((id) => removeSandbox(docker, id, options)));
   return ids;
 }
 
