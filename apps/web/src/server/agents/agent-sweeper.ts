@@ -1,0 +1,103 @@
+import { AGENT_DOWN_AFTER_MS } from "@drydock/protocol";
+import type { WebContext } from "../context";
+import type { SessionStarter } from "../workshops/session-starter";
+import { PLACED_STATES, recountPlaced } from "./agent-placement";
+
+/** What a learner whose agent died reads: their sandbox is gone, their saved files are not. */
+export const MACHINE_WENT_AWAY =
+  "Your machine went away: the computer running your sandbox stopped answering. Start again for a new sandbox on another machine; your saved files come with you.";
+
+/** How often every web node looks for silent agents. */
+export const SWEEP_INTERVAL_MS = 1_000;
+
+/**
+ * A down agent's sessions are ended by the node that marked it down; one
+ * that still holds live sessions this long after (that node died on the way)
+ * is finished by any node.
+ */
+const BACKSTOP_AFTER_MS = 2 * AGENT_DOWN_AFTER_MS;
+
+/**
+ * One pass of the agents' sweep, run by every web node (idempotent, safe
+ * concurrently): an agent silent for AGENT_DOWN_AFTER_MS is marked down,
+ * its learners' sessions end as "your machine went away", and the workshop
+ * seats prepared on it are prepared again on other agents. Then each
+ * agent's count of places is brought back to its live sessions.
+ */
+export async function sweepAgents(ctx: WebContext, starter: SessionStarter, now = Date.now()): Promise<void> {
+  const { db, log } = ctx;
+  const silentSince = new Date(now - AGENT_DOWN_AFTER_MS);
+  const silent = await db.agent.findMany({
+    where: { state: "up", OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: silentSince } }] },
+    select: { id: true, name: true, lastHeartbeatAt: true },
+  });
+  for (const agent of silent) {
+    // Only one node wins the transition; it alone re-prepares the agent's seats.
+    const marked = await db.agent.updateMany({
+      where: { id: agent.id, state: "up", OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: silentSince } }] },
+      data: { state: "down" },
+    });
+    if (marked.count === 0) continue;
+    log.warn("agent.down", { agent: agent.name, lastHeartbeatAt: agent.lastHeartbeatAt, silentMs: now - (agent.lastHeartbeatAt?.getTime() ?? 0) });
+    await endSessionsOf(ctx, [agent.id], starter);
+  }
+  // Revoked agents, and agents whose marking node died before ending their sessions.
+  const stale = await db.agent.findMany({
+    where: { state: "down", OR: [{ revokedAt: { not: null } }, { lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: new Date(now - BACKSTOP_AFTER_MS) } }] },
+    select: { id: true },
+  });
+  if (stale.length > 0) await endSessionsOf(ctx, stale.map((agent) => agent.id), starter);
+  await recountPlaced(db);
+}
+
+/** Ends the live sessions of dead agents, tells their rooms, and prepares again the unclaimed seats among them. */
+async function endSessionsOf(ctx: WebContext, agentIds: string[], starter: SessionStarter): Promise<void> {
+  const { db, log } = ctx;
+  const sessions = await db.session.findMany({
+    where: { agentId: { in: agentIds }, state: { in: PLACED_STATES } },
+    select: { id: true, visitorId: true, lessonId: true, workshopId: true },
+  });
+  if (sessions.length === 0) return;
+  const ended = await db.session.updateMany({
+    where: { id: { in: sessions.map((session) => session.id) }, state: { in: PLACED_STATES } },
+    data: { state: "gone", failure: MACHINE_WENT_AWAY, endedAt: new Date() },
+  });
+  if (ended.count === 0) return;
+  ctx.budget.released();
+  log.warn("agent.sessions_lost", { agentIds, sessions: ended.count });
+  const workshops = new Set(sessions.flatMap((session) => (session.workshopId ? [session.workshopId] : [])));
+  for (const workshopId of workshops) {
+    ctx.rooms.seatsChanged(workshopId);
+    ctx.rooms.meterChanged(workshopId);
+  }
+  const seated = sessions.filter((session) => session.workshopId);
+  const unclaimed = await db.seat.findMany({
+    where: { visitorId: { in: seated.map((session) => session.visitorId) }, name: null },
+    select: { id: true, visitorId: true },
+  });
+  for (const seat of unclaimed) {
+    const lessonId = seated.find((session) => session.visitorId === seat.visitorId)?.lessonId ?? null;
+    void starter
+      .start(seat.visitorId, lessonId)
+      .then(
+        () => log.info("workshop.seat_prepared_again", { seatId: seat.id }),
+        (error: unknown) => log.warn("workshop.seat_not_prepared", { seatId: seat.id, error }),
+      );
+  }
+}
+
+/** Sweeps every SWEEP_INTERVAL_MS for the life of the process; a failed pass is logged and the next one tries again. */
+export function startAgentSweeper(ctx: WebContext, starter: SessionStarter): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    sweepAgents(ctx, starter)
+      .catch((error: unknown) => ctx.log.error("agent.sweep_failed", { error }))
+      .finally(() => {
+        running = false;
+      });
+  }, SWEEP_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
