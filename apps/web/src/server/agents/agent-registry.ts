@@ -43,7 +43,10 @@ export async function issueAgent(db: Database, requestedName: string): Promise<{
   const credentialHash = hashCredential(credential).toString("hex");
   const existing = await db.agent.findUnique({ where: { name } });
   if (existing && !existing.revokedAt) {
-    throw new HttpError(`The agent "${name}" already has a credential. Revoke it first (revoke-agent --name ${name}) to issue a new one.`, 409);
+    throw new HttpError(
+      `The agent "${name}" already has a credential. Revoke it first (revoke-agent --name ${name}) to issue a new one.`,
+      409,
+    );
   }
   if (existing) {
     await db.agent.update({ where: { name }, data: { credentialHash, revokedAt: null, state: "down" } });

@@ -38,15 +38,27 @@ export async function sweepAgents(ctx: WebContext, starter: SessionStarter, now 
       data: { state: "down" },
     });
     if (marked.count === 0) continue;
-    log.warn("agent.down", { agent: agent.name, lastHeartbeatAt: agent.lastHeartbeatAt, silentMs: now - (agent.lastHeartbeatAt?.getTime() ?? 0) });
+    log.warn("agent.down", {
+      agent: agent.name,
+      lastHeartbeatAt: agent.lastHeartbeatAt,
+      silentMs: now - (agent.lastHeartbeatAt?.getTime() ?? 0),
+    });
     await endSessionsOf(ctx, [agent.id], starter);
   }
   // Revoked agents, and agents whose marking node died before ending their sessions.
   const stale = await db.agent.findMany({
-    where: { state: "down", OR: [{ revokedAt: { not: null } }, { lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: new Date(now - BACKSTOP_AFTER_MS) } }] },
+    where: {
+      state: "down",
+      OR: [{ revokedAt: { not: null } }, { lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: new Date(now - BACKSTOP_AFTER_MS) } }],
+    },
     select: { id: true },
   });
-  if (stale.length > 0) await endSessionsOf(ctx, stale.map((agent) => agent.id), starter);
+  if (stale.length > 0)
+    await endSessionsOf(
+      ctx,
+      stale.map((agent) => agent.id),
+      starter,
+    );
   await recountPlaced(db);
 }
 
@@ -77,12 +89,10 @@ async function endSessionsOf(ctx: WebContext, agentIds: string[], starter: Sessi
   });
   for (const seat of unclaimed) {
     const lessonId = seated.find((session) => session.visitorId === seat.visitorId)?.lessonId ?? null;
-    void starter
-      .start(seat.visitorId, lessonId)
-      .then(
-        () => log.info("workshop.seat_prepared_again", { seatId: seat.id }),
-        (error: unknown) => log.warn("workshop.seat_not_prepared", { seatId: seat.id, error }),
-      );
+    void starter.start(seat.visitorId, lessonId).then(
+      () => log.info("workshop.seat_prepared_again", { seatId: seat.id }),
+      (error: unknown) => log.warn("workshop.seat_not_prepared", { seatId: seat.id, error }),
+    );
   }
 }
 
