@@ -123,7 +123,10 @@ describe("the agents' sweep (real SQLite)", () => {
     const { ctx, starter } = node(test.db);
     await sweepAgents(ctx, starter);
     expect((await test.db.session.findUniqueOrThrow({ where: { id: quiet } })).state).toBe("ready");
-    expect(await test.db.session.findUniqueOrThrow({ where: { id: revoked } })).toMatchObject({ state: "gone", failure: MACHINE_WENT_AWAY });
+    expect(await test.db.session.findUniqueOrThrow({ where: { id: revoked } })).toMatchObject({
+      state: "gone",
+      failure: MACHINE_WENT_AWAY,
+    });
     await sweepAgents(ctx, starter, Date.now() + 3_500);
     expect(await test.db.session.findUniqueOrThrow({ where: { id: quiet } })).toMatchObject({ state: "gone", failure: MACHINE_WENT_AWAY });
   });
