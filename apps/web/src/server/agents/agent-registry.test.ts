@@ -33,7 +33,7 @@ describe("agent credentials and heartbeats (real SQLite)", () => {
     expect(row.state).toBe("down");
 
     const answer = await acceptHeartbeat(test.db, `Bearer ${credential}`, heartbeat);
-    expect(answer).toEqual({ agentId: row.id, name: "host-a" });
+    expect(answer).toEqual({ agentId: row.id, name: "host-a", publicUrl: "http://127.0.0.1:5551", cameBack: false });
     const [listed] = await listAgents(test.db);
     expect(listed).toMatchObject({
       name: "host-a",
@@ -47,6 +47,15 @@ describe("agent credentials and heartbeats (real SQLite)", () => {
       freeMemoryBytes: 8 * 2 ** 30,
     });
     expect(listed?.lastHeartbeatAt).toBeInstanceOf(Date);
+  });
+
+  it("says when an agent marked down reports again, so what it left behind can be removed", async () => {
+    const { credential } = await issueAgent(test.db, "host-a");
+    expect((await acceptHeartbeat(test.db, `Bearer ${credential}`, heartbeat)).cameBack).toBe(false);
+    expect((await acceptHeartbeat(test.db, `Bearer ${credential}`, heartbeat)).cameBack).toBe(false);
+    await test.db.agent.update({ where: { name: "host-a" }, data: { state: "down" } });
+    expect((await acceptHeartbeat(test.db, `Bearer ${credential}`, heartbeat)).cameBack).toBe(true);
+    expect((await acceptHeartbeat(test.db, `Bearer ${credential}`, heartbeat)).cameBack).toBe(false);
   });
 
   it("refuses a missing, malformed or wrong credential with 401 and says how to get one", async () => {

@@ -87,7 +87,10 @@ export async function listAgents(db: Database): Promise<AgentRow[]> {
 }
 
 /** The agent a bearer credential belongs to, checked in constant time; a 401 that says what to do otherwise. */
-async function authenticate(db: Database, authorization: string | null): Promise<{ id: string; name: string }> {
+async function authenticate(
+  db: Database,
+  authorization: string | null,
+): Promise<{ id: string; name: string; state: string; lastHeartbeatAt: Date | null }> {
   const credential = authorization?.match(/^Bearer (\S+)$/)?.[1];
   if (!credential) {
     throw new HttpError(
@@ -124,17 +127,24 @@ function parseHeartbeat(body: unknown): AgentHeartbeat {
   return parsed.data;
 }
 
+/** An accepted heartbeat; `cameBack`: the agent had been marked down (its learners were moved), and now reports again. */
+export interface AcceptedHeartbeat extends AgentHeartbeatAnswer {
+  publicUrl: string;
+  cameBack: boolean;
+}
+
 /** Records an agent's report: it is up, reachable at publicUrl, with this capacity. */
-export async function acceptHeartbeat(db: Database, authorization: string | null, body: unknown): Promise<AgentHeartbeatAnswer> {
+export async function acceptHeartbeat(db: Database, authorization: string | null, body: unknown): Promise<AcceptedHeartbeat> {
   const agent = await authenticate(db, authorization);
   const heartbeat = parseHeartbeat(body);
   const { capacity } = heartbeat;
+  const publicUrl = heartbeat.publicUrl.replace(/\/+$/, "");
   await db.agent.update({
     where: { id: agent.id },
     data: {
       state: "up",
       lastHeartbeatAt: new Date(),
-      publicUrl: heartbeat.publicUrl.replace(/\/+$/, ""),
+      publicUrl,
       labels: JSON.stringify(heartbeat.labels),
       freeMemoryBytes: BigInt(capacity.freeMemoryBytes),
       cpus: capacity.cpus,
@@ -144,5 +154,5 @@ export async function acceptHeartbeat(db: Database, authorization: string | null
       maxSandboxes: capacity.maxSandboxes,
     },
   });
-  return { agentId: agent.id, name: agent.name };
+  return { agentId: agent.id, name: agent.name, publicUrl, cameBack: agent.state === "down" && agent.lastHeartbeatAt !== null };
 }

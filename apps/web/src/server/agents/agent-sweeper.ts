@@ -1,6 +1,7 @@
 import { AGENT_DOWN_AFTER_MS } from "@drydock/protocol";
 import type { WebContext } from "../context";
 import type { SessionStarter } from "../workshops/session-starter";
+import { AgentRefusal } from "./agent-client";
 import { PLACED_STATES, recountPlaced } from "./agent-placement";
 
 /** What a learner whose agent died reads: their sandbox is gone, their saved files are not. */
@@ -110,4 +111,29 @@ export function startAgentSweeper(ctx: WebContext, starter: SessionStarter): () 
   }, SWEEP_INTERVAL_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** How far back a returning agent's abandoned sandboxes are looked for. */
+const LEFT_BEHIND_WITHIN_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * An agent marked down that reports again (it was cut off, not dead): the
+ * sandboxes of the sessions that ended as "your machine went away" are
+ * removed instead of running on to their idle limit, since their learners
+ * have moved on. One it no longer has is skipped.
+ */
+export async function removeSandboxesLeftBehind(ctx: WebContext, agentId: string, agentUrl: string): Promise<void> {
+  const sessions = await ctx.db.session.findMany({
+    where: { agentId, state: "gone", failure: MACHINE_WENT_AWAY, endedAt: { gte: new Date(Date.now() - LEFT_BEHIND_WITHIN_MS) } },
+    select: { id: true, sandboxId: true },
+  });
+  const agent = ctx.agents.at(agentUrl);
+  for (const session of sessions) {
+    if (!session.sandboxId) continue;
+    await agent.destroySandbox(session.sandboxId).catch((error: unknown) => {
+      if (!(error instanceof AgentRefusal && error.status === 404))
+        ctx.log.warn("agent.left_behind_not_removed", { sessionId: session.id, sandboxId: session.sandboxId, error });
+    });
+  }
+  ctx.log.info("agent.came_back", { agentId, sandboxesRemoved: sessions.length });
 }

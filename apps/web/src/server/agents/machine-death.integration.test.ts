@@ -30,6 +30,8 @@ const secret =
 let drydock: RunningDrydock;
 let db: Database;
 const agents = new Map<string, AgentProcess>();
+/** Each agent's environment, to start it again as the same machine. */
+const agentEnv = new Map<string, Record<string, string>>();
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
@@ -42,13 +44,9 @@ beforeAll(async () => {
   db = openDatabase(drydock.databaseUrl);
   for (const [index, name] of ["one", "two"].entries()) {
     const { credential } = await issueAgent(db, `${prefix}-${name}`);
-    const agent = await startAgentProcess({ fleet: `${prefix}-${name}`, secret }, AGENT_PORTS[index + 1] as number, {
-      CONTROL_PLANE_URL: drydock.base,
-      DRYDOCK_AGENT_CREDENTIAL: credential,
-      AGENT_LABELS: `zone=${name}`,
-      MAX_SANDBOXES: "3",
-    });
-    agents.set(`${prefix}-${name}`, agent);
+    const env = { CONTROL_PLANE_URL: drydock.base, DRYDOCK_AGENT_CREDENTIAL: credential, AGENT_LABELS: `zone=${name}`, MAX_SANDBOXES: "3" };
+    agents.set(`${prefix}-${name}`, await startAgentProcess({ fleet: `${prefix}-${name}`, secret }, AGENT_PORTS[index + 1] as number, env));
+    agentEnv.set(`${prefix}-${name}`, env);
   }
   await waitUntil("both agents report up", async () => (await db.agent.count({ where: { state: "up" } })) === 2);
 }, 240_000);
@@ -134,5 +132,17 @@ describe("when a machine dies (two real agents, kill -9)", () => {
     expect(replaced.agentUrl).toBe(other.url);
     const restored = await request<{ content: string }>(await sandboxChannel(again.id, again.cookie), "files:read", { path: "notes.txt" });
     expect(restored.content).toBe("kept across machines\n");
+
+    // The machine comes back (same fleet, same credential): it adopts its old sandbox, reports again, and the control plane removes it.
+    const returned = await startAgentProcess({ fleet: host.fleet, secret }, Number(new URL(host.url).port), agentEnv.get(hostName));
+    agents.set(hostName, returned);
+    await waitUntil(
+      "the returned agent is up",
+      async () => (await db.agent.findUniqueOrThrow({ where: { name: hostName } })).state === "up",
+    );
+    await waitUntil(
+      "the sandbox its learner left is removed",
+      async () => (await returned.statusOf(placed.sandboxId ?? "")) === "http 404",
+    );
   });
 });

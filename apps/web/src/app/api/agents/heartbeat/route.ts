@@ -1,5 +1,7 @@
+import type { AgentHeartbeatAnswer } from "@drydock/protocol";
 import { NextResponse } from "next/server";
 import { acceptHeartbeat } from "@/server/agents/agent-registry";
+import { removeSandboxesLeftBehind } from "@/server/agents/agent-sweeper";
 import { webContext } from "@/server/context";
 import { HttpError } from "@/server/http/http-error";
 import { errorResponse } from "@/server/http/responses";
@@ -21,8 +23,14 @@ export async function POST(request: Request): Promise<Response> {
     } catch {
       throw new HttpError("The heartbeat's body is not JSON.", 400);
     }
-    const answer = await acceptHeartbeat(ctx.db, request.headers.get("authorization"), body);
-    return NextResponse.json(answer, { headers: { "cache-control": "no-store" } });
+    const { agentId, name, publicUrl, cameBack } = await acceptHeartbeat(ctx.db, request.headers.get("authorization"), body);
+    if (cameBack) {
+      ctx.log.info("agent.up_again", { agent: name });
+      void removeSandboxesLeftBehind(ctx, agentId, publicUrl).catch((error: unknown) =>
+        ctx.log.error("agent.cleanup_failed", { agent: name, error }),
+      );
+    }
+    return NextResponse.json({ agentId, name } satisfies AgentHeartbeatAnswer, { headers: { "cache-control": "no-store" } });
   } catch (error) {
     if (error instanceof HttpError && error.status === 401) ctx.log.warn("agent.heartbeat_refused", { reason: error.message });
     return errorResponse(ctx, error);
