@@ -10,6 +10,8 @@ export const MACHINE_WENT_AWAY =
 
 /** How often every web node looks for silent agents. */
 export const SWEEP_INTERVAL_MS = 1_000;
+/** Every so many sweeps the agents' places are recounted (one count per agent): ended sessions free their places this late at most. */
+const RECOUNT_EVERY_SWEEPS = 5;
 
 /**
  * A down agent's sessions are ended by the node that marked it down; one
@@ -25,7 +27,7 @@ const BACKSTOP_AFTER_MS = 2 * AGENT_DOWN_AFTER_MS;
  * seats prepared on it are prepared again on other agents. Then each
  * agent's count of places is brought back to its live sessions.
  */
-export async function sweepAgents(ctx: WebContext, starter: SessionStarter, now = Date.now()): Promise<void> {
+export async function sweepAgents(ctx: WebContext, starter: SessionStarter, now = Date.now(), recount = true): Promise<void> {
   const { db, log } = ctx;
   const silentSince = new Date(now - AGENT_DOWN_AFTER_MS);
   const silent = await db.agent.findMany({
@@ -100,10 +102,12 @@ async function endSessionsOf(ctx: WebContext, agentIds: string[], starter: Sessi
 /** Sweeps every SWEEP_INTERVAL_MS for the life of the process; a failed pass is logged and the next one tries again. */
 export function startAgentSweeper(ctx: WebContext, starter: SessionStarter): () => void {
   let running = false;
+  let sweeps = 0;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    sweepAgents(ctx, starter)
+    sweeps += 1;
+    sweepAgents(ctx, starter, Date.now(), sweeps % RECOUNT_EVERY_SWEEPS === 0)
       .catch((error: unknown) => ctx.log.error("agent.sweep_failed", { error }))
       .finally(() => {
         running = false;
