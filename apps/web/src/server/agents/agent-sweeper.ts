@@ -62,7 +62,7 @@ export async function sweepAgents(ctx: WebContext, starter: SessionStarter, now 
       stale.map((agent) => agent.id),
       starter,
     );
-  await recountPlaced(db);
+  if (recount) await recountPlaced(db);
 }
 
 /** Ends the live sessions of dead agents, tells their rooms, and prepares again the unclaimed seats among them. */
