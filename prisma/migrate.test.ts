@@ -94,6 +94,7 @@ describe("migrateDatabase", () => {
       { name: "Session_visitorId_lessonId_idx" },
       { name: "Session_state_idx" },
       { name: "Session_workshopId_idx" },
+      { name: "Session_agentId_state_idx" },
     ]);
 
     const recorded = rows(file);

@@ -114,6 +114,26 @@ describe("npm run admin (real command, temporary SQLite database)", { timeout: 6
     expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/No instructor has the e-mail zed@example.org/) });
   });
 
+  it("issues an agent credential (printed once, alone on stdout), lists the agent and revokes it", async () => {
+    const issued = await admin(["issue-agent", "--name", "host-1"]);
+    expect(issued).toMatchObject({ code: 0, stderr: expect.stringMatching(/DRYDOCK_AGENT_CREDENTIAL/) });
+    expect(issued.stdout).toMatch(/^host-1\.[A-Za-z0-9_-]{43}\n$/);
+    expect(await admin(["issue-agent", "--name", "host-1"])).toMatchObject({ code: 1, stderr: expect.stringMatching(/Revoke it first/) });
+    const listed = await admin(["list-agents", "--json"]);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: "host-1", state: "down", revoked: false })]);
+    expect((await admin(["list-agents"])).stdout).toMatch(/^host-1\tdown\t-\t0\/0 placed/);
+    expect(await admin(["revoke-agent", "--name", "host-1"])).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/Revoked agent host-1/),
+    });
+    expect((await admin(["list-agents"])).stdout).toMatch(/^host-1\trevoked/);
+    expect(await admin(["revoke-agent", "--name", "nobody"])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/no agent "nobody"/),
+    });
+    expect(await admin(["issue-agent"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Give --name NAME/) });
+  });
+
   it("answers bad usage with the reason and the usage, exit 2", async () => {
     const bad = await admin(["create-instructor", "--email", "x@example.org"]);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringMatching(/Give --name "NAME"\.\n\nusage: npm run admin/) });

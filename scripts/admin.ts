@@ -1,14 +1,18 @@
 /**
- * `npm run admin -- <command>`: the operator's tool for instructor accounts.
+ * `npm run admin -- <command>`: the operator's tool for instructor accounts and sandbox hosts' agents.
  *
  *   create-instructor --email EMAIL --name NAME [--password-stdin]
  *   list-instructors [--json]
  *   reset-password --email EMAIL [--password-stdin]   (also signs the instructor out everywhere)
+ *   issue-agent --name NAME     (prints the agent's credential, once)
+ *   revoke-agent --name NAME
+ *   list-agents [--json]
  *
  * The database is the web app's (DATABASE_URL, or .drydock/drydock.db), migrated
  * first if it needs it. Exit status 0 on success, 1 when refused (the reason on
  * stderr), 2 on bad usage.
  */
+import { issueAgent, listAgents, revokeAgent } from "../apps/web/src/server/agents/agent-registry";
 import { openDatabase } from "../apps/web/src/server/db";
 import { HttpError } from "../apps/web/src/server/http/http-error";
 import { createInstructor, listInstructors, resetPassword } from "../apps/web/src/server/instructors/instructor-accounts";
@@ -44,6 +48,43 @@ async function run(command: Exclude<AdminCommand, { command: "help" }>): Promise
         }
         for (const row of instructors)
           process.stdout.write(`${row.email}\t${row.name}\t${row.workshops} workshop(s)\tsince ${row.createdAt.toISOString()}\n`);
+        return;
+      }
+      case "issue-agent": {
+        const issued = await issueAgent(db, command.name);
+        process.stderr.write(
+          `Issued a credential for agent ${issued.name}. It is shown only now: run that machine's agent with\n` +
+            "  CONTROL_PLANE_URL=<the web's base URL> DRYDOCK_AGENT_CREDENTIAL=<the line below>\n",
+        );
+        process.stdout.write(`${issued.credential}\n`);
+        return;
+      }
+      case "revoke-agent": {
+        await revokeAgent(db, command.name);
+        process.stdout.write(`Revoked agent ${command.name}: its heartbeats are refused; its learners are moved to other machines.\n`);
+        return;
+      }
+      case "list-agents": {
+        const agents = await listAgents(db);
+        if (command.json) {
+          process.stdout.write(`${JSON.stringify(agents)}\n`);
+          return;
+        }
+        if (agents.length === 0) {
+          process.stdout.write(
+            "No agents registered: sandboxes go to AGENT_URL (one machine). Register one with issue-agent --name NAME.\n",
+          );
+          return;
+        }
+        for (const row of agents) {
+          const state = row.revoked ? "revoked" : row.state;
+          const labels = Object.entries(row.labels)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(",");
+          process.stdout.write(
+            `${row.name}\t${state}\t${row.publicUrl ?? "-"}\t${row.placed}/${row.maxSandboxes} placed\t${row.readySeats} ready\t${labels || "-"}\tlast heartbeat ${row.lastHeartbeatAt?.toISOString() ?? "never"}\n`,
+          );
+        }
         return;
       }
       case "reset-password": {

@@ -42,7 +42,7 @@ export interface AgentOptions {
 export interface RunningAgent {
   url: string;
   fleet: SandboxFleet;
-  /** Where the registry gateway listens; undefined when it could not start. */
+  /** Where the registry gateway listens; undefined while it could not start (another agent of the host serves it). */
   registryUrl: string | undefined;
   /** Where the package-cache gateway listens; undefined when it is off or could not start. */
   packageCacheUrl: string | undefined;
@@ -98,8 +98,12 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   return {
     url,
     fleet,
-    registryUrl: registry.url,
-    packageCacheUrl: packageCache?.url,
+    get registryUrl() {
+      return registry.url;
+    },
+    get packageCacheUrl() {
+      return packageCache?.url;
+    },
     close: async () => {
       clearInterval(sweeper);
       fleet.dispose();

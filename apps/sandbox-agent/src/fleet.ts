@@ -460,6 +460,15 @@ export class SandboxFleet implements Disposable {
     return this.pool;
   }
 
+  /** Learners' sandboxes held (starting, ready, expiring or paused): what the control plane's placement counts. */
+  get assignedCount(): number {
+    let count = 0;
+    for (const tracked of this.sandboxes.values()) {
+      if (tracked.assignment && tracked.status.state !== "gone" && tracked.status.state !== "failed") count += 1;
+    }
+    return count;
+  }
+
   /** Stops refilling and watching the engine; the sandboxes themselves run on (a restarted agent adopts them). */
   dispose(): void {
     this.disposed = true;

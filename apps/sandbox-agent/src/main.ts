@@ -1,7 +1,9 @@
+import { totalmem } from "node:os";
 import { DockerInDockerDriver, EngineError, networkGateway, packageCacheProxyUrl } from "@drydock/engine";
 import { createLogger } from "@drydock/server-kit";
 import { startAgent } from "./agent";
 import { loadConfig } from "./config";
+import { parseLabels, startHeartbeat } from "./control-plane-heartbeat";
 
 const log = createLogger("sandbox-agent");
 
@@ -64,6 +66,20 @@ try {
     },
     log,
   });
+  const heartbeat = config.CONTROL_PLANE_URL
+    ? startHeartbeat({
+        controlPlaneUrl: config.CONTROL_PLANE_URL,
+        credential: config.DRYDOCK_AGENT_CREDENTIAL,
+        publicUrl: config.AGENT_PUBLIC_URL || `http://127.0.0.1:${config.AGENT_PORT}`,
+        labels: parseLabels(config.AGENT_LABELS),
+        counts: () => ({
+          sandboxes: agent.fleet.assignedCount,
+          readySeats: agent.fleet.pooled.length,
+          maxSandboxes: config.MAX_SANDBOXES || Math.max(1, Math.floor(totalmem() / (config.SANDBOX_MEMORY_MIB * 1024 * 1024))),
+        }),
+        log,
+      })
+    : undefined;
   let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     // Handled every time: a second signal (a process group's and its parent's) must not cut the close short.
@@ -71,6 +87,7 @@ try {
       if (stopping) return;
       stopping = true;
       log.info("agent.stopping", { signal });
+      heartbeat?.stop();
       // Sandboxes keep running: a restarted agent adopts them again. A pool refill under way is finished and removed.
       void agent.close().then(
         () => process.exit(0),

@@ -1,3 +1,4 @@
+export * from "./agent-heartbeat";
 export * from "./checks";
 export * from "./checks-schemas";
 export * from "./files";

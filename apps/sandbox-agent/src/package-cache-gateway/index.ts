@@ -1,4 +1,5 @@
 import type { Logger } from "@drydock/server-kit";
+import { startOrStandBy } from "../standby";
 import { startPackageCacheGateway } from "./gateway";
 
 /** The host's package cache for tools beside the agent (tests, the lessons runner): scripts/provision.sh publishes it on 127.0.0.1. */
@@ -13,8 +14,8 @@ export interface PackageCacheSettings {
 }
 
 export interface AgentPackageCache {
-  /** Where the gateway listens, or undefined when it could not start. */
-  url: string | undefined;
+  /** Where the gateway listens, or undefined while it could not start (another agent of the host may serve it). */
+  readonly url: string | undefined;
   close(): Promise<void>;
 }
 
@@ -22,19 +23,24 @@ export interface AgentPackageCache {
  * The agent's part of the package cache: the gateway sandboxes' apt-get (in
  * their containers and builds) goes through. One that cannot start is logged
  * and the agent serves on: apt-get then fails or goes to the archive directly,
- * nothing else depends on it.
+ * nothing else depends on it. Where another agent of the host holds the port,
+ * this one takes over if that one stops.
  */
 export async function servePackageCache(settings: PackageCacheSettings, log: Logger): Promise<AgentPackageCache> {
-  const gateway = await startPackageCacheGateway({ host: settings.address, port: settings.port, upstream: settings.upstream, log }).catch(
-    (error: unknown) => {
-      log.error("package_cache_gateway.unavailable", {
-        error,
-        hint:
-          "If another Drydock agent on this host holds the port, this agent's sandboxes use that gateway; otherwise apt-get in " +
-          "sandboxes fails: free the port and restart the agent.",
-      });
-      return undefined;
+  const gateway = await startOrStandBy(
+    () => startPackageCacheGateway({ host: settings.address, port: settings.port, upstream: settings.upstream, log }),
+    {
+      log,
+      event: "package_cache_gateway",
+      hint:
+        "If another Drydock agent on this host holds the port, this agent's sandboxes use that gateway and this agent takes over " +
+        "if that one stops; otherwise apt-get in sandboxes fails: free the port.",
     },
   );
-  return { url: gateway?.url, close: async () => gateway?.close() };
+  return {
+    get url() {
+      return gateway.current()?.url;
+    },
+    close: () => gateway.close(),
+  };
 }

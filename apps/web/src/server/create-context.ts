@@ -1,5 +1,7 @@
 import type { Logger } from "@drydock/server-kit";
 import { agentDirectory } from "./agents/agent-directory";
+import { placeSession } from "./agents/agent-placement";
+import { startAgentSweeper } from "./agents/agent-sweeper";
 import { goneSandboxes } from "./budget/gone-sandboxes";
 import { SlidingWindowRateLimiter } from "./budget/rate-limiter";
 import { createStartBudget } from "./budget/start-budget";
@@ -8,6 +10,7 @@ import type { WebContext } from "./context";
 import { openDatabase } from "./db";
 import { loadLessonLibrary } from "./lessons/lesson-library";
 import { createRoomHub } from "./workshops/room-hub";
+import { sessionStarter } from "./workshops/session-starter";
 
 /** Builds the web server's context from its validated configuration (server.ts calls this once). */
 export async function createWebContext(config: WebConfig, log: Logger): Promise<WebContext> {
@@ -20,15 +23,24 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
   };
   const agents = agentDirectory(config);
   const rate = new SlidingWindowRateLimiter(config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000);
-  return {
+  const ctx: WebContext = {
     config,
     db,
     lessons: await loadLessonLibrary(config.LESSONS_DIR, log),
     agents,
-    budget: createStartBudget(db, limits, rate, (sessions) => goneSandboxes(agents, sessions, log)),
+    budget: createStartBudget(
+      db,
+      limits,
+      rate,
+      (sessions) => goneSandboxes(agents, sessions, log),
+      (session) => placeSession(db, session, config.AGENT_URL),
+    ),
     joinRate: new SlidingWindowRateLimiter(config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
     rooms: createRoomHub(log),
     signIns: new SlidingWindowRateLimiter(config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
     log,
   };
+  // Every web node watches the registered agents' heartbeats; with none registered it finds nothing to do.
+  startAgentSweeper(ctx, sessionStarter(ctx));
+  return ctx;
 }

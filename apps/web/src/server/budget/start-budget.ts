@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Placement, UnplacedSession } from "../agents/agent-placement";
 import type { Database } from "../db";
 import { HttpError } from "../http/http-error";
 import { type BudgetSession, isLive, isSurelyOver } from "./live-sessions";
@@ -10,8 +11,6 @@ export interface StartRequest {
   lessonId: string | null;
   /** Set for a workshop seat's start, which the workshop's capacity bounds instead of the deployment's. */
   workshopId: string | null;
-  /** The agent that will host the sandbox. */
-  agentUrl: string;
 }
 
 /** A session this start replaces: recorded as ended, its sandbox is still to be removed. */
@@ -22,6 +21,8 @@ export interface ReplacedSession extends BudgetSession {
 
 export interface ReservedStart {
   sessionId: string;
+  /** The agent that hosts the new session's sandbox. */
+  placement: Placement;
   /** The visitor's sessions of the same lesson, which this start ends. */
   replaced: ReplacedSession[];
 }
@@ -32,6 +33,9 @@ export interface ReservedStart {
  * cannot be asked leaves its sessions counted.
  */
 export type GoneSandboxes = (sessions: ReplacedSession[]) => Promise<string[]>;
+
+/** Records a new session on the agent that will host it (see agents/agent-placement.ts); a 503 when none has room. */
+export type PlaceSession = (session: UnplacedSession) => Promise<Placement>;
 
 /** Every start spends from a budget: per address and minute, per visitor, and the deployment's capacity. */
 export interface StartBudget {
@@ -57,7 +61,13 @@ const FULL_REMEMBERED_MS = 2_000;
 
 const LIVE_STATES = ["starting", "ready"];
 
-export function createStartBudget(db: Database, limits: BudgetLimits, rate: RateLimiter, goneSandboxes: GoneSandboxes): StartBudget {
+export function createStartBudget(
+  db: Database,
+  limits: BudgetLimits,
+  rate: RateLimiter,
+  goneSandboxes: GoneSandboxes,
+  place: PlaceSession,
+): StartBudget {
   // One reservation at a time on this node: reading the live sessions and recording the new one must not interleave.
   let queue: Promise<unknown> = Promise.resolve();
   let fullUntil = 0;
@@ -105,17 +115,14 @@ export function createStartBudget(db: Database, limits: BudgetLimits, rate: Rate
     }
     await markGone([...over, ...decision.replaces.map((session) => session.id)]);
     const sessionId = `ses_${randomBytes(12).toString("hex")}`;
-    await db.session.create({
-      data: {
-        id: sessionId,
-        visitorId: request.visitorId,
-        lessonId: request.lessonId,
-        workshopId: request.workshopId,
-        agentUrl: request.agentUrl,
-        state: "starting",
-      },
+    const placement = await place({
+      id: sessionId,
+      visitorId: request.visitorId,
+      lessonId: request.lessonId,
+      workshopId: request.workshopId,
+      state: "starting",
     });
-    return { sessionId, replaced: decision.replaces };
+    return { sessionId, placement, replaced: decision.replaces };
   }
 
   /** Sessions well past their time or idle limit are gone on their agent already; the record catches up. */

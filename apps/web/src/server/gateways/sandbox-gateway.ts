@@ -20,6 +20,7 @@ import { forgetSavedFile, keepSavedFile } from "../learners/saved-files";
 import { markEnded } from "../learners/sessions";
 import { runStepSetups, stepSetupRequests } from "../learners/step-setup";
 import { checkRan, type SeatRef, seatOfVisitor } from "../workshops/seat-signals";
+import { reportLostSandbox } from "./agent-loss";
 import { type OwnedSandbox, ownedSessionNamespace } from "./session-owner";
 
 const ANSWER_TIMEOUT_MS = 150_000;
@@ -111,9 +112,27 @@ export function serveSandboxGateway(io: Server, ctx: WebContext): void {
         if (event === "sandbox:status") void onStatus(owned, payload as SandboxStatus, ctx);
       });
     }
+    // The agent's machine may have died: the page hears so once the session's record says it ended.
+    const followLoss = () =>
+      reportLostSandbox(
+        ctx,
+        owned,
+        (status) => browser.emit("sandbox:status", status),
+        () => browser.connected,
+      ).then(
+        () => browser.disconnect(),
+        (error: unknown) => log.error("gateway.loss_not_reported", { sessionId: owned.sessionId, error }),
+      );
     upstream.on("connect_error", (error) => {
       log.warn("gateway.agent_refused", { sandboxId: owned.sandboxId, error });
-      browser.disconnect();
+      // An agent that answered and refused is alive: the page is told at once, as before; one that cannot be reached may be dead.
+      if ((error as { type?: string }).type === "TransportError") void followLoss();
+      else browser.disconnect();
+    });
+    upstream.on("disconnect", (reason) => {
+      if (reason === "io client disconnect") return;
+      log.warn("gateway.agent_disconnected", { sandboxId: owned.sandboxId, reason });
+      void followLoss();
     });
     browser.on("disconnect", () => upstream.close());
   });

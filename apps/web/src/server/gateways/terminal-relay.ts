@@ -76,6 +76,13 @@ export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx
     browser.emit("terminal:closed", { reason: `The sandbox's agent could not be reached: ${error.message}` });
     browser.disconnect();
   });
+  // The agent went away under the terminal (its machine died, or it restarted): the page's terminal ends instead of hanging.
+  upstream.on("disconnect", (reason) => {
+    if (reason === "io client disconnect") return;
+    ctx.log.warn("gateway.agent_disconnected", { sandboxId, agentUrl, reason });
+    browser.emit("terminal:closed", { reason: "The connection to the sandbox's machine was lost." });
+    browser.disconnect();
+  });
   browser.on("disconnect", () => {
     upstream.disconnect();
     taps.closed?.();

@@ -36,10 +36,9 @@ export async function reserveSession(ctx: WebContext, request: { visitorId: stri
   const lesson = request.lessonId ? ctx.lessons.find(request.lessonId) : undefined;
   if (request.lessonId && !lesson) throw new HttpError(`There is no lesson "${request.lessonId}". The catalog at / lists them.`, 404);
   const seat = await seatStart(ctx, request.visitorId, request.lessonId);
-  const agent = ctx.agents.forNewSandbox();
-  const reserved = await ctx.budget.reserve({ ...request, workshopId: seat?.workshopId ?? null, agentUrl: agent.url });
+  const reserved = await ctx.budget.reserve({ ...request, workshopId: seat?.workshopId ?? null });
   for (const replaced of reserved.replaced) void removeSandbox(ctx, replaced);
-  return { id: reserved.sessionId, visitorId: request.visitorId, lesson, agent, seat };
+  return { id: reserved.sessionId, visitorId: request.visitorId, lesson, agent: ctx.agents.at(reserved.placement.agentUrl), seat };
 }
 
 /**

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config";
+
+const SECRET = { DRYDOCK_AGENT_SECRET: "s".repeat(32) };
+
+describe("the agent's configuration for many machines", () => {
+  it("leaves the one-machine default without a control plane", () => {
+    expect(loadConfig(SECRET)).toMatchObject({ CONTROL_PLANE_URL: "", AGENT_LABELS: "", MAX_SANDBOXES: 0 });
+  });
+
+  it("takes a control plane with a credential, labels and a capacity", () => {
+    const config = loadConfig({
+      ...SECRET,
+      CONTROL_PLANE_URL: "http://127.0.0.1:3100",
+      DRYDOCK_AGENT_CREDENTIAL: "host-a.x",
+      AGENT_PUBLIC_URL: "http://10.0.0.5:4100",
+      AGENT_LABELS: "zone=a,size=m",
+      MAX_SANDBOXES: "12",
+    });
+    expect(config).toMatchObject({ CONTROL_PLANE_URL: "http://127.0.0.1:3100", MAX_SANDBOXES: 12, AGENT_LABELS: "zone=a,size=m" });
+  });
+
+  it("refuses a control plane without a credential, and labels that are not name=value pairs, naming the fix", () => {
+    expect(() => loadConfig({ ...SECRET, CONTROL_PLANE_URL: "http://127.0.0.1:3100" })).toThrow(
+      /DRYDOCK_AGENT_CREDENTIAL: is needed with CONTROL_PLANE_URL: issue one/,
+    );
+    expect(() => loadConfig({ ...SECRET, AGENT_LABELS: "zone" })).toThrow(/AGENT_LABELS: name=value pairs/);
+  });
+});
