@@ -5,7 +5,11 @@ export const AGENT_HEARTBEAT_PATH = "/api/agents/heartbeat";
 
 /** How often an agent reports; the control plane marks it down after AGENT_DOWN_AFTER_MS without a report. */
 export const AGENT_HEARTBEAT_INTERVAL_MS = 3_000;
-export const AGENT_DOWN_AFTER_MS = 15_000;
+/**
+ * Four missed reports. A machine's last report came up to one interval before it died, and the
+ * sweep and the page's check take a second each, so its learners hear within 15 s of its death.
+ */
+export const AGENT_DOWN_AFTER_MS = 12_000;
 
 /** What a machine offers: the control plane places sandboxes by it. */
 export const agentCapacitySchema = z

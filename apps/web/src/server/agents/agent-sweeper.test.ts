@@ -63,7 +63,7 @@ async function session(agentName: string, visitorId: string, workshopId: string 
 }
 
 describe("the agents' sweep (real SQLite)", () => {
-  it("marks an agent silent for 15 s down, ends its sessions as 'your machine went away' and prepares its unclaimed seats again", async () => {
+  it("marks an agent silent for four heartbeats down, ends its sessions as 'your machine went away' and prepares its unclaimed seats again", async () => {
     await agent("alive", 1_000);
     await agent("dead", AGENT_DOWN_AFTER_MS + 500);
     const workshop = await seedWorkshop(test.db, await seedInstructor(test.db));
@@ -114,7 +114,7 @@ describe("the agents' sweep (real SQLite)", () => {
     }
   });
 
-  it("ends the sessions of a revoked agent, and leaves a silent agent's sessions alone until 15 s have passed", async () => {
+  it("ends the sessions of a revoked agent, and leaves a silent agent's sessions alone until four heartbeats have passed", async () => {
     await agent("quiet", AGENT_DOWN_AFTER_MS - 3_000);
     await agent("revoked", 0);
     await test.db.agent.update({ where: { name: "revoked" }, data: { revokedAt: new Date(), state: "down" } });
