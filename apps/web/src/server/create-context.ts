@@ -1,12 +1,12 @@
 import type { Logger } from "@drydock/server-kit";
 import { agentDirectory } from "./agents/agent-directory";
 import { goneSandboxes } from "./budget/gone-sandboxes";
-import { SlidingWindowRateLimiter } from "./budget/rate-limiter";
 import { createStartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
 import type { WebContext } from "./context";
 import { openDatabase } from "./db";
 import { loadLessonLibrary } from "./lessons/lesson-library";
+import { createWebNode } from "./nodes/web-node";
 import { createRoomHub } from "./workshops/room-hub";
 
 /** Builds the web server's context from its validated configuration (server.ts calls this once). */
@@ -18,16 +18,18 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     idleMs: config.SANDBOX_IDLE_SECONDS * 1000,
   };
   const agents = agentDirectory(config);
-  const rate = new SlidingWindowRateLimiter(config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000);
+  const node = createWebNode(config, log);
+  const rate = node.rateLimiter("starts", config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000);
   return {
     config,
     db,
     lessons: await loadLessonLibrary(config.LESSONS_DIR, log),
     agents,
     budget: createStartBudget(db, limits, rate, (sessions) => goneSandboxes(agents, sessions, log)),
-    joinRate: new SlidingWindowRateLimiter(config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
-    rooms: createRoomHub(log),
-    signIns: new SlidingWindowRateLimiter(config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
+    joinRate: node.rateLimiter("joins", config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
+    rooms: createRoomHub(log, { acrossNodes: node.redis !== undefined }),
+    signIns: node.rateLimiter("sign-ins", config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
+    node,
     log,
   };
 }
