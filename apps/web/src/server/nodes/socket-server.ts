@@ -69,7 +69,8 @@ function sharedAdapter(client: RedisClient): (namespace: Namespace) => StreamsAd
     sessionKeyPrefix: "drydock:socket.io:session:",
     blockTimeInMs: ADAPTER_BLOCK_MS,
   });
-  return (namespace) => {
+  // A function, not an arrow: socket.io calls it with `new`, and takes the object it returns.
+  return function keptAdapter(namespace: Namespace): StreamsAdapter {
     const adapter = streams(namespace);
     const broadcast = adapter.broadcast.bind(adapter);
     const persistSession = adapter.persistSession.bind(adapter);
