@@ -378,7 +378,7 @@ step_preconditions() {
 
 step_packages() {
   local wanted=("${HOST_PACKAGES[@]}") missing=() pkg
-  ((FOR_TESTS)) && wanted+=(chromium shellcheck)
+  ((FOR_TESTS)) && wanted+=(chromium shellcheck redis-server)
   begin 2 "Debian packages (${#wanted[@]})"
   for pkg in "${wanted[@]}"; do
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null) == installed ]] || missing+=("$pkg")
