@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server as HttpServer, request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect, createServer as createTcpServer, type Socket as TcpSocket } from "node:net";
 import { type AttendeeState, type DashboardSnapshot, type SeatRow, WORKSHOP_NAMESPACE } from "@drydock/protocol";
 import { createLogger, withFields } from "@drydock/server-kit";
 import type { Server } from "socket.io";
@@ -81,7 +81,7 @@ async function stopWebNode(node: WebNodeUnderTest): Promise<void> {
   await node.ctx.db.$disconnect();
 }
 
-function roomSocket(node: WebNodeUnderTest, cookie: string): Socket {
+function roomSocket(node: { base: string }, cookie: string): Socket {
   const socket = io(`${node.base}${WORKSHOP_NAMESPACE}`, {
     auth: { workshopId: workshop.id },
     extraHeaders: { cookie, origin: node.base },
@@ -168,6 +168,48 @@ async function grantPath(): Promise<{ host: string; path: string }> {
   return { host, path: `/__drydock/grant?token=${encodeURIComponent(grant.token)}&nonce=${grant.nonce}&path=%2F` };
 }
 
+interface Balancer {
+  base: string;
+  /** Sends new connections to this web node. */
+  route(to: WebNodeUnderTest): void;
+  /** Drops every connection it carries, as a network blip or a balancer's reload does. */
+  cut(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP balancer in one: what browsers see as Drydock's one address, in front of whichever node it routes to. */
+async function startBalancer(to: WebNodeUnderTest): Promise<Balancer> {
+  let target = new URL(to.base);
+  const carried = new Set<TcpSocket>();
+  const server = createTcpServer((browser) => {
+    const node = connect(Number(target.port), target.hostname);
+    for (const [from, other] of [
+      [browser, node],
+      [node, browser],
+    ] as const) {
+      carried.add(from);
+      from.on("close", () => carried.delete(from));
+      from.on("error", () => other.destroy());
+      from.pipe(other);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    route(node) {
+      target = new URL(node.base);
+    },
+    cut() {
+      for (const socket of carried) socket.destroy();
+    },
+    close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of carried) socket.destroy();
+      return closed;
+    },
+  };
+}
+
 beforeAll(async () => {
   redis = await startRedis({ port: REDIS_PORT });
   database = await createTestDatabase();
@@ -235,6 +277,51 @@ describe("two web nodes sharing one Redis", () => {
     const offline = next<SeatRow[]>(instructor, "dashboard:seats", (rows) => rows.some((row) => row.id === carol.seatId && !row.online));
     attendee.disconnect();
     await offline;
+  });
+
+  it("keep an emit to one socket off Redis, while a room broadcast goes through its stream", async () => {
+    const state = nodes[0].ctx.node.redis?.state;
+    if (!state) throw new Error("node 1 has no Redis");
+    const streamLength = () => state.xLen("drydock:socket.io");
+    const eve = await seatedAttendee("Eve");
+    const before = await streamLength();
+    const socket = roomSocket(nodes[1], eve.cookie);
+    await next(socket, "attendee:state");
+    expect(await streamLength()).toBe(before);
+    const reset = next(socket, "attendee:reset");
+    nodes[1].ctx.rooms.seatReset(eve.seatId);
+    await reset;
+    expect(await streamLength()).toBe(before + 1);
+  });
+
+  it("recover a page's socket on the other node after its connection dropped: same socket, rooms kept, the broadcast it missed delivered", async () => {
+    const fay = await seatedAttendee("Fay");
+    const balancer = await startBalancer(nodes[1]);
+    try {
+      const socket = roomSocket(balancer, fay.cookie);
+      await next(socket, "attendee:state");
+      // A room broadcast gives the page its first offset in the stream: where recovery resumes from.
+      const first = next(socket, "attendee:reset");
+      nodes[0].ctx.rooms.seatReset(fay.seatId);
+      await first;
+      const id = socket.id;
+
+      const dropped = next(socket, "disconnect");
+      balancer.route(nodes[0]);
+      balancer.cut();
+      await dropped;
+      const missed = next(socket, "attendee:reset");
+      nodes[0].ctx.rooms.seatReset(fay.seatId);
+      await next(socket, "connect");
+      await missed;
+      expect(socket.recovered).toBe(true);
+      expect(socket.id).toBe(id);
+      const held = nodes[0].io.of(WORKSHOP_NAMESPACE).sockets.get(id ?? "");
+      expect(held?.data).toMatchObject({ kind: "attendee", seatId: fay.seatId });
+      expect(held?.rooms.has(`seat:${fay.seatId}`)).toBe(true);
+    } finally {
+      await balancer.close();
+    }
   });
 
   it("count a client's joins across both nodes, refusing the one over the limit wherever it lands", async () => {
