@@ -324,6 +324,16 @@ describe("two web nodes sharing one Redis", () => {
     }
   });
 
+  it("answer an instructor's action on one node about a seat whose page is on the other", async () => {
+    const gus = await seatedAttendee("Gus");
+    const attendee = roomSocket(nodes[1], gus.cookie);
+    await next(attendee, "attendee:state");
+    const instructor = roomSocket(nodes[0], owner.cookie);
+    await next(instructor, "dashboard:snapshot");
+    const answer = await instructor.timeout(10_000).emitWithAck("seat:reset", { seatId: gus.seatId });
+    expect(answer).toEqual({ ok: false, error: expect.stringContaining("nothing to reset") });
+  });
+
   it("count a client's joins across both nodes, refusing the one over the limit wherever it lands", async () => {
     const statuses = await joinsUntilRefused(freshAddress());
     expect(statuses).toEqual([...Array(JOINS_PER_ADDRESS).fill(200), 429]);
