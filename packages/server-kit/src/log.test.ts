@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "./log";
+import { createLogger, withFields } from "./log";
 
 /** Like @drydock/engine's EngineError: a class of its own with fields a person acts on. */
 class HintedError extends Error {
@@ -85,5 +85,16 @@ describe("createLogger", () => {
     const { lines, write } = capture();
     createLogger("agent", write).error("loop", { error: first });
     expect(lines[0]?.entry.error).toMatchObject({ message: "first", cause: { message: "second" } });
+  });
+
+  it("withFields puts the given fields in every line, at every level", () => {
+    const { lines, write } = capture();
+    const log = withFields(createLogger("web", write), { node: "web-2" });
+    log.info("web.listening", { port: 3000 });
+    log.error("web.failed", { node: "overridden" });
+    expect(lines.map((line) => line.entry)).toMatchObject([
+      { component: "web", event: "web.listening", node: "web-2", port: 3000 },
+      { component: "web", event: "web.failed", node: "overridden" },
+    ]);
   });
 });

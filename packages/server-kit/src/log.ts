@@ -51,6 +51,15 @@ export function createLogger(component: string, write: LineWriter = defaultWrite
   };
 }
 
+/** The same logger with `fields` in every line (a web node's name, say); a line's own fields come after them. */
+export function withFields(log: Logger, fields: LogFields): Logger {
+  return {
+    info: (event, more) => log.info(event, { ...fields, ...more }),
+    warn: (event, more) => log.warn(event, { ...fields, ...more }),
+    error: (event, more) => log.error(event, { ...fields, ...more }),
+  };
+}
+
 function defaultWrite(line: string, isError: boolean): void {
   (isError ? process.stderr : process.stdout).write(`${line}\n`);
 }

@@ -44,3 +44,19 @@ describe("RECORDING_MAX_BYTES", () => {
     expect(() => parseWebConfig({ ...required, RECORDING_MAX_BYTES: "100" })).toThrow(/RECORDING_MAX_BYTES: /);
   });
 });
+
+describe("web nodes", () => {
+  it("leaves Redis and the node's name unset by default (one web node), and accepts a Redis URL and a name", () => {
+    const alone = parseWebConfig(required);
+    expect([alone.REDIS_URL, alone.WEB_NODE_ID]).toEqual([undefined, undefined]);
+    expect(parseWebConfig({ ...required, REDIS_URL: "redis://10.0.0.5:6379", WEB_NODE_ID: "web-2" })).toMatchObject({
+      REDIS_URL: "redis://10.0.0.5:6379",
+      WEB_NODE_ID: "web-2",
+    });
+  });
+
+  it("refuses a Redis URL of another scheme and a node name with spaces, naming the variable", () => {
+    expect(() => parseWebConfig({ ...required, REDIS_URL: "http://10.0.0.5:6379" })).toThrow(/REDIS_URL: must be a Redis URL/);
+    expect(() => parseWebConfig({ ...required, WEB_NODE_ID: "web node" })).toThrow(/WEB_NODE_ID: /);
+  });
+});

@@ -29,11 +29,25 @@ const schema = z.object({
     .string()
     .refine((value) => value.split(":").every((folder) => folder.startsWith("/")), "must be absolute paths separated by ':'")
     .optional(),
+  /**
+   * Several web nodes behind one balancer share their sockets' rooms and
+   * broadcasts, presence, rate limits and spent preview grants through this
+   * Redis (see src/server/nodes). Unset: one web node, all of it in this process.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/[^\s]+$/, "must be a Redis URL like redis://127.0.0.1:6379 (or unset for a single web node)")
+    .optional(),
+  /** This web node's name in every log line and in /healthz; the host's name and the port when unset. */
+  WEB_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, "must be 1-64 letters, digits, '.', '_', ':' or '-'")
+    .optional(),
   /** The start budget (src/server/budget): live sandboxes one browser may hold at once (one per lesson). */
   SANDBOXES_PER_VISITOR: count(1, 3),
-  /** Session starts one client address may make per minute (this web node's count). */
+  /** Session starts one client address may make per minute (counted across web nodes when REDIS_URL is set, else by this one). */
   STARTS_PER_ADDRESS_PER_MINUTE: count(1, 60),
-  /** Instructor sign-in attempts (each checks a password) one client address may make per minute (this web node's count). */
+  /** Instructor sign-in attempts (each checks a password) one client address may make per minute (counted across web nodes when REDIS_URL is set, else by this one). */
   SIGN_INS_PER_ADDRESS_PER_MINUTE: count(1, 20),
   /** Live sandboxes the whole deployment may hold; a start beyond it is answered 503 with an estimate. */
   MAX_LIVE_SANDBOXES: count(1, 20),

@@ -5,6 +5,7 @@ import type { StartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
 import type { Database } from "./db";
 import type { LessonLibrary } from "./lessons/lesson-library";
+import type { WebNode } from "./nodes/web-node";
 import type { RoomHub } from "./workshops/room-hub";
 
 /**
@@ -24,6 +25,8 @@ export interface WebContext {
   rooms: RoomHub;
   /** Instructors' sign-in attempts (password checks) per client address, counted at the door. */
   signIns: RateLimiter;
+  /** This web node: its name, and what it shares with the deployment's other web nodes (Redis, when there are several). */
+  node: WebNode;
   log: Logger;
 }
 

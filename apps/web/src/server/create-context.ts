@@ -3,12 +3,12 @@ import { agentDirectory } from "./agents/agent-directory";
 import { placeSession } from "./agents/agent-placement";
 import { startAgentSweeper } from "./agents/agent-sweeper";
 import { goneSandboxes } from "./budget/gone-sandboxes";
-import { SlidingWindowRateLimiter } from "./budget/rate-limiter";
 import { createStartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
 import type { WebContext } from "./context";
 import { openDatabase } from "./db";
 import { loadLessonLibrary } from "./lessons/lesson-library";
+import { createWebNode } from "./nodes/web-node";
 import { createRoomHub } from "./workshops/room-hub";
 import { sessionStarter } from "./workshops/session-starter";
 
@@ -22,7 +22,8 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     idleMs: config.SANDBOX_IDLE_SECONDS * 1000,
   };
   const agents = agentDirectory(config);
-  const rate = new SlidingWindowRateLimiter(config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000);
+  const node = createWebNode(config, log);
+  const rate = node.rateLimiter("starts", config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000);
   const ctx: WebContext = {
     config,
     db,
@@ -35,9 +36,10 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
       (sessions) => goneSandboxes(agents, sessions, log),
       (session) => placeSession(db, session, config.AGENT_URL),
     ),
-    joinRate: new SlidingWindowRateLimiter(config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
-    rooms: createRoomHub(log),
-    signIns: new SlidingWindowRateLimiter(config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
+    joinRate: node.rateLimiter("joins", config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
+    rooms: createRoomHub(log, { acrossNodes: node.redis !== undefined }),
+    signIns: node.rateLimiter("sign-ins", config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
+    node,
     log,
   };
   // Every web node watches the registered agents' heartbeats; with none registered it finds nothing to do.

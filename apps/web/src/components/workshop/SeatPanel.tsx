@@ -18,15 +18,18 @@ interface Props {
 /** One attendee opened: their terminal (watched, or typed in with them), their files read-only, their last check and commands. */
 export function SeatPanel({ workshopId, row, socket, recorded, onClose }: Props) {
   const { run, busy, error } = useRoomAction(socket);
+  // The detail reloads by itself whenever the row changes: a request of its own, so it never
+  // disables the buttons under the instructor's click (a click on a disabled button is lost).
+  const reader = useRoomAction(socket);
   const [detail, setDetail] = useState<SeatDetail | null>(null);
   const [typing, setTyping] = useState(false);
   const [file, setFile] = useState<{ path: string; content: string } | null>(null);
   const [message, setMessage] = useState("");
 
   const refresh = useCallback(async () => {
-    const next = await run<SeatDetail>("seat:detail", { seatId: row.id });
+    const next = await reader.run<SeatDetail>("seat:detail", { seatId: row.id });
     if (next) setDetail(next);
-  }, [row.id, run]);
+  }, [row.id, reader.run]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: loaded when the seat is opened and when its row changes.
   useEffect(() => {
@@ -97,7 +100,7 @@ export function SeatPanel({ workshopId, row, socket, recorded, onClose }: Props)
           Send
         </button>
       </form>
-      <FormMessages error={error} />
+      <FormMessages error={error ?? reader.error} />
       {detail?.lastCheck && (
         <section aria-label="Last check">
           <h3>

@@ -4,20 +4,25 @@ import { HttpError } from "../http/http-error";
 export type RateVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
 
 /**
- * Counts start attempts per key (a client address) within a window. This
- * interface is what the start budget needs; a store shared by several web
- * nodes can implement it later.
+ * Counts attempts per key (a client address) within a window: in this
+ * process (SlidingWindowRateLimiter) for one web node, in Redis
+ * (nodes/redis-rate-limiter.ts) for several, which then count together.
  */
 export interface RateLimiter {
-  take(key: string, now?: number): RateVerdict;
+  take(key: string, now?: number): Promise<RateVerdict>;
 }
 
 /**
  * Takes one attempt of `key`: undefined while within its rate, else a 429 with
  * Retry-After in whole seconds (at least 1), worded by `say` with that wait.
  */
-export function rateRefusal(limiter: RateLimiter, key: string, say: (seconds: number) => string, now = Date.now()): HttpError | undefined {
-  const verdict = limiter.take(key, now);
+export async function rateRefusal(
+  limiter: RateLimiter,
+  key: string,
+  say: (seconds: number) => string,
+  now = Date.now(),
+): Promise<HttpError | undefined> {
+  const verdict = await limiter.take(key, now);
   if (verdict.allowed) return undefined;
   const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
   return new HttpError(say(seconds), 429, { "retry-after": String(seconds) });
@@ -37,7 +42,7 @@ export class SlidingWindowRateLimiter implements RateLimiter {
     private readonly windowMs: number,
   ) {}
 
-  take(key: string, now = Date.now()): RateVerdict {
+  async take(key: string, now = Date.now()): Promise<RateVerdict> {
     this.sweep(now);
     const recent = (this.attempts.get(key) ?? []).filter((at) => at > now - this.windowMs);
     if (recent.length >= this.limit) {

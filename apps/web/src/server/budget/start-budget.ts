@@ -42,10 +42,11 @@ export interface StartBudget {
   /**
    * Counts a start attempt from a client address; a refusal when it made too
    * many in the last minute (429), or while the deployment was found full a
-   * moment ago (503). Cheap and synchronous: server.ts asks it before Next
-   * sees the request, so a flood costs the server next to nothing.
+   * moment ago (503). Cheap (memory, or one Redis call with several web
+   * nodes): server.ts asks it before Next sees the request, so a flood costs
+   * the server next to nothing.
    */
-  attempt(address: string, options?: { seat: boolean }): HttpError | undefined;
+  attempt(address: string, options?: { seat: boolean }): Promise<HttpError | undefined>;
   /** Checks the visitor's cap and the capacity and records the start ("starting") in one step; a refusal is an HttpError with Retry-After. */
   reserve(request: StartRequest): Promise<ReservedStart>;
   /** A session ended on this node: its place is free, so "full" must be checked again. */
@@ -132,9 +133,9 @@ export function createStartBudget(
   }
 
   return {
-    attempt(address, options) {
+    async attempt(address, options) {
       const now = Date.now();
-      const tooMany = rateRefusal(
+      const tooMany = await rateRefusal(
         rate,
         address,
         (seconds) => `Too many sandboxes were started from your address in the last minute. Try again in ${seconds} s.`,

@@ -12,7 +12,15 @@ import {
   routeFirst,
   writeRawResponse,
 } from "@drydock/server-kit";
-import { GRANT_PATH, GrantLedger, hasPreviewAccess, mintPreviewCookie, previewCookieHeader, withoutPreviewCookie } from "./preview-grant";
+import {
+  GRANT_PATH,
+  GrantLedger,
+  hasPreviewAccess,
+  mintPreviewCookie,
+  previewCookieHeader,
+  type SpentGrants,
+  withoutPreviewCookie,
+} from "./preview-grant";
 import { isPreviewHost, isSafePreviewPath, parsePreviewHost, previewHostname } from "./preview-host";
 import { agentUnreachable, grantRefused, noAccess, noSuchPreview, previewFailed, sessionEnded } from "./preview-pages";
 
@@ -26,6 +34,8 @@ export interface PreviewGatewayDeps {
   /** The agent secret: signs the agent tokens, and (derived) the preview grants and cookies. */
   secret: string;
   domain: string;
+  /** Where traded grants are remembered: shared by every web node when there are several. */
+  spentGrants?: SpentGrants;
   log: Logger;
   findSession(sessionId: string): Promise<PreviewSession | null | undefined>;
 }
@@ -44,7 +54,7 @@ const AGENT_TOKEN_TTL_SECONDS = 60;
  * preview-grant.ts). Drydock's pages, API and sockets never see these requests.
  */
 export function createPreviewGateway(deps: PreviewGatewayDeps): RouteHandlers & { matches(req: IncomingMessage): boolean } {
-  const ledger = new GrantLedger(deps.secret);
+  const ledger = new GrantLedger(deps.secret, deps.spentGrants);
   const agent = new Agent({ keepAlive: true });
 
   async function decide(req: IncomingMessage, isUpgrade: boolean): Promise<Decision> {

@@ -35,11 +35,33 @@ export async function mintGrant(secret: string, hostname: string, now = Date.now
   };
 }
 
-/** Grants already traded, until they would have expired anyway. One process's memory: a grant is used right after it is made. */
-export class GrantLedger {
+/**
+ * Nonces of grants already traded, kept until the grant would have expired
+ * anyway: in this process for one web node, in Redis for several
+ * (nodes/redis-spent-grants.ts), so a grant is traded once on any node.
+ */
+export interface SpentGrants {
+  /** True the first time a nonce is spent, false ever after (until `expiresAt`, when its grant is dead anyway). */
+  spend(nonce: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+/** One process's memory: enough for one web node, since a grant is used right after it is made. */
+export class SpentGrantsInMemory implements SpentGrants {
   private readonly used = new Map<string, number>();
 
-  constructor(private readonly secret: string) {}
+  async spend(nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    if (this.used.has(nonce)) return false;
+    for (const [spent, until] of this.used) if (until <= now) this.used.delete(spent);
+    this.used.set(nonce, expiresAt);
+    return true;
+  }
+}
+
+export class GrantLedger {
+  constructor(
+    private readonly secret: string,
+    private readonly spent: SpentGrants = new SpentGrantsInMemory(),
+  ) {}
 
   /** True once per valid grant for this host; false for a forged, expired, foreign or replayed one. */
   async redeem(hostname: string, grant: { token: unknown; nonce: unknown }, now = Date.now()): Promise<boolean> {
@@ -50,10 +72,7 @@ export class GrantLedger {
       { sandboxId: `grant ${hostname} ${grant.nonce}`, needs: "read" },
       now,
     );
-    if (!check.ok || this.used.has(grant.nonce)) return false;
-    for (const [nonce, expiresAt] of this.used) if (expiresAt <= now) this.used.delete(nonce);
-    this.used.set(grant.nonce, check.claims.exp * 1000);
-    return true;
+    return check.ok && (await this.spent.spend(grant.nonce, check.claims.exp * 1000, now));
   }
 }
 

@@ -7,6 +7,7 @@ export function servePreviews(http: Server, ctx: WebContext): void {
   servePreviewGateway(http, {
     secret: ctx.config.DRYDOCK_AGENT_SECRET,
     domain: ctx.config.PREVIEW_DOMAIN,
+    spentGrants: ctx.node.spentGrants,
     log: ctx.log,
     findSession: (id) => ctx.db.session.findUnique({ where: { id }, select: { state: true, sandboxId: true, agentUrl: true } }),
   });

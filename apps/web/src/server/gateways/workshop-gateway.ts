@@ -95,7 +95,6 @@ function serveAttendee(ctx: WebContext, socket: RoomSocket): void {
   if (member.kind !== "attendee") return;
   const seat = { seatId: member.seatId, workshopId: member.workshopId };
   void socket.join([attendeesRoom(member.workshopId), seatRoom(member.seatId)]);
-  ctx.rooms.online(member.seatId, 1);
   ctx.rooms.seatsChanged(member.workshopId);
   void attendeeState(ctx, member.seatId).then((state) => state && socket.emit("attendee:state", state));
 
@@ -114,10 +113,7 @@ function serveAttendee(ctx: WebContext, socket: RoomSocket): void {
     "hand:lower",
     action(ctx, socket, undefined, () => lowerHand(ctx, seat.seatId, seat.workshopId).then(() => null)),
   );
-  socket.on("disconnect", () => {
-    ctx.rooms.online(member.seatId, -1);
-    ctx.rooms.seatsChanged(member.workshopId);
-  });
+  socket.on("disconnect", () => ctx.rooms.seatsChanged(member.workshopId));
 }
 
 function serveInstructor(ctx: WebContext, socket: RoomSocket): void {
@@ -130,10 +126,9 @@ function serveInstructor(ctx: WebContext, socket: RoomSocket): void {
   };
   const starter = sessionStarter(ctx);
   void socket.join(instructorsRoom(member.workshopId));
-  void workshopOf(member.workshopId)
-    .then((workshop) =>
-      dashboardSnapshot(ctx, workshop, { id: member.instructor.id, name: member.instructor.name, role: member.role }, ctx.rooms.isOnline),
-    )
+  const instructor = { id: member.instructor.id, name: member.instructor.name, role: member.role };
+  void Promise.all([workshopOf(member.workshopId), ctx.rooms.onlineSeats(member.workshopId)])
+    .then(([workshop, online]) => dashboardSnapshot(ctx, workshop, instructor, (seatId) => online.has(seatId)))
     .then((snapshot) => {
       ctx.rooms.remember(member.workshopId, snapshot.seats);
       socket.emit("dashboard:snapshot", snapshot);

@@ -17,10 +17,11 @@ const JOIN_PATHS = new Set(["/api/workshops/join", "/api/workshops/rejoin"]);
 /**
  * What server.ts refuses before Next sees a request, from its headers and
  * connection alone: a state-changing request of another site's page (403),
- * and a start or an instructor's sign-in beyond its address's rate (429). Both cost next to nothing,
+ * and a start or an instructor's sign-in beyond its address's rate (429). Both cost next to nothing
+ * (the rates are counted in memory, or in one Redis call with several web nodes),
  * which keeps a flood from slowing the learners already at work.
  */
-export function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): HttpError | undefined {
+export async function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): Promise<HttpError | undefined> {
   const foreign = originRefusal(req.method, req.url, req.headers);
   if (foreign) return new HttpError(foreign, 403);
   if (req.method !== "POST") return undefined;
