@@ -42,12 +42,5 @@ for schema in prisma/schema.prisma prisma/postgresql/schema.prisma; do
     ./node_modules/.bin/prisma generate --schema "$schema"
 done
 # The key again: rewriting the twin may have changed it.
-inputs_hash() {
-  {
-    cat prisma/schema.prisma prisma/postgresql-schema.ts prisma/generate.sh
-    if [[ -f prisma/postgresql/schema.prisma ]]; then cat prisma/postgresql/schema.prisma; fi
-    node -p 'require("prisma/package.json").version + " " + require("@prisma/client/package.json").version'
-  } | sha256sum | cut -d' ' -f1
-}
 key="$(inputs_hash)"
 echo "$key" >"$stamp"

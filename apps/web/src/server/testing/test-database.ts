@@ -31,16 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const server = await startPostgres();
     try {
       const url = await server.createDatabase("drydock");
-      await migrateDatabase(url);
-      const db = openDatabase(url);
-      return {
-        db,
-        url,
-        async remove() {
-          await db.$disconnect();
-          await server.stop();
-        },
-      };
+      return await migratedDatabase(url, () => server.stop());
     } catch (error) {
       await server.stop();
       throw error;
@@ -48,6 +39,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const dir = await mkdtemp(join(tmpdir(), "drydock-db-"));
   const url = `file:${join(dir, "test.db")}`;
+  return migratedDatabase(url, () => rm(dir, { recursive: true, force: true }));
+}
+
+async function migratedDatabase(url: string, discard: () => Promise<void>): Promise<TestDatabase> {
   await migrateDatabase(url);
   const db = openDatabase(url);
   return {
@@ -55,7 +50,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     async remove() {
       await db.$disconnect();
-      await rm(dir, { recursive: true, force: true });
+      await discard();
     },
   };
 }
