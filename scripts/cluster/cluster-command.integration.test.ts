@@ -115,7 +115,7 @@ describe("npm run cluster", () => {
 
     const { stderr } = await run(process.execPath, ["--import", "tsx", CLI, "stop"], { cwd: ROOT, env });
     expect(stderr).toContain('"event":"cluster.stopped"');
-    expect(stderr).toContain('"leftovers":["a1","web1","balancer","redis","postgres"]');
+    expect(stderr).toContain('"leftovers":["a1","web1","balancer","postgres","redis"]');
     await waitUntil("every service is gone", async () => services.every((service) => !groupAlive(service.pid)), 30_000);
     expect(await fleetSandboxes(`${FLEET_PREFIX}-a1`)).toEqual([]);
   });
