@@ -244,19 +244,31 @@ describe("the one-machine cluster under faults", () => {
 
     terminal.type("echo shell=$$");
     const [, shell] = await terminal.waitFor(/shell=(\d+)/, "the shell's pid");
-    let reconnected = false;
-    const disconnected = new Promise<void>((resolve) => terminal.socket.once("disconnect", () => resolve()));
-    terminal.socket.io.once("reconnect", () => {
-      reconnected = true;
-    });
-    terminal.type("sleep 6; echo MARK-$((6*7))");
-    await terminal.waitFor(/sleep 6/, "the command typed");
+    // The shell prints only once released, and the client's reconnection is held until it has: that
+    // output is certainly printed while no web node relays the terminal.
+    const tag = randomBytes(3).toString("hex");
+    terminal.type(`until [ -e released-${tag} ]; do sleep 0.2; done; echo MARK-$((6*7)); echo yes > printed-${tag}`);
+    await terminal.waitFor(/until \[/, "the command typed");
+    const disconnected = new Promise<void>((resolve) =>
+      terminal.socket.once("disconnect", () => {
+        terminal.socket.io.reconnection(false);
+        resolve();
+      }),
+    );
     await cluster.kill("web1", "SIGKILL");
     await disconnected;
     expect(terminal.screen()).not.toContain("MARK-42");
-    terminal.clear();
 
-    await waitUntil("the terminal reconnects through the balancer", async () => reconnected && terminal.socket.connected, 90_000);
+    const files = await sandboxChannel(cluster.service("web2").url, learner);
+    await ask(files, "files:write", { path: `released-${tag}`, content: "" });
+    await waitUntil("the shell printed while its terminal was away", async () => {
+      const printed = await ask<{ content: string }>(files, "files:read", { path: `printed-${tag}` }).catch(() => ({ content: "" }));
+      return printed.content === "yes\n";
+    });
+    terminal.clear();
+    terminal.socket.io.reconnection(true);
+    terminal.socket.connect();
+    await waitUntil("the terminal reconnects through the balancer", async () => terminal.socket.connected, 90_000);
     // The reattached screen replays what the shell printed meanwhile, then the same shell answers.
     await terminal.waitFor(/MARK-42/, "the output printed while it was away");
     terminal.type("echo again=$$");
