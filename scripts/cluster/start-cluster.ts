@@ -38,8 +38,8 @@ export interface ClusterOptions {
   stateDir?: string;
   /**
    * The web nodes' database instead of the cluster's PostgreSQL (which is
-   * then not started): e.g. one SQLite file (`file:/abs/path.db`) the nodes
-   * share, for a web app that does not take postgresql:// yet.
+   * then not started): e.g. another PostgreSQL, or one SQLite file
+   * (`file:/abs/path.db`) the nodes share.
    */
   databaseUrl?: string;
   /** The web nodes' health path: their readiness and the balancer's check. Default /healthz. */
