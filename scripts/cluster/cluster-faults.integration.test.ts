@@ -170,13 +170,14 @@ async function openTerminal(base: string, learner: Learner, options: { reconnect
   return terminal;
 }
 
-const healthy = (url: string) =>
+/** A node's /healthz: its status and what it says failed (undefined when it did not answer). */
+const health = (url: string) =>
   fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) }).then(
-    async (response) => {
-      await response.body?.cancel();
-      return response.status === 200;
-    },
-    () => false,
+    async (response) => ({
+      status: response.status,
+      failed: ((await response.json()) as { failed?: Record<string, string> }).failed ?? {},
+    }),
+    () => undefined,
   );
 
 describe("the one-machine cluster under faults", () => {
@@ -280,11 +281,26 @@ describe("the one-machine cluster under faults", () => {
     await waitUntil("the balancer has web1 back", async () => (await cluster.balancerStates()).web1 === "UP");
   });
 
-  it("recovers by itself from a Redis restart and a PostgreSQL restart: both nodes healthy, a new session starts and answers", async () => {
+  it("recovers by itself from a Redis crash and restart and a PostgreSQL crash and restart: both nodes healthy, a new session starts and answers", async () => {
     const nodes = [cluster.service("web1").url, cluster.service("web2").url];
-    await cluster.restart("redis");
-    await cluster.restart("postgres");
-    for (const node of nodes) await waitUntil(`${node}/healthz answers 200`, () => healthy(node));
+    // Each dies as a crash would, the nodes notice (their /healthz says what failed), then it comes back on its data.
+    for (const [service, dependency] of [
+      ["redis", "redis"],
+      ["postgres", "database"],
+    ] as const) {
+      await cluster.kill(service, "SIGKILL");
+      for (const node of nodes)
+        await waitUntil(`${node}/healthz says ${dependency} failed`, async () => {
+          const answer = await health(node);
+          return answer?.status === 503 && dependency in answer.failed;
+        });
+      await cluster.restart(service);
+      for (const node of nodes) await waitUntil(`${node}/healthz answers 200`, async () => (await health(node))?.status === 200);
+    }
+    await waitUntil("the balancer has both nodes", async () => {
+      const states = await cluster.balancerStates();
+      return states.web1 === "UP" && states.web2 === "UP";
+    });
 
     const learner = await startLesson(cluster.balancerUrl);
     const terminal = await openTerminal(cluster.balancerUrl, learner, { reconnection: false });
@@ -321,7 +337,8 @@ describe("the one-machine cluster under faults", () => {
     expect(new Set(placed).size).toBe(capacity);
     for (const answer of refused) {
       expect([429, 503]).toContain(answer.status);
-      expect(answer.json.error).toMatch(/\w+/);
+      // The cluster is full: the learner is told so and when to try again.
+      expect(answer.json.error).toMatch(answer.status === 503 ? /sandbox machine .*Try again in \d+ s/ : /\w+/);
     }
     console.info(JSON.stringify({ event: "test.concurrent_placement", placed: placed.length, refused: refused.map((r) => r.status) }));
 
