@@ -10,8 +10,11 @@
  * and PostgreSQL restart under the running nodes; two nodes place 40 starts
  * at once without booking any agent beyond its capacity.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
+import { promisify } from "node:util";
+import { LABEL } from "@drydock/engine";
 import { type Reply, SANDBOX_NAMESPACE, type SandboxStatus, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +24,7 @@ import { type Database, openDatabase } from "../../apps/web/src/server/db";
 import { fleetSandboxes, waitUntil } from "../lib/drydock-server";
 import { type RunningCluster, startCluster } from "./start-cluster";
 
+const run = promisify(execFile);
 const BASE_PORT = Number(process.env.TEST_CLUSTER_FAULTS_PORT ?? 5800);
 const FLEET_PREFIX = `${process.env.DRYDOCK_TEST_FLEET_PREFIX ?? "ct"}-faults-${randomBytes(3).toString("hex")}`;
 const LESSON = "commit-a-container";
@@ -190,11 +194,12 @@ describe("the one-machine cluster under faults", () => {
     const learner = await learnerOn("a3");
     const web2 = cluster.service("web2").url;
     const terminal = await openTerminal(web2, learner, { reconnection: false });
-    terminal.type("echo drove-$((40+2))");
-    await terminal.waitFor(/drove-42/, "the command's output");
+    terminal.type("echo drove-$((40+2)) on $(hostname)");
+    const [, hostname] = await terminal.waitFor(/drove-42 on (\S+)/, "the command's output");
+    // The shell ran in the session's sandbox, a container of a3's fleet.
     const session = await db.session.findUniqueOrThrow({ where: { id: learner.id } });
-    // The sandbox is a3's: its container is in a3's fleet.
     expect(await fleetSandboxes(`${FLEET_PREFIX}-a3`)).toContain(session.sandboxId);
+    expect(hostname).toBe(await containerHostname(session.sandboxId as string));
     terminal.socket.close();
   });
 
@@ -359,6 +364,14 @@ describe("the one-machine cluster under faults", () => {
     expect(containers.reduce((sum, count) => sum + count, 0)).toBe(capacity);
   }, 300_000);
 });
+
+/** The hostname Docker gave the sandbox's container. */
+async function containerHostname(sandboxId: string): Promise<string> {
+  const { stdout } = await run("docker", ["ps", "--all", "--quiet", "--filter", `label=${LABEL.sandboxId}=${sandboxId}`]);
+  const container = stdout.trim();
+  if (!container) throw new Error(`No container holds sandbox ${sandboxId}.`);
+  return (await run("docker", ["inspect", "--format", "{{.Config.Hostname}}", container])).stdout.trim();
+}
 
 /** One POST from a chosen client address (node's fetch cannot pick it), with the page's same-origin headers. */
 function post(
