@@ -3,10 +3,6 @@
  * credentials (`npm run admin -- issue-agent --name NAME`, and
  * `revoke-agent`), so the agents dial the control plane as an operator's
  * would. The credential is the last word the tool prints on stdout.
- *
- * While the admin tool has no such command (it answers bad usage, exit 2),
- * registration is unavailable: the agents run without CONTROL_PLANE_URL and
- * the web nodes reach the first agent by AGENT_URL, as one machine does today.
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
@@ -15,7 +11,8 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");
 const ADMIN = join(ROOT, "scripts/admin.ts");
-const BAD_USAGE = 2;
+/** What revoke-agent exits with when there is no such agent to revoke. */
+const NOTHING_TO_REVOKE = 1;
 
 type Failure = Error & { code?: number; stderr?: string };
 
@@ -25,22 +22,18 @@ function admin(args: string[], databaseUrl: string) {
 
 /**
  * Issues a fresh credential for the agent `name` (revoking any earlier one
- * of that name, from a previous run on the same database); undefined when the
- * admin tool cannot issue agent credentials.
+ * of that name, from a previous run on the same database).
  */
-export async function issueAgentCredential(name: string, databaseUrl: string): Promise<string | undefined> {
+export async function issueAgentCredential(name: string, databaseUrl: string): Promise<string> {
   await admin(["revoke-agent", "--name", name], databaseUrl).catch((error: Failure) => {
-    // Nothing to revoke is the usual case; bad usage shows below, when issuing.
-    if (error.code !== 1 && error.code !== BAD_USAGE) throw error;
+    // Nothing to revoke is the usual case (a fresh database).
+    if (error.code !== NOTHING_TO_REVOKE)
+      throw new Error(`npm run admin -- revoke-agent --name ${name} failed: ${error.stderr || error.message}`);
   });
-  try {
-    const { stdout } = await admin(["issue-agent", "--name", name], databaseUrl);
-    const credential = stdout.trim().split(/\s+/).pop();
-    if (!credential) throw new Error(`npm run admin -- issue-agent --name ${name} printed no credential`);
-    return credential;
-  } catch (error) {
-    const failure = error as Failure;
-    if (failure.code === BAD_USAGE) return undefined;
-    throw new Error(`npm run admin -- issue-agent --name ${name} failed: ${failure.stderr || failure.message}`);
-  }
+  const { stdout } = await admin(["issue-agent", "--name", name], databaseUrl).catch((error: Failure) => {
+    throw new Error(`npm run admin -- issue-agent --name ${name} failed: ${error.stderr || error.message}`);
+  });
+  const credential = stdout.trim().split(/\s+/).pop();
+  if (!credential) throw new Error(`npm run admin -- issue-agent --name ${name} printed no credential`);
+  return credential;
 }

@@ -2,13 +2,11 @@
  * `npm run cluster` as an operator runs it (scripts/cluster.ts, its own
  * process): it prints every service and the balancer, stops everything on
  * Ctrl-C, and `npm run cluster -- stop` cleans up after a supervisor that was
- * itself killed. One web node and one agent keep it quick; the nodes share a
- * SQLite file and the balancer checks "/" until the web app takes
- * postgresql:// and serves /healthz (cluster.integration.test.ts says why).
+ * itself killed. One web node and one agent keep it quick.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -29,6 +27,8 @@ const servicePids: number[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "cl-command-"));
+  // PostgreSQL runs as its own user: it must be able to pass through this folder to its data.
+  await chmod(dir, 0o711);
   env = { ...process.env, DRYDOCK_STATE_DIR: dir };
 });
 
@@ -63,10 +63,6 @@ async function startCommand(poolSize: number): Promise<Printed> {
       "1",
       "--fleet-prefix",
       FLEET_PREFIX,
-      "--database-url",
-      `file:${join(dir, "shared.db")}`,
-      "--health-path",
-      "/",
     ],
     { cwd: ROOT, env: { ...env, POOL_SIZE: String(poolSize) }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
@@ -97,7 +93,7 @@ const exited = (child: ChildProcess) =>
 describe("npm run cluster", () => {
   it("prints each service with its URL and pid, then the balancer, and stops them all on Ctrl-C", async () => {
     const { supervisor, services, balancer } = await startCommand(0);
-    expect(services.map((s) => s.service)).toEqual(["redis", "web1", "balancer", "a1"]);
+    expect(services.map((s) => s.service)).toEqual(["postgres", "redis", "web1", "balancer", "a1"]);
     expect(balancer).toBe(`http://127.0.0.1:${BASE_PORT}`);
     for (const service of services) expect(groupAlive(service.pid), service.service).toBe(true);
     expect((await fetch(balancer)).status).toBe(200);
@@ -119,7 +115,7 @@ describe("npm run cluster", () => {
 
     const { stderr } = await run(process.execPath, ["--import", "tsx", CLI, "stop"], { cwd: ROOT, env });
     expect(stderr).toContain('"event":"cluster.stopped"');
-    expect(stderr).toContain('"leftovers":["a1","web1","balancer","redis"]');
+    expect(stderr).toContain('"leftovers":["a1","web1","balancer","postgres","redis"]');
     await waitUntil("every service is gone", async () => services.every((service) => !groupAlive(service.pid)), 30_000);
     expect(await fleetSandboxes(`${FLEET_PREFIX}-a1`)).toEqual([]);
   });

@@ -1,19 +1,14 @@
 /**
- * The whole one-machine cluster as startCluster brings it up: Redis, two
- * real web nodes (the production build) behind real HAProxy, three real
+ * The whole one-machine cluster as startCluster brings it up: PostgreSQL,
+ * Redis, two real web nodes (the production build) behind real HAProxy, three real
  * agents as separate fleets on this host's Docker engine. Services die by
  * SIGKILL and come back by name; stop() leaves no process, port, sandbox or
  * folder behind.
- *
- * The web app takes only SQLite (file:) URLs and has no /healthz yet (other
- * parts of issue 12 add them), so the nodes share one SQLite file instead of
- * the cluster's PostgreSQL and the balancer checks "/" meanwhile.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { createConnection } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { mintToken } from "@drydock/server-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,18 +24,14 @@ const FLEET_PREFIX = `cl-${randomBytes(3).toString("hex")}`;
 const layout = clusterLayout({ basePort: BASE_PORT, webNodes: 2, agents: 3, fleetPrefix: FLEET_PREFIX });
 
 let cluster: RunningCluster;
-let dataDir: string;
 let stopped = false;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "cl-harness-"));
   cluster = await startCluster({
     basePort: BASE_PORT,
     webNodes: 2,
     agents: 3,
     fleetPrefix: FLEET_PREFIX,
-    databaseUrl: `file:${join(dataDir, "drydock.db")}`,
-    webHealthPath: "/",
     // Each agent its own environment: only a1 keeps a warm sandbox.
     agentEnv: (agent) => ({ POOL_SIZE: agent === "a1" ? "1" : "0" }),
   });
@@ -48,7 +39,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (cluster && !stopped) await cluster.stop();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const ok = (url: string) =>
@@ -77,7 +67,7 @@ const waitForStates = (wanted: Record<string, string>) =>
 describe("the one-machine cluster", () => {
   it("runs every service as a process of its own on its own port", async () => {
     const services = cluster.services();
-    expect(services.map((s) => s.name).sort()).toEqual(["a1", "a2", "a3", "balancer", "redis", "web1", "web2"]);
+    expect(services.map((s) => s.name).sort()).toEqual(["a1", "a2", "a3", "balancer", "postgres", "redis", "web1", "web2"]);
     for (const service of services) expect(groupAlive(service.pid as number), service.name).toBe(true);
     expect(cluster.balancerUrl).toBe(`http://127.0.0.1:${layout.balancer.port}`);
     expect(cluster.fleets).toEqual([`${FLEET_PREFIX}-a1`, `${FLEET_PREFIX}-a2`, `${FLEET_PREFIX}-a3`]);

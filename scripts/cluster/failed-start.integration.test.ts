@@ -1,13 +1,11 @@
 /**
  * A cluster that cannot start says why and leaves nothing running: here a
- * web node refuses its configuration after Redis and the migrations are
- * done, so Redis must be stopped again. (The nodes get a SQLite file until
- * the web app takes postgresql://; cluster.integration.test.ts says why.)
+ * web node refuses its configuration after PostgreSQL, Redis and the migrations are
+ * done, so Redis and PostgreSQL must be stopped again.
  */
-import { readdir, rm } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clusterLayout } from "./layout";
 import { startCluster } from "./start-cluster";
@@ -35,7 +33,6 @@ describe("a cluster that cannot start", () => {
       webNodes: 1,
       agents: 1,
       fleetPrefix: "cl-failed",
-      databaseUrl: `file:${join(tmpdir(), `cl-failed-${process.pid}.db`)}`,
       webEnv: { DRYDOCK_AGENT_SECRET: "too-short" },
       log: (event) => events.push(event),
     });
@@ -46,6 +43,5 @@ describe("a cluster that cannot start", () => {
     expect(events).toContain("cluster.stopped");
     for (const port of layout.ports) expect(await portAnswers(port), `port ${port}`).toBe(false);
     expect(await clusterFolders()).toEqual(before);
-    await rm(join(tmpdir(), `cl-failed-${process.pid}.db`), { force: true });
   });
 });

@@ -38,8 +38,8 @@ export interface ClusterOptions {
   stateDir?: string;
   /**
    * The web nodes' database instead of the cluster's PostgreSQL (which is
-   * then not started): e.g. one SQLite file (`file:/abs/path.db`) the nodes
-   * share, for a web app that does not take postgresql:// yet.
+   * then not started): e.g. another PostgreSQL, or one SQLite file
+   * (`file:/abs/path.db`) the nodes share.
    */
   databaseUrl?: string;
   /** The web nodes' health path: their readiness and the balancer's check. Default /healthz. */
@@ -61,8 +61,6 @@ export interface RunningCluster {
   redisUrl: string;
   stateDir: string;
   fleets: string[];
-  /** Whether agents registered with credentials from the admin tool (else the web nodes use AGENT_URL, the first agent). */
-  agentRegistration: boolean;
   /** Every service, in start order, with its URL and current pid. */
   services(): ServiceInfo[];
   service(name: string): ServiceInfo;
@@ -158,7 +156,6 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   };
 
   let databaseUrl = options.databaseUrl;
-  let agentRegistration = false;
   let redisUrl = "";
   try {
     const redis = await prepareRedis({ dir: join(stateDir, "redis"), port: layout.redis.port, logFile: logFile("redis") });
@@ -175,13 +172,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     log("cluster.migrated", {});
 
     const credentials = await Promise.all(layout.agents.map((agent) => issueAgentCredential(agent.name, databaseUrl as string)));
-    agentRegistration = credentials.every((credential) => credential !== undefined);
-    if (!agentRegistration)
-      log("cluster.agent_registration_unavailable", {
-        hint: "npm run admin has no issue-agent command yet: agents run without CONTROL_PLANE_URL; the web nodes use the first agent (AGENT_URL).",
-      });
 
-    const firstAgentUrl = `http://127.0.0.1:${layout.agents[0]?.port}`;
     await Promise.all(
       layout.webNodes.map((node) =>
         launch(node.name, {
@@ -197,7 +188,6 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
               DATABASE_URL: databaseUrl as string,
               REDIS_URL: redis.url,
               DRYDOCK_AGENT_SECRET: secret,
-              AGENT_URL: firstAgentUrl,
               ...options.webEnv,
             },
           }),
@@ -229,7 +219,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
             env: {
               DRYDOCK_AGENT_SECRET: secret,
               AGENT_LABELS: `zone=local,agent=${agent.name}`,
-              ...(credentials[i] ? { CONTROL_PLANE_URL: balancerUrl, DRYDOCK_AGENT_CREDENTIAL: credentials[i] } : {}),
+              CONTROL_PLANE_URL: balancerUrl,
+              DRYDOCK_AGENT_CREDENTIAL: credentials[i] as string,
               ...(typeof options.agentEnv === "function" ? options.agentEnv(agent.name) : options.agentEnv),
             },
           }),
@@ -248,7 +239,6 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     redisUrl,
     stateDir,
     fleets,
-    agentRegistration,
     services,
     service: (name) => {
       member(name);
