@@ -4,7 +4,8 @@
  * this host's engine) under N learners (BENCH_CLUSTER_LEARNERS, default 100),
  * each a real socket.io client with a real sandbox.
  * 1. start: learners arrive spread over BENCH_CLUSTER_ARRIVAL_MS, first 10,
- *    then the rest; each POSTs /api/sessions through the balancer and opens
+ *    then the rest; each POSTs /api/sessions through the balancer (reading
+ *    the progress stream, as the page does) and opens
  *    its terminal on web1 or web2 (alternately) until the prompt: startMs.
  *    After each wave: the idle cost (below) with that many learners.
  * 2. echo: every learner types BENCH_CLUSTER_KEYSTROKES keystrokes at once,
@@ -94,38 +95,27 @@ process.once("uncaughtException", (error) => {
 
 const balancer = cluster.balancerUrl;
 const webNodes = cluster.services().filter((service) => service.kind === "web");
-const sameOrigin = (base: string) => ({ origin: base, "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors" });
 
 interface Learner {
   index: number;
+  /** The learner's page's HTTP side (the visitor's cookie, starts through the balancer as the page streams them). */
+  visitor: Attendee;
   sessionId: string;
-  cookie: string;
   node: string;
   terminal: EchoProbe;
   startMs: number;
-}
-
-/** POST /api/sessions through the balancer (the lesson's session, with the cookie if the visitor has one): its id and the cookie. */
-async function startSession(cookie?: string): Promise<{ id: string; cookie: string }> {
-  const response = await fetch(`${balancer}/api/sessions`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...sameOrigin(balancer), ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ lessonId: LESSON }),
-  });
-  const json = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
-  if (response.status !== 201 || !json.id) throw new Error(`POST /api/sessions answered ${response.status}: ${json.error}`);
-  return { id: json.id, cookie: cookie ?? (response.headers.get("set-cookie")?.split(";")[0] as string) };
 }
 
 /** A learner arrives: starts through the balancer, then its terminal on its web node until the prompt. */
 async function arrive(index: number): Promise<Learner> {
   const node = webNodes[index % webNodes.length];
   if (!node) throw new Error("the cluster has no web node");
+  const visitor = new Attendee(balancer, `Learner ${index + 1}`);
   const started = performance.now();
-  const session = await startSession();
-  const terminal = await openEchoProbe(node.url, session.id, session.cookie);
+  await visitor.startSession(LESSON);
+  const terminal = await openEchoProbe(node.url, visitor.sessionId, visitor.cookie());
   sockets.push(terminal);
-  return { index, sessionId: session.id, cookie: session.cookie, node: node.name, terminal, startMs: performance.now() - started };
+  return { index, visitor, sessionId: visitor.sessionId, node: node.name, terminal, startMs: performance.now() - started };
 }
 
 async function wave(from: number, to: number): Promise<Learner[]> {
@@ -374,7 +364,7 @@ async function failover(learners: Learner[]) {
   const agentName = victim?.agentId ? nameOf.get(victim.agentId) : undefined;
   if (!learner || !agentName) throw new Error("no learner's sandbox is on an agent other than a1");
   const content = `kept across machines ${randomBytes(4).toString("hex")}\n`;
-  const page = await sandboxChannel(learner.sessionId, learner.cookie);
+  const page = await sandboxChannel(learner.sessionId, learner.visitor.cookie());
   await request(page, "files:write", { path: "notes.txt", content });
   await waitUntil("the saved file is kept", async () => (await db.savedFile.count({ where: { path: "notes.txt", content } })) === 1);
   const killedAt = performance.now();
@@ -387,13 +377,16 @@ async function failover(learners: Learner[]) {
   );
   await cluster.kill(agentName, "SIGKILL");
   const toldMs = await told;
-  const again = await startSession(learner.cookie);
-  const terminal = await openEchoProbe(balancer, again.id, learner.cookie);
+  await learner.visitor.startSession(LESSON);
+  const again = learner.visitor.sessionId;
+  const terminal = await openEchoProbe(balancer, again, learner.visitor.cookie());
   sockets.push(terminal);
-  const restored = await request<{ content: string }>(await sandboxChannel(again.id, learner.cookie), "files:read", { path: "notes.txt" });
+  const restored = await request<{ content: string }>(await sandboxChannel(again, learner.visitor.cookie()), "files:read", {
+    path: "notes.txt",
+  });
   const backMs = performance.now() - killedAt;
   if (restored.content !== content) throw new Error(`the restored file holds ${JSON.stringify(restored.content)}, not the saved one`);
-  const replaced = await db.session.findUniqueOrThrow({ where: { id: again.id }, select: { agentId: true } });
+  const replaced = await db.session.findUniqueOrThrow({ where: { id: again }, select: { agentId: true } });
   return { agentFailoverMs: round(backMs), toldMs: round(toldMs), killed: agentName, newAgent: nameOf.get(replaced.agentId ?? "") ?? null };
 }
 

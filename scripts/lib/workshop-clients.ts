@@ -222,8 +222,14 @@ export class Attendee {
     return this.untilState(`the message "${text}"`, () => this.banners.get(text), timeoutMs);
   }
 
-  /** Starts the lesson's session (the seat had none ready), reading the progress stream to its {session} or {error}. */
+  /** The cookies the answers set so far (the visitor's), as a Cookie header. */
+  cookie(): string {
+    return this.jar.header();
+  }
+
+  /** Starts the lesson's session (the seat had none ready, or its sandbox is gone), reading the progress stream to its {session} or {error}. */
   async startSession(lessonId: string): Promise<void> {
+    this.sessionId = "";
     const response = await this.post("/api/sessions", { lessonId }, "application/x-ndjson");
     if (!response.ok || !response.body) throw new Error(`start answered ${response.status}: ${await response.text()}`);
     let buffered = "";
