@@ -9,7 +9,10 @@
  *    its terminal on web1 or web2 (alternately) until the prompt: startMs.
  *    After each wave: the idle cost (below) with that many learners.
  * 2. echo: every learner types BENCH_CLUSTER_KEYSTROKES keystrokes at once,
- *    each through its own web node to the agent holding its sandbox: echoMs.
+ *    each through its own web node to the agent holding its sandbox, each
+ *    keystroke as soon as the last one's echo is back: echoMs. Before that,
+ *    one learner on each node types 100 alone: echoMs.alone, the path's own
+ *    cost without the room's load.
  * 3. broadcast: a workshop of N attendees (no sandboxes: they join by code and
  *    sit in the room's socket, alternately on web1 and web2); the instructor's
  *    room message (on web1) until each attendee's socket has it.
@@ -46,6 +49,7 @@ const LEARNERS = Number(process.env.BENCH_CLUSTER_LEARNERS ?? 100);
 const FIRST_WAVE = Math.min(10, LEARNERS);
 const ARRIVAL_MS = Number(process.env.BENCH_CLUSTER_ARRIVAL_MS ?? LEARNERS * 300);
 const KEYSTROKES = Number(process.env.BENCH_CLUSTER_KEYSTROKES ?? 20);
+const SOLO_KEYSTROKES = 100;
 const basePort = Number(process.env.BENCH_CLUSTER_BASE_PORT ?? 5900);
 const fleetPrefix = process.env.BENCH_CLUSTER_FLEET_PREFIX ?? "bc";
 const LESSON = "commit-a-container";
@@ -261,6 +265,19 @@ async function echoes(learners: Learner[]): Promise<{ all: number[]; byNode: Rec
   return { all: Object.values(byNode).flat(), byNode };
 }
 
+/** One learner on each web node types alone (the others idle), in turn: the path's own cost, without the room's load. */
+async function soloEchoes(learners: Learner[]): Promise<Record<string, Record<`p${number}`, number>>> {
+  const solo: Record<string, Record<`p${number}`, number>> = {};
+  for (const node of webNodes) {
+    const learner = learners.find((candidate) => candidate.node === node.name);
+    if (!learner) continue;
+    const samples: number[] = [];
+    for (let i = 0; i < SOLO_KEYSTROKES; i += 1) samples.push(await learner.terminal.echo());
+    solo[node.name] = summarize(samples, 50, 99);
+  }
+  return solo;
+}
+
 /** Sandboxes per agent (the engine's count: no pool, so each is a learner's) and the largest over the mean. */
 async function placement(): Promise<{ perAgent: Record<string, number>; skew: number }> {
   const counts = await Promise.all(cluster.fleets.map((fleet) => fleetSandboxes(fleet)));
@@ -409,6 +426,7 @@ try {
   const costAtAll = LEARNERS > FIRST_WAVE ? await idleCost(learners.length) : costAtFirst;
   if (rest.length > 0) log("bench.idle_cost", costAtAll);
   const spread = await placement();
+  const solo = await soloEchoes(learners);
   const echo = await echoes(learners);
   log("bench.echoed", { keystrokes: echo.all.length });
   const broadcast = await broadcastFanout();
@@ -428,6 +446,7 @@ try {
         ...summarize(echo.all, 50, 99),
         byNode: Object.fromEntries(Object.entries(echo.byNode).map(([node, samples]) => [node, summarize(samples, 50, 99)])),
         keystrokes: echo.all.length,
+        alone: solo,
       },
       broadcastFanoutMs: broadcast,
       agentFailoverMs: failed.agentFailoverMs,
