@@ -7,6 +7,7 @@
  * the terminal until the prompt, and runs checks over the sandbox channel.
  */
 import {
+  type AttendeeState,
   type CheckOutcome,
   type DashboardSnapshot,
   type InstructorClientEvents,
@@ -151,6 +152,10 @@ export class Attendee {
   sessionId = "";
   /** Whether the join answered with a prepared seat's ready session. */
   prepared = false;
+  /** When (performance.now()) each room message first reached this attendee's room socket, by its text. */
+  private readonly banners = new Map<string, number>();
+  private readonly stateWaiters = new Set<() => void>();
+  private statesSeen = 0;
 
   constructor(
     private readonly base: string,
@@ -181,10 +186,50 @@ export class Attendee {
       extraHeaders: { cookie: this.jar.header(), origin: this.base },
     });
     this.room.on("connect", () => this.room?.emit("step:viewed", step));
+    this.room.on("attendee:state", (state: AttendeeState) => {
+      this.statesSeen += 1;
+      if (state.banner && !this.banners.has(state.banner.text)) this.banners.set(state.banner.text, performance.now());
+      for (const test of [...this.stateWaiters]) test();
+    });
   }
 
-  /** Starts the lesson's session (the seat had none ready), reading the progress stream to its {session} or {error}. */
+  /** Resolves once the room socket has had the room's state (the attendee is in the room), or with the time a message reached it. */
+  private untilState<T>(what: string, seen: () => T | undefined, timeoutMs: number): Promise<T> {
+    return withTimeout(
+      new Promise<T>((resolve) => {
+        const test = () => {
+          const value = seen();
+          if (value !== undefined) {
+            this.stateWaiters.delete(test);
+            resolve(value);
+          }
+        };
+        this.stateWaiters.add(test);
+        test();
+      }),
+      `${this.name}: ${what}`,
+      timeoutMs,
+    );
+  }
+
+  /** Resolves once the room's socket is connected and has shown the room's state. */
+  async inRoom(timeoutMs = 60_000): Promise<void> {
+    await this.untilState("the room's state", () => (this.statesSeen > 0 ? true : undefined), timeoutMs);
+  }
+
+  /** When (performance.now()) the instructor's message `text` reached this attendee. */
+  messageArrival(text: string, timeoutMs = 60_000): Promise<number> {
+    return this.untilState(`the message "${text}"`, () => this.banners.get(text), timeoutMs);
+  }
+
+  /** The cookies the answers set so far (the visitor's), as a Cookie header. */
+  cookie(): string {
+    return this.jar.header();
+  }
+
+  /** Starts the lesson's session (the seat had none ready, or its sandbox is gone), reading the progress stream to its {session} or {error}. */
   async startSession(lessonId: string): Promise<void> {
+    this.sessionId = "";
     const response = await this.post("/api/sessions", { lessonId }, "application/x-ndjson");
     if (!response.ok || !response.body) throw new Error(`start answered ${response.status}: ${await response.text()}`);
     let buffered = "";
