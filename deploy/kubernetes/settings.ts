@@ -36,6 +36,11 @@ export const clusterSettingsSchema = z.strictObject({
   /** Secret holding the TLS certificate for `host` and `*.previewDomain` (cert-manager or made by hand). */
   tlsSecretName: dnsName.or(dnsLabel).default("drydock-tls"),
   ingressClassName: dnsLabel.default("nginx"),
+  /**
+   * The pod network the ingress controller's pods live in (the web's TRUSTED_PROXIES): the client
+   * address they put in X-Forwarded-For is the one the per-address budgets count.
+   */
+  podNetworkCidr: z.string().default("10.0.0.0/8"),
   /** The namespace of the ingress controller (ingress-nginx): the only pods that may open the web's port besides the agents. */
   ingressNamespace: dnsLabel.default("ingress-nginx"),
   /** Web and agent from deploy/kubernetes/image/Dockerfile; sandbox, registry and apt-cache from `npm run provision` (runbook). */

@@ -28,6 +28,7 @@ export function webConfigMap(settings: ClusterSettings): ConfigMap {
       WEB_HOST: "0.0.0.0",
       WEB_PORT: String(WEB_PORT),
       PREVIEW_DOMAIN: settings.previewDomain,
+      TRUSTED_PROXIES: settings.podNetworkCidr,
       MAX_LIVE_SANDBOXES: String(settings.maxLiveSandboxes),
     },
   };

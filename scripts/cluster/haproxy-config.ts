@@ -24,7 +24,10 @@
  *   frontend takes every Host and forwards it unchanged, and every web node
  *   serves previews.
  * - X-Forwarded-For carries the learner's address to the node (per-address
- *   budgets); the node sees the balancer's address on the socket.
+ *   budgets); the nodes trust it from the balancer (TRUSTED_PROXIES).
+ * - `timeout server` is 240 s: a start answered as plain JSON waits for its
+ *   sandbox to boot (SANDBOX_READY_TIMEOUT_SECONDS, 180 s, after its turn in
+ *   the boot queue); at 60 s a busy host's starts were cut off with 504.
  */
 
 export interface BalancerConfigOptions {
@@ -65,7 +68,7 @@ export function balancerConfig(options: BalancerConfigOptions): string {
     "  retries 2",
     "  timeout connect 5s",
     "  timeout client 60s",
-    "  timeout server 60s",
+    "  timeout server 240s",
     "  timeout http-request 10s",
     "  timeout tunnel 1h",
     "  timeout client-fin 10s",

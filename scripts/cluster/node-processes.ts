@@ -54,6 +54,8 @@ export function webNodeProcess(options: WebNodeOptions): SupervisedProcess {
       WEB_HOST: "127.0.0.1",
       WEB_PORT: String(options.port),
       WEB_NODE_ID: options.name,
+      // HAProxy on this host: the learner's address is the one it puts in X-Forwarded-For.
+      TRUSTED_PROXIES: "127.0.0.1",
       ...options.env,
     },
     logFile: options.logFile,

@@ -24,6 +24,9 @@ describe("parseWebConfig", () => {
     expect(() => parseWebConfig({ ...required, MAX_LIVE_SANDBOXES: "0" })).toThrow(/MAX_LIVE_SANDBOXES: /);
     expect(() => parseWebConfig({ ...required, STARTS_PER_ADDRESS_PER_MINUTE: "many" })).toThrow(/STARTS_PER_ADDRESS_PER_MINUTE: /);
     expect(() => parseWebConfig({ ...required, SANDBOX_IDLE_SECONDS: "10" })).toThrow(/SANDBOX_IDLE_SECONDS: /);
+    expect(() => parseWebConfig({ ...required, TRUSTED_PROXIES: "10.0.0.0/8,balancer" })).toThrow(
+      /TRUSTED_PROXIES: "balancer" is not an IP address/,
+    );
   });
 });
 

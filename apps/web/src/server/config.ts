@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trustedProxies } from "./http/client-address";
 
 const count = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 
@@ -43,6 +44,20 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,64}$/, "must be 1-64 letters, digits, '.', '_', ':' or '-'")
     .optional(),
+  /**
+   * The balancers in front of the web nodes (addresses or CIDR blocks, comma-separated): the client
+   * address they put in X-Forwarded-For is the one the per-address budgets count. Unset: nobody's.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, check) => {
+      try {
+        trustedProxies(value);
+      } catch (error) {
+        check.addIssue({ code: "custom", message: `${(error as Error).message} (e.g. 127.0.0.1,10.0.0.0/8)` });
+      }
+    }),
   /** The start budget (src/server/budget): live sandboxes one browser may hold at once (one per lesson). */
   SANDBOXES_PER_VISITOR: count(1, 3),
   /** Session starts one client address may make per minute (counted across web nodes when REDIS_URL is set, else by this one). */

@@ -4,6 +4,7 @@ import type { RateLimiter } from "./budget/rate-limiter";
 import type { StartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
 import type { Database } from "./db";
+import type { ClientAddresses } from "./http/client-address";
 import type { LessonLibrary } from "./lessons/lesson-library";
 import type { WebNode } from "./nodes/web-node";
 import type { RoomHub } from "./workshops/room-hub";
@@ -27,6 +28,8 @@ export interface WebContext {
   signIns: RateLimiter;
   /** This web node: its name, and what it shares with the deployment's other web nodes (Redis, when there are several). */
   node: WebNode;
+  /** Who a request came from, believing the trusted balancers' X-Forwarded-For (TRUSTED_PROXIES). */
+  clientAddresses: ClientAddresses;
   log: Logger;
 }
 

@@ -7,6 +7,7 @@ import { createStartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
 import type { WebContext } from "./context";
 import { openDatabase } from "./db";
+import { clientAddresses, trustedProxies } from "./http/client-address";
 import { loadLessonLibrary } from "./lessons/lesson-library";
 import { createWebNode } from "./nodes/web-node";
 import { createRoomHub } from "./workshops/room-hub";
@@ -40,6 +41,7 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     rooms: createRoomHub(log, { acrossNodes: node.redis !== undefined }),
     signIns: node.rateLimiter("sign-ins", config.SIGN_INS_PER_ADDRESS_PER_MINUTE, 60_000),
     node,
+    clientAddresses: clientAddresses(trustedProxies(config.TRUSTED_PROXIES)),
     log,
   };
   // Every web node watches the registered agents' heartbeats; with none registered it finds nothing to do.

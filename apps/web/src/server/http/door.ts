@@ -26,7 +26,7 @@ export async function refusalAtTheDoor(req: IncomingMessage, ctx: WebContext): P
   if (foreign) return new HttpError(foreign, 403);
   if (req.method !== "POST") return undefined;
   const path = new URL(req.url ?? "/", "http://web").pathname;
-  const address = req.socket.remoteAddress ?? "unknown";
+  const address = ctx.clientAddresses.of(req.socket.remoteAddress, req.headers["x-forwarded-for"]);
   if (path === START_PATH) return ctx.budget.attempt(address, { seat: hasSeatMark(req.headers.cookie) });
   if (JOIN_PATHS.has(path)) {
     return rateRefusal(
