@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
+import { type PostgresOwner, postgresBinDir, postgresOwner } from "../scripts/lib/postgres-install";
 
 const run = promisify(execFile);
 const SUPERUSER = "drydock";
@@ -47,8 +48,8 @@ export interface RunningPostgres {
 
 /** Starts a private cluster and resolves once it accepts connections. */
 export async function startPostgres(options: PostgresOptions = {}): Promise<RunningPostgres> {
-  const bin = await serverBinaries();
-  const owner = await clusterOwner();
+  const bin = postgresBinDir();
+  const owner = await postgresOwner();
   const dir = await mkdtemp(join(tmpdir(), "drydock-postgres-"));
   const dataDir = join(dir, "data");
   const socketDir = join(dir, "socket");
@@ -200,38 +201,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   };
 }
 
-/** Debian installs each major version's server under /usr/lib/postgresql/<version>/bin; take the newest. */
-async function serverBinaries(): Promise<string> {
-  const root = "/usr/lib/postgresql";
-  const versions = await readdir(root).catch(() => [] as string[]);
-  const newest = versions.filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) {
-    throw new Error(
-      `No PostgreSQL server under ${root}: install Debian's package (apt-get install postgresql, or npm run provision -- --for-tests)`,
-    );
-  }
-  return join(root, newest, "bin");
-}
-
-interface Owner {
-  uid: number;
-  gid: number;
-}
-
-/** Root cannot run PostgreSQL: pick the user it runs as (undefined = this process's own). */
-async function clusterOwner(): Promise<Owner | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  for (const user of ["postgres", "nobody"]) {
-    const id = await run("id", ["-u", user]).then(
-      async ({ stdout }) => ({ uid: Number(stdout.trim()), gid: Number((await run("id", ["-g", user])).stdout.trim()) }),
-      () => undefined,
-    );
-    if (id) return id;
-  }
-  throw new Error("Running as root, but neither a postgres nor a nobody user exists to own the PostgreSQL cluster");
-}
-
-async function chownTree(path: string, owner: Owner): Promise<void> {
+async function chownTree(path: string, owner: PostgresOwner): Promise<void> {
   await chown(path, owner.uid, owner.gid);
   for (const entry of await readdir(path, { withFileTypes: true })) {
     if (entry.isDirectory()) await chownTree(join(path, entry.name), owner);

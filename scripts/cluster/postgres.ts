@@ -3,15 +3,16 @@
  * (/usr/lib/postgresql/<version>/bin), a data folder made once with initdb,
  * listening on 127.0.0.1 only, one database `drydock` owned by the role
  * `drydock` whose password (random, kept beside the data) goes in the URL.
- * As root it runs as the `postgres` user, since PostgreSQL refuses root.
+ * As root it runs as the `postgres` user (else `nobody`), since PostgreSQL refuses root.
  * The system's own PostgreSQL service is never touched.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { postgresBinDir, postgresOwner } from "../lib/postgres-install";
 import { type SupervisedProcess, superviseProcess } from "./supervised-process";
 
 const run = promisify(execFile);
@@ -28,28 +29,6 @@ export interface PostgresOptions {
 export interface PostgresServer extends SupervisedProcess {
   /** postgresql://drydock:<password>@127.0.0.1:<port>/drydock */
   url: string;
-}
-
-/** The newest PostgreSQL that Debian's packages installed (POSTGRES_BIN_DIR overrides). */
-export function postgresBinDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.POSTGRES_BIN_DIR) return env.POSTGRES_BIN_DIR;
-  const versions = (existsSync("/usr/lib/postgresql") ? readdirSync("/usr/lib/postgresql") : [])
-    .filter((name) => /^\d+$/.test(name))
-    .sort((a, b) => Number(b) - Number(a));
-  const found = versions.find((version) => existsSync(`/usr/lib/postgresql/${version}/bin/postgres`));
-  if (!found)
-    throw new Error(
-      "PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/postgres). " +
-        "Install Debian's package: apt-get install -y postgresql (npm test's provisioning does), or set POSTGRES_BIN_DIR.",
-    );
-  return `/usr/lib/postgresql/${found}/bin`;
-}
-
-/** Who PostgreSQL runs as: the postgres user when we are root, else ourselves. */
-async function serverUser(): Promise<{ uid?: number; gid?: number }> {
-  if (process.getuid?.() !== 0) return {};
-  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run("id", ["-u", "postgres"]), run("id", ["-g", "postgres"])]);
-  return { uid: Number(uid), gid: Number(gid) };
 }
 
 /** Makes the data folder once (initdb); later starts reuse it and its password. */
@@ -96,7 +75,7 @@ async function initialise(options: PostgresOptions, user: { uid?: number; gid?: 
 
 export async function preparePostgres(options: PostgresOptions): Promise<PostgresServer> {
   const bin = postgresBinDir();
-  const user = await serverUser();
+  const user = (await postgresOwner()) ?? {};
   const password = await initialise(options, user, bin);
   const url = `postgresql://${ROLE}:${password}@127.0.0.1:${options.port}/${DATABASE}`;
   const socketDir = options.dir;
