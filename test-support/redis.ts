@@ -6,9 +6,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { redisCommand } from "../scripts/cluster/redis";
 
 const START_TIMEOUT_MS = 30_000;
 
@@ -96,21 +96,10 @@ export async function startRedis({ port }: RedisOptions): Promise<RunningRedis> 
   };
 }
 
-/** Whether a Redis on the port answers PING (a raw RESP exchange: no client needed). */
+/** Whether a Redis on the port answers PING. */
 function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: "127.0.0.1", port });
-    let reply = "";
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (chunk) => {
-      reply += chunk.toString("utf8");
-      if (reply.includes("\r\n")) done(reply.startsWith("+PONG"));
-    });
-  });
+  return redisCommand(port, ["PING"], 1_000).then(
+    (answer) => answer === "+PONG",
+    () => false,
+  );
 }
