@@ -8,12 +8,12 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createConnection } from "node:net";
 import { join } from "node:path";
 import { mintToken } from "@drydock/server-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandboxThroughApi } from "../../apps/sandbox-agent/src/testing/agent-api";
 import { fleetSandboxes, waitUntil } from "../lib/drydock-server";
+import { portAnswers } from "../lib/port-probe";
 import { clusterLayout } from "./layout";
 import { ROOT } from "./node-processes";
 import { type RunningCluster, startCluster } from "./start-cluster";
@@ -49,15 +49,6 @@ const ok = (url: string) =>
     },
     () => false,
   );
-const portAnswers = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 const waitForStates = (wanted: Record<string, string>) =>
   waitUntil(`the balancer sees ${JSON.stringify(wanted)}`, async () => {
     const now = await cluster.balancerStates();

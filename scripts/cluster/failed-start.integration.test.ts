@@ -4,23 +4,14 @@
  * done, so Redis and PostgreSQL must be stopped again.
  */
 import { readdir } from "node:fs/promises";
-import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
+import { portAnswers } from "../lib/port-probe";
 import { clusterLayout } from "./layout";
 import { startCluster } from "./start-cluster";
 
 const BASE_PORT = 5675;
 
-const portAnswers = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 const clusterFolders = async () => (await readdir(tmpdir())).filter((name) => name.startsWith("drydock-cluster-"));
 
 describe("a cluster that cannot start", () => {
