@@ -85,6 +85,14 @@ describe.each([TERMINAL_NAMESPACE, SANDBOX_NAMESPACE])("agent sockets on %s", (n
   });
 });
 
+/**
+ * A line for the shell that prints its size once it reads `size` ("rows cols"), then `<mark>-OK`:
+ * tmux passes a new size on to the shell's pane in its own time, so it asks until it shows (10 s at most).
+ * The mark is typed split ("-"), so only the printed line matches it, not the typed line's echo.
+ */
+const printSizeOnceItIs = (size: string, mark: string) =>
+  `for i in $(seq 100); do [ "$(stty size)" = "${size}" ] && break; sleep 0.1; done; echo "size=$(stty size)"; echo ${mark}"-"OK\n`;
+
 describe("agent terminals", () => {
   it("streams a shell: typed input runs, output returns, resize applies", async () => {
     const socket = terminal({ sandboxId, token: harness.token(sandboxId, "write"), size: { cols: 91, rows: 27 } });
@@ -93,11 +101,7 @@ describe("agent terminals", () => {
     expect(await sized).toContain("27 91");
     socket.emit("terminal:resize", { cols: 132, rows: 43 });
     const resized = outputUntil(socket, "RESIZE-OK");
-    // tmux passes the new size on to the shell's pane in its own time: ask until it shows (10 s at most).
-    socket.emit(
-      "terminal:input",
-      'for i in $(seq 100); do [ "$(stty size)" = "43 132" ] && break; sleep 0.1; done; echo "size=$(stty size)"; echo RESIZE"-"OK\n',
-    );
+    socket.emit("terminal:input", printSizeOnceItIs("43 132", "RESIZE"));
     // The typed line is echoed too: only the printed value carries "size=" before the numbers.
     expect(await resized).toContain("size=43 132");
     const engine = outputUntil(socket, "ENGINE-OK");
@@ -115,10 +119,7 @@ describe("agent terminals", () => {
     // Sent at once, as a page does when its layout settles: the agent is still opening the shell.
     socket.emit("terminal:resize", { cols: 85, rows: 32 });
     const sized = outputUntil(socket, "EARLY-OK");
-    socket.emit(
-      "terminal:input",
-      'for i in $(seq 100); do [ "$(stty size)" = "32 85" ] && break; sleep 0.1; done; echo "size=$(stty size)"; echo EARLY"-"OK\n',
-    );
+    socket.emit("terminal:input", printSizeOnceItIs("32 85", "EARLY"));
     expect(await sized).toContain("size=32 85");
   });
 
