@@ -30,14 +30,15 @@ const BACKSTOP_AFTER_MS = 2 * AGENT_DOWN_AFTER_MS;
 export async function sweepAgents(ctx: WebContext, starter: SessionStarter, now = Date.now(), recount = true): Promise<void> {
   const { db, log } = ctx;
   const silentSince = new Date(now - AGENT_DOWN_AFTER_MS);
+  const upButSilent = { state: "up", OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: silentSince } }] };
   const silent = await db.agent.findMany({
-    where: { state: "up", OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: silentSince } }] },
+    where: upButSilent,
     select: { id: true, name: true, lastHeartbeatAt: true },
   });
   for (const agent of silent) {
     // Only one node wins the transition; it alone re-prepares the agent's seats.
     const marked = await db.agent.updateMany({
-      where: { id: agent.id, state: "up", OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: silentSince } }] },
+      where: { id: agent.id, ...upButSilent },
       data: { state: "down" },
     });
     if (marked.count === 0) continue;
