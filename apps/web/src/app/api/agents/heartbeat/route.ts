@@ -4,6 +4,7 @@ import { acceptHeartbeat } from "@/server/agents/agent-registry";
 import { removeSandboxesLeftBehind } from "@/server/agents/agent-sweeper";
 import { webContext } from "@/server/context";
 import { HttpError } from "@/server/http/http-error";
+import { readJsonBody } from "@/server/http/json-body";
 import { errorResponse } from "@/server/http/responses";
 
 export const dynamic = "force-dynamic";
@@ -17,12 +18,7 @@ export const dynamic = "force-dynamic";
 export async function POST(request: Request): Promise<Response> {
   const ctx = webContext();
   try {
-    let body: unknown;
-    try {
-      body = await request.json();
-    } catch {
-      throw new HttpError("The heartbeat's body is not JSON.", 400);
-    }
+    const body = await readJsonBody(request, "the agent's heartbeat: {publicUrl, labels, capacity}");
     const { agentId, name, publicUrl, cameBack } = await acceptHeartbeat(ctx.db, request.headers.get("authorization"), body);
     if (cameBack) {
       ctx.log.info("agent.up_again", { agent: name });
