@@ -93,16 +93,21 @@ export async function placeSession(db: Database, session: UnplacedSession, fallb
 }
 
 /**
- * Resets each agent's `placed` to the sessions that hold a place on it (a
- * place frees when its session ends, wherever that is recorded). A compare
- * and set: the count is read after `placed`, and written only if no place was
- * taken in between, so a concurrent placement is never lost from the count.
+ * Frees the places of ended sessions: lowers each agent's `placed` to the
+ * sessions that hold a place on it (a place frees when its session ends,
+ * wherever that is recorded). A compare and set: the count is read after
+ * `placed`, and written only if no place was taken in between, so a
+ * concurrent placement is never lost from the count.
+ *
+ * It only ever lowers: a session's row is written before its place is taken,
+ * so the count may include starts whose place is about to be taken; raising
+ * `placed` to it would count those twice and refuse starts an agent has room for.
  */
 export async function recountPlaced(db: Database): Promise<void> {
   const agents = await db.agent.findMany({ where: { revokedAt: null }, select: { id: true, placed: true } });
   for (const agent of agents) {
     const live = await db.session.count({ where: { agentId: agent.id, state: { in: PLACED_STATES } } });
-    if (live === agent.placed) continue;
+    if (live >= agent.placed) continue;
     await db.agent.updateMany({ where: { id: agent.id, placed: agent.placed }, data: { placed: live } });
   }
 }
