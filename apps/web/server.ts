@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { createLogger, withFields } from "@drydock/server-kit";
 import next from "next";
+import { isAgentTunnelRequest } from "./src/server/agents/agent-tunnels";
 import { parseWebConfig } from "./src/server/config";
 import { registerWebContext } from "./src/server/context";
 import { createWebContext } from "./src/server/create-context";
@@ -27,10 +28,13 @@ try {
   await app.prepare();
   const handle = app.getRequestHandler();
   serveRequests(http, ctx, handle);
+  http.on("upgrade", (req, socket, head) => {
+    if (isAgentTunnelRequest(req)) ctx.agents.tunnels.accept(req, socket, head);
+  });
   if (dev) {
     const upgrade = app.getUpgradeHandler();
     http.on("upgrade", (req, socket, head) => {
-      if (!req.url?.startsWith("/socket.io/")) void upgrade(req, socket, head);
+      if (!req.url?.startsWith("/socket.io/") && !isAgentTunnelRequest(req)) void upgrade(req, socket, head);
     });
   }
   // After every other listener: requests for preview hosts reach the learner's app and nothing of Drydock's.
@@ -46,6 +50,7 @@ try {
       void io
         .close()
         .then(flushTerminalRecordings)
+        .then(() => ctx.agents.tunnels.close())
         .then(() => ctx.node.close())
         .then(() => process.exit(0));
     });

@@ -1,6 +1,6 @@
 import type { DaemonSet } from "kubernetes-types/apps/v1";
 import type { EnvVar } from "kubernetes-types/core/v1";
-import { httpProbe, metadata, podDefaults, resources, secretEnv, selectorLabels, webServiceUrl } from "./objects";
+import { httpProbe, metadata, podDefaults, resources, secretEnv, selectorLabels, webNodesUrl, webServiceUrl } from "./objects";
 import { type ClusterSettings, SECRET_NAMES } from "./settings";
 import { storeUrl } from "./stores";
 
@@ -17,7 +17,7 @@ const CREDENTIALS_DIR = "/etc/drydock/agent-credentials";
  */
 export const AGENT_HOST_ACCESS = {
   "host-network":
-    "The agent serves the registry and package-cache gateways on the sandbox bridge's gateway address (the sandboxes' only way to the registry and Debian's archive), installs the sandbox firewall (iptables chains DOCKER-USER and INPUT) in the node's network namespace, and proxies previews to sandbox addresses on that bridge: all three exist only in the node's network namespace. Web nodes reach it on the node's address (AGENT_PUBLIC_URL), port 4100, every request carrying a token signed with DRYDOCK_AGENT_SECRET.",
+    "The agent serves the registry and package-cache gateways on the sandbox bridge's gateway address (the sandboxes' only way to the registry and Debian's archive), installs the sandbox firewall (iptables chains DOCKER-USER and INPUT) in the node's network namespace, and proxies previews to sandbox addresses on that bridge: all three exist only in the node's network namespace. It opens no port to the network: its API listens on the node's loopback, and web nodes reach it through the tunnels it dials to each of them (AGENT_TUNNEL_URLS), every request carrying a token signed with DRYDOCK_AGENT_SECRET.",
   privileged:
     "Each sandbox's inner engine lives on a size-limited ext4 image that the agent loop-mounts under /var/lib/drydock/disks for the node's dockerd to bind into the sandbox: that needs mount(2) with loop devices and Bidirectional mount propagation, which Kubernetes grants to privileged containers only; the firewall needs NET_ADMIN in the node's network namespace. It adds nothing the Docker socket does not already give (whoever holds the socket is root on the node). With SANDBOX_DISK_MIB=0 (no disk limit per sandbox) the disks go, but the firewall stays; see the runbook.",
   "hostpath-docker-sock":
@@ -35,13 +35,12 @@ export function justificationAnnotations(reasons: Partial<Record<string, string>
 function agentEnvironment(settings: ClusterSettings): EnvVar[] {
   return [
     { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-    // With hostNetwork the pod's address is the node's: where web nodes reach this agent.
-    { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
-    { name: "AGENT_HOST", value: "$(POD_IP)" },
+    // The node's loopback: nothing outside the node connects to the agent (its tunnels carry the web nodes' connections).
+    { name: "AGENT_HOST", value: "127.0.0.1" },
     { name: "AGENT_PORT", value: String(AGENT_PORT) },
-    { name: "AGENT_PUBLIC_URL", value: `http://$(POD_IP):${AGENT_PORT}` },
     { name: "AGENT_LABELS", value: settings.agentLabels },
     { name: "CONTROL_PLANE_URL", value: webServiceUrl(settings) },
+    { name: "AGENT_TUNNEL_URLS", value: webNodesUrl(settings) },
     secretEnv("DRYDOCK_AGENT_SECRET", "agent-secret"),
     { name: "SANDBOX_IMAGE", value: settings.images.sandbox },
     { name: "SANDBOX_NETWORK", value: "drydock" },
@@ -100,11 +99,11 @@ export function agentDaemonSet(settings: ClusterSettings): DaemonSet {
               name: "agent",
               image: settings.images.agent,
               command: ["drydock-agent-start"],
-              ports: [{ name: "api", containerPort: AGENT_PORT }],
               env: agentEnvironment(settings),
               resources: resources("250m", "512Mi", "2Gi"),
-              readinessProbe: httpProbe("/healthz", AGENT_PORT, 5, 3),
-              livenessProbe: httpProbe("/healthz", AGENT_PORT, 10, 6),
+              // The kubelet runs on the node, so it reaches the agent's loopback (the pod shares the node's network).
+              readinessProbe: httpProbe("/healthz", AGENT_PORT, 5, 3, "127.0.0.1"),
+              livenessProbe: httpProbe("/healthz", AGENT_PORT, 10, 6, "127.0.0.1"),
               securityContext: { privileged: true, runAsUser: 0 },
               volumeMounts: [
                 { name: "docker-sock", mountPath: "/var/run/docker.sock" },

@@ -195,9 +195,12 @@ describe("the Kubernetes manifests", () => {
     );
     // drydock-agent-start adds the node's credential from the mounted Secret (image/agent-start.sh).
     const config = loadConfig({ ...resolved, DRYDOCK_AGENT_CREDENTIAL: "stand-in-credential-of-this-node" });
-    expect(config.AGENT_HOST).toBe("10.1.2.3");
+    // No inbound port: the API on the node's loopback, reached through the tunnels dialed to every web pod.
+    expect(config.AGENT_HOST).toBe("127.0.0.1");
+    expect(config.AGENT_PUBLIC_URL).toBe("");
+    expect(config.AGENT_TUNNEL_URLS).toEqual([`http://drydock-web-nodes.${defaultSettings.namespace}.svc.cluster.local:3000`]);
+    expect(find<Service>("Service", "drydock-web-nodes").spec?.clusterIP).toBe("None");
     expect(config.REGISTRY_UPSTREAM).toBe(`http://drydock-registry.${defaultSettings.namespace}.svc.cluster.local:5000`);
-    expect(resolved.AGENT_PUBLIC_URL).toBe("http://10.1.2.3:4100");
     expect(resolved.CONTROL_PLANE_URL).toBe(`http://drydock-web.${defaultSettings.namespace}.svc.cluster.local:3000`);
     expect(agent.spec?.template.spec?.dnsPolicy).toBe("ClusterFirstWithHostNet");
   });

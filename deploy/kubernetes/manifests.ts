@@ -6,7 +6,7 @@ import { namespace } from "./namespace";
 import { networkPolicies } from "./network-policies";
 import type { ClusterSettings } from "./settings";
 import { storeClaim, storeDeployment, storeService } from "./stores";
-import { webConfigMap, webDeployment, webDisruptionBudget, webService } from "./web";
+import { webConfigMap, webDeployment, webDisruptionBudget, webNodesService, webService } from "./web";
 
 /** A Kubernetes object as written out: typed where it is made (the modules above); every one of them sets both fields. */
 export type KubernetesObject = { apiVersion?: string; kind?: string; metadata?: ObjectMeta };
@@ -49,7 +49,13 @@ export function manifestFiles(settings: ClusterSettings): ManifestFile[] {
       name: "10-web.yaml",
       comment:
         "The web nodes (control plane and gateway). Secrets (drydock-secrets) are made by the operator, never rendered: see README.md.",
-      objects: [webConfigMap(settings), webDeployment(settings), webService(settings), webDisruptionBudget(settings)],
+      objects: [
+        webConfigMap(settings),
+        webDeployment(settings),
+        webService(settings),
+        webNodesService(settings),
+        webDisruptionBudget(settings),
+      ],
       applied: true,
     },
     { name: "20-agent.yaml", comment: agentComment, objects: [agentDaemonSet(settings)], applied: true },

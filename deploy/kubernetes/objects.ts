@@ -29,8 +29,9 @@ export function resources(cpu: string, memory: string, memoryLimit: string): Res
   return { requests: { cpu, memory }, limits: { memory: memoryLimit } };
 }
 
-export function httpProbe(path: string, port: string | number, periodSeconds: number, failureThreshold: number): Probe {
-  return { httpGet: { path, port }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
+/** `host`: where the kubelet sends it (default the pod's address); a host-network pod listening on loopback only is probed there. */
+export function httpProbe(path: string, port: string | number, periodSeconds: number, failureThreshold: number, host?: string): Probe {
+  return { httpGet: { path, port, ...(host ? { host } : {}) }, periodSeconds, failureThreshold, timeoutSeconds: 3 };
 }
 
 /**
@@ -76,6 +77,11 @@ export const webConfigMapName = "drydock-web";
 /** The web's address inside the cluster: the agents' CONTROL_PLANE_URL. */
 export function webServiceUrl(settings: ClusterSettings): string {
   return `http://drydock-web.${settings.namespace}.svc.cluster.local:${WEB_PORT}`;
+}
+
+/** The headless Service's name: it resolves to every ready web pod, and agents dial a tunnel to each (AGENT_TUNNEL_URLS). */
+export function webNodesUrl(settings: ClusterSettings): string {
+  return `http://drydock-web-nodes.${settings.namespace}.svc.cluster.local:${WEB_PORT}`;
 }
 
 export const WEB_PORT = 3000;

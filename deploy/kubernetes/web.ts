@@ -98,6 +98,24 @@ export function webService(settings: ClusterSettings): Service {
   };
 }
 
+/**
+ * Every web pod by name, without a balancer in between: an agent dials a
+ * tunnel to each address it resolves to, so every web node reaches every
+ * agent without any inbound port on the sandbox hosts.
+ */
+export function webNodesService(settings: ClusterSettings): Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: metadata(settings, "drydock-web-nodes", "web"),
+    spec: {
+      clusterIP: "None",
+      selector: selectorLabels("web"),
+      ports: [{ name: "http", port: WEB_PORT, targetPort: "http" }],
+    },
+  };
+}
+
 /** A node drain or cluster upgrade takes one web node at a time. */
 export function webDisruptionBudget(settings: ClusterSettings): PodDisruptionBudget {
   return {

@@ -3,8 +3,8 @@
  * file): PostgreSQL, Redis, two real web nodes behind real HAProxy, three
  * real agents registered with credentials as separate fleets, and real
  * socket.io clients opening terminals and sandbox channels as the page does.
- * Sandboxes spread over the agents and a terminal on web node 2 drives agent
- * a3; an agent dies by kill -9 and its learner hears why and starts again
+ * Sandboxes spread over the agents (each reached only through the tunnels it
+ * dialed) and a terminal and a port preview on web node 2 reach agent a3; an agent dies by kill -9 and its learner hears why and starts again
  * elsewhere with the saved file; a web node dies by kill -9 and the terminal
  * reattaches through the other to the same shell with nothing lost; Redis
  * and PostgreSQL restart under the running nodes; two nodes place 40 starts
@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { promisify } from "node:util";
 import { LABEL } from "@drydock/engine";
-import { type Reply, SANDBOX_NAMESPACE, type SandboxStatus, TERMINAL_NAMESPACE } from "@drydock/protocol";
+import { agentTunnelUrl, type Reply, SANDBOX_NAMESPACE, type SandboxStatus, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLACED_STATES } from "../../apps/web/src/server/agents/agent-placement";
@@ -185,11 +185,15 @@ const health = (url: string) =>
   );
 
 describe("the one-machine cluster under faults", () => {
-  it("spreads sessions started through the balancer over the three agents, and web node 2 drives a sandbox on a3", async () => {
+  it("spreads sessions started through the balancer over the three agents, and web node 2 drives a sandbox on a3 and serves its port preview", async () => {
     for (let i = 0; i < AGENTS.length; i++) await startLesson(cluster.balancerUrl);
     const hosts = await Promise.all(learners.map((learner) => agentNameOf(learner.id)));
     expect([...hosts].sort()).toEqual(AGENTS);
-    for (const agent of await db.agent.findMany({ where: { name: { in: AGENTS } } })) expect(agent.placed, agent.name).toBe(1);
+    for (const agent of await db.agent.findMany({ where: { name: { in: AGENTS } } })) {
+      expect(agent.placed, agent.name).toBe(1);
+      // No web node dials an agent: each is reached through the tunnels it dialed to every web node.
+      expect(agent.publicUrl, agent.name).toBe(agentTunnelUrl(agent.id));
+    }
 
     const learner = await learnerOn("a3");
     const web2 = cluster.service("web2").url;
@@ -200,6 +204,25 @@ describe("the one-machine cluster under faults", () => {
     const session = await db.session.findUniqueOrThrow({ where: { id: learner.id } });
     expect(await fleetSandboxes(`${FLEET_PREFIX}-a3`)).toContain(session.sandboxId);
     expect(hostname).toBe(await containerHostname(session.sandboxId as string));
+
+    // A port preview of that sandbox, opened and served through web node 2 (and so a3's tunnel to it).
+    terminal.type(
+      "mkdir -p /tmp/site && echo tunneled-$((6*7)) > /tmp/site/index.html && (python3 -m http.server 8080 --directory /tmp/site >/dev/null 2>&1 &)",
+    );
+    await waitUntil("the sandbox's port 8080 is listed", async () => {
+      const listed = await fetch(`${web2}/api/sessions/${learner.id}/ports`, { headers: { cookie: learner.cookie } });
+      return ((await listed.json()) as { ports?: { port: number }[] }).ports?.some((port) => port.port === 8080) ?? false;
+    });
+    const opened = await fetch(`${web2}/api/sessions/${learner.id}/ports/8080/open`, {
+      headers: { cookie: learner.cookie },
+      redirect: "manual",
+    });
+    const grant = new URL(opened.headers.get("location") ?? "");
+    const traded = await getThrough(web2, grant.host, `${grant.pathname}${grant.search}`);
+    expect(traded.status).toBe(303);
+    const cookie = String(traded.headers["set-cookie"]).split(";")[0] as string;
+    const page = await getThrough(web2, grant.host, "/", cookie);
+    expect({ status: page.status, body: page.body.trim() }).toEqual({ status: 200, body: "tunneled-42" });
     terminal.socket.close();
   });
 
@@ -371,6 +394,27 @@ async function containerHostname(sandboxId: string): Promise<string> {
   const container = stdout.trim();
   if (!container) throw new Error(`No container holds sandbox ${sandboxId}.`);
   return (await run("docker", ["inspect", "--format", "{{.Config.Hostname}}", container])).stdout.trim();
+}
+
+/** A GET to a web node for another host (a preview host), as a browser resolving it to that node would send. */
+function getThrough(
+  base: string,
+  host: string,
+  path: string,
+  cookie?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${base}${path}`, { headers: { host, ...(cookie ? { cookie } : {}) } }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    request.on("error", reject);
+    request.end();
+  });
 }
 
 /** One POST from a chosen client address (node's fetch cannot pick it), with the page's same-origin headers. */

@@ -28,6 +28,8 @@ export interface AgentNodeOptions {
   fleet: string;
   logFile: string;
   env: Record<string, string>;
+  /** The web nodes the agent dials its tunnels to: then it has no address of its own for them (AGENT_PUBLIC_URL). */
+  tunnelTo?: string[];
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -92,7 +94,9 @@ export function agentNodeProcess(options: AgentNodeOptions): SupervisedProcess {
       AGENT_FLEET: options.fleet,
       // The issue's contract names the fleet DRYDOCK_FLEET; the agent reads AGENT_FLEET today. Both say the same.
       DRYDOCK_FLEET: options.fleet,
-      AGENT_PUBLIC_URL: `http://127.0.0.1:${options.port}`,
+      ...(options.tunnelTo
+        ? { AGENT_TUNNEL_URLS: options.tunnelTo.join(","), AGENT_PUBLIC_URL: "" }
+        : { AGENT_PUBLIC_URL: `http://127.0.0.1:${options.port}` }),
       ...options.env,
     },
     logFile: options.logFile,

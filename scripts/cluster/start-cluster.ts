@@ -216,6 +216,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
             port: agent.port,
             fleet: agent.fleet,
             logFile: logFile(agent.name),
+            // No agent is dialed: each dials a tunnel to every web node, as on hosts without an inbound port.
+            tunnelTo: layout.webNodes.map((node) => `http://127.0.0.1:${node.port}`),
             env: {
               DRYDOCK_AGENT_SECRET: secret,
               AGENT_LABELS: `zone=local,agent=${agent.name}`,

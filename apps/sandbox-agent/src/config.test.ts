@@ -26,4 +26,15 @@ describe("the agent's configuration for many machines", () => {
     );
     expect(() => loadConfig({ ...SECRET, AGENT_LABELS: "zone" })).toThrow(/AGENT_LABELS: name=value pairs/);
   });
+
+  it("takes the web nodes to tunnel to as a comma-separated list of URLs, only with a control plane", () => {
+    const plane = { ...SECRET, CONTROL_PLANE_URL: "http://web:3000", DRYDOCK_AGENT_CREDENTIAL: "host-a.x" };
+    expect(loadConfig({ ...plane, AGENT_TUNNEL_URLS: " http://web-1:3000, http://web-2:3000 ," }).AGENT_TUNNEL_URLS).toEqual([
+      "http://web-1:3000",
+      "http://web-2:3000",
+    ]);
+    expect(loadConfig(plane).AGENT_TUNNEL_URLS).toEqual([]);
+    expect(() => loadConfig({ ...plane, AGENT_TUNNEL_URLS: "web-1:3000" })).toThrow(/AGENT_TUNNEL_URLS/);
+    expect(() => loadConfig({ ...SECRET, AGENT_TUNNEL_URLS: "http://web-1:3000" })).toThrow(/AGENT_TUNNEL_URLS: needs CONTROL_PLANE_URL/);
+  });
 });

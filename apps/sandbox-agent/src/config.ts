@@ -73,6 +73,21 @@ const schema = z
     CONTROL_PLANE_URL: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default(""),
     /** This agent's credential, from `npm run admin -- issue-agent --name NAME`; needed with CONTROL_PLANE_URL. */
     DRYDOCK_AGENT_CREDENTIAL: z.string().default(""),
+    /**
+     * No inbound port: the web nodes this agent dials a tunnel to (comma-separated URLs; every address
+     * a name resolves to gets one, e.g. a Kubernetes headless Service). The web nodes then reach the
+     * agent through them, and AGENT_PUBLIC_URL is not used. Needs CONTROL_PLANE_URL.
+     */
+    AGENT_TUNNEL_URLS: z
+      .string()
+      .default("")
+      .transform((text) =>
+        text
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ protocol: /^https?$/ }))),
     /** Where web nodes reach this agent; default http://127.0.0.1:<AGENT_PORT>. */
     AGENT_PUBLIC_URL: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default(""),
     /** The machine's labels for placement and operators, as name=value pairs: zone=a,size=m. */
@@ -89,6 +104,10 @@ const schema = z
   .refine((config) => config.CONTROL_PLANE_URL === "" || config.DRYDOCK_AGENT_CREDENTIAL !== "", {
     path: ["DRYDOCK_AGENT_CREDENTIAL"],
     message: "is needed with CONTROL_PLANE_URL: issue one with npm run admin -- issue-agent --name NAME",
+  })
+  .refine((config) => config.AGENT_TUNNEL_URLS.length === 0 || config.CONTROL_PLANE_URL !== "", {
+    path: ["AGENT_TUNNEL_URLS"],
+    message: "needs CONTROL_PLANE_URL (and DRYDOCK_AGENT_CREDENTIAL): tunnels are for agents that report to a control plane",
   });
 
 export type AgentConfig = z.infer<typeof schema>;

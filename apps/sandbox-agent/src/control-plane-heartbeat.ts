@@ -7,7 +7,8 @@ import { backoffMs } from "./backoff";
 export interface HeartbeatOptions {
   controlPlaneUrl: string;
   credential: string;
-  publicUrl: string;
+  /** Where web nodes reach the agent; undefined: through the tunnels it dials (control-plane-tunnel.ts). */
+  publicUrl: string | undefined;
   labels: Record<string, string>;
   /** The agent's own counts; the host's memory, CPUs and load are read here. */
   counts(): Pick<AgentCapacity, "sandboxes" | "readySeats" | "maxSandboxes">;
@@ -61,7 +62,11 @@ export function startHeartbeat(options: HeartbeatOptions): { stop(): void } {
   let stopped = false;
 
   async function beat(): Promise<void> {
-    const heartbeat: AgentHeartbeat = { publicUrl: options.publicUrl, labels: options.labels, capacity: await capacity(options) };
+    const heartbeat: AgentHeartbeat = {
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      labels: options.labels,
+      capacity: await capacity(options),
+    };
     const response = await fetch(url, {
       method: "POST",
       headers: { authorization: `Bearer ${options.credential}`, "content-type": "application/json" },

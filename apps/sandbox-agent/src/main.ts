@@ -4,6 +4,7 @@ import { createLogger } from "@drydock/server-kit";
 import { startAgent } from "./agent";
 import { loadConfig } from "./config";
 import { parseLabels, startHeartbeat } from "./control-plane-heartbeat";
+import { startTunnels } from "./control-plane-tunnel";
 
 const log = createLogger("sandbox-agent");
 
@@ -66,11 +67,20 @@ try {
     },
     log,
   });
+  const tunneled = config.AGENT_TUNNEL_URLS.length > 0;
+  const tunnels = tunneled
+    ? startTunnels({
+        webNodeUrls: config.AGENT_TUNNEL_URLS,
+        credential: config.DRYDOCK_AGENT_CREDENTIAL,
+        local: { host: config.AGENT_HOST, port: config.AGENT_PORT },
+        log,
+      })
+    : undefined;
   const heartbeat = config.CONTROL_PLANE_URL
     ? startHeartbeat({
         controlPlaneUrl: config.CONTROL_PLANE_URL,
         credential: config.DRYDOCK_AGENT_CREDENTIAL,
-        publicUrl: config.AGENT_PUBLIC_URL || `http://127.0.0.1:${config.AGENT_PORT}`,
+        publicUrl: tunneled ? undefined : config.AGENT_PUBLIC_URL || `http://127.0.0.1:${config.AGENT_PORT}`,
         labels: parseLabels(config.AGENT_LABELS),
         counts: () => ({
           sandboxes: agent.fleet.assignedCount,
@@ -88,6 +98,7 @@ try {
       stopping = true;
       log.info("agent.stopping", { signal });
       heartbeat?.stop();
+      tunnels?.stop();
       // Sandboxes keep running: a restarted agent adopts them again. A pool refill under way is finished and removed.
       void agent.close().then(
         () => process.exit(0),

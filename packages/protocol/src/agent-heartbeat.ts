@@ -36,8 +36,8 @@ export const agentLabelsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]
 
 export const agentHeartbeatSchema = z
   .object({
-    /** Where web nodes reach the agent's API and sockets. */
-    publicUrl: z.url({ protocol: /^https?$/ }),
+    /** Where web nodes reach the agent's API and sockets; absent: through the tunnels it dials (agent-tunnel.ts). */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
     labels: agentLabelsSchema,
     capacity: agentCapacitySchema,
   })

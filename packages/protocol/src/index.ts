@@ -1,4 +1,5 @@
 export * from "./agent-heartbeat";
+export * from "./agent-tunnel";
 export * from "./checks";
 export * from "./checks-schemas";
 export * from "./files";

@@ -31,7 +31,10 @@ export interface RelayFailure {
 }
 
 export interface RelayOptions {
-  /** Reuses connections for plain HTTP (never for upgrades, which keep theirs). */
+  /**
+   * Makes the connections: reused for plain HTTP; an upgrade keeps the
+   * connection it gets (without one, it opens a fresh connection).
+   */
   agent?: Agent;
   connectTimeoutMs?: number;
   /** From the request's start to the response's headers; a streaming body is not limited after that. */
@@ -134,10 +137,17 @@ export function relayUpgrade(
   head: Buffer,
   target: RelayTarget,
   onFailure: (failure: RelayFailure) => void,
-  options: Omit<RelayOptions, "agent"> = {},
+  options: RelayOptions = {},
 ): void {
   const headers = { ...target.headers, connection: "Upgrade", upgrade: req.headers.upgrade ?? "websocket" };
-  const upstream = request({ host: target.host, port: target.port, method: req.method, path: target.path, headers, agent: false });
+  const upstream = request({
+    host: target.host,
+    port: target.port,
+    method: req.method,
+    path: target.path,
+    headers,
+    agent: options.agent ?? false,
+  });
   const stopTimers = guardTimeouts(upstream, options);
   let settled = false;
   socket.on("error", () => upstream.destroy());

@@ -2,6 +2,7 @@ import type { Logger } from "@drydock/server-kit";
 import { agentDirectory } from "./agents/agent-directory";
 import { placeSession } from "./agents/agent-placement";
 import { startAgentSweeper } from "./agents/agent-sweeper";
+import { openAgentTunnels } from "./agents/agent-tunnels";
 import { goneSandboxes } from "./budget/gone-sandboxes";
 import { createStartBudget } from "./budget/start-budget";
 import type { WebConfig } from "./config";
@@ -22,7 +23,7 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     capacity: config.MAX_LIVE_SANDBOXES,
     idleMs: config.SANDBOX_IDLE_SECONDS * 1000,
   };
-  const agents = agentDirectory(config);
+  const agents = agentDirectory(config, await openAgentTunnels(db, log));
   const node = createWebNode(config, log);
   const rate = node.rateLimiter("starts", config.STARTS_PER_ADDRESS_PER_MINUTE, 60_000);
   const ctx: WebContext = {

@@ -1,3 +1,5 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import {
   AGENT_API,
   apiErrorSchema,
@@ -12,6 +14,7 @@ import {
 } from "@drydock/protocol";
 import { mintToken } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
+import { type AgentRoute, socketTransport } from "./agent-route";
 
 /** How long the control plane waits for an agent's answer to one call. */
 const CALL_TIMEOUT_MS = 60_000;
@@ -39,8 +42,11 @@ export interface SandboxOptions {
 /** Control-plane calls to an agent; every call carries a fresh "manage" token. */
 export class AgentClient {
   constructor(
+    /** The agent's address as sessions record it (its URL, or its tunnel's). */
     readonly url: string,
     private readonly secret: string,
+    /** How this web node connects to it. */
+    readonly route: AgentRoute = { url },
   ) {}
 
   async createSandbox(owner: string, options: SandboxOptions = {}): Promise<SandboxInfo> {
@@ -75,7 +81,8 @@ export class AgentClient {
    * failed (rejects with the reason), reporting each status on the way.
    */
   async awaitReady(sandboxId: string, onStatus: (status: SandboxStatus) => void = () => {}, timeoutMs = 120_000): Promise<SandboxStatus> {
-    const channel: Socket<SandboxServerEvents, SandboxClientEvents> = io(`${this.url}${SANDBOX_NAMESPACE}`, {
+    const channel: Socket<SandboxServerEvents, SandboxClientEvents> = io(`${this.route.url}${SANDBOX_NAMESPACE}`, {
+      ...socketTransport(this.route),
       auth: (callback) => void this.terminalToken(sandboxId, "read").then((token) => callback({ sandboxId, token })),
       transports: ["websocket"],
       reconnection: false,
@@ -120,15 +127,9 @@ export class AgentClient {
 
   private async call(method: string, path: string, body?: unknown): Promise<unknown> {
     const token = await mintToken(this.secret, { sub: "*", rights: "manage" }, 30);
-    let response: Response;
+    let response: { status: number; text: string };
     try {
-      response = await fetch(new URL(path, this.url), {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        // Every call of this API answers at once (a start answers 202 and reports on its channel): one that hangs is a fault.
-        signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-      });
+      response = await this.send(method, path, { authorization: `Bearer ${token}` }, body);
     } catch (error) {
       if (error instanceof Error && error.name === "TimeoutError") {
         throw new Error(`The sandbox agent at ${this.url} did not answer ${method} ${path} within ${CALL_TIMEOUT_MS / 1000} s.`, {
@@ -137,13 +138,40 @@ export class AgentClient {
       }
       throw new Error(`The sandbox agent at ${this.url} is unreachable. Is it running? (npm start runs it.)`, { cause: error });
     }
-    const text = await response.text();
+    const { status, text } = response;
     const json: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
+    if (status < 200 || status >= 300) {
       const failure = apiErrorSchema.safeParse(json);
       const message = failure.success ? `${failure.data.error}${failure.data.hint ? ` ${failure.data.hint}` : ""}` : text;
-      throw new AgentRefusal(`The sandbox agent refused ${method} ${path} (${response.status}): ${message}`, response.status);
+      throw new AgentRefusal(`The sandbox agent refused ${method} ${path} (${status}): ${message}`, status);
     }
     return json;
+  }
+
+  /** One request along the route (node:http, whose connections a tunnel can make; fetch's cannot be). */
+  private send(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; text: string }> {
+    const url = new URL(path, this.route.url);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const request = url.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const asked = request(
+        url,
+        {
+          method,
+          agent: this.route.agent,
+          headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}) },
+          // Every call of this API answers at once (a start answers 202 and reports on its channel): one that hangs is a fault.
+          signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          response.on("error", reject);
+        },
+      );
+      asked.on("error", reject);
+      asked.end(payload);
+    });
   }
 }

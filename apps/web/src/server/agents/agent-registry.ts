@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { type AgentHeartbeat, type AgentHeartbeatAnswer, agentHeartbeatSchema } from "@drydock/protocol";
+import { type AgentHeartbeat, type AgentHeartbeatAnswer, agentHeartbeatSchema, agentTunnelUrl } from "@drydock/protocol";
 import type { Database } from "../db";
 import { HttpError } from "../http/http-error";
 
@@ -87,14 +87,14 @@ export async function listAgents(db: Database): Promise<AgentRow[]> {
 }
 
 /** The agent a bearer credential belongs to, checked in constant time; a 401 that says what to do otherwise. */
-async function authenticate(
+export async function authenticate(
   db: Database,
   authorization: string | null,
 ): Promise<{ id: string; name: string; state: string; lastHeartbeatAt: Date | null }> {
   const credential = authorization?.match(/^Bearer (\S+)$/)?.[1];
   if (!credential) {
     throw new HttpError(
-      "An agent's heartbeat needs `Authorization: Bearer <credential>`. Issue one with npm run admin -- issue-agent --name NAME and give it to the agent as DRYDOCK_AGENT_CREDENTIAL.",
+      "An agent's heartbeat or tunnel needs `Authorization: Bearer <credential>`. Issue one with npm run admin -- issue-agent --name NAME and give it to the agent as DRYDOCK_AGENT_CREDENTIAL.",
       401,
     );
   }
@@ -133,12 +133,12 @@ export interface AcceptedHeartbeat extends AgentHeartbeatAnswer {
   cameBack: boolean;
 }
 
-/** Records an agent's report: it is up, reachable at publicUrl, with this capacity. */
+/** Records an agent's report: it is up, reachable at publicUrl (or through its tunnels), with this capacity. */
 export async function acceptHeartbeat(db: Database, authorization: string | null, body: unknown): Promise<AcceptedHeartbeat> {
   const agent = await authenticate(db, authorization);
   const heartbeat = parseHeartbeat(body);
   const { capacity } = heartbeat;
-  const publicUrl = heartbeat.publicUrl.replace(/\/+$/, "");
+  const publicUrl = heartbeat.publicUrl?.replace(/\/+$/, "") ?? agentTunnelUrl(agent.id);
   await db.agent.update({
     where: { id: agent.id },
     data: {

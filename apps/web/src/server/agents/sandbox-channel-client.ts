@@ -1,15 +1,19 @@
 import { type Reply, SANDBOX_NAMESPACE, type SandboxClientEvents, type SandboxServerEvents } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 import { HttpError } from "../http/http-error";
+import type { AgentClient } from "./agent-client";
+import { socketTransport } from "./agent-route";
 
 const ANSWER_TIMEOUT_MS = 30_000;
 
 export type AgentSandboxChannel = Socket<SandboxServerEvents, SandboxClientEvents>;
 
-/** The control plane's own connection to a sandbox's channel on its agent; close it when done. */
-export function openSandboxChannel(agentUrl: string, sandboxId: string, token: Promise<string>): AgentSandboxChannel {
+/** The control plane's own connection to a sandbox's channel on its agent, with a token of these rights; close it when done. */
+export function openSandboxChannel(agent: AgentClient, sandboxId: string, rights: "read" | "write"): AgentSandboxChannel {
+  const token = agent.terminalToken(sandboxId, rights);
   // forceNew: a connection of its own, never shared with a terminal's (see terminal-gateway.ts).
-  return io(`${agentUrl}${SANDBOX_NAMESPACE}`, {
+  return io(`${agent.route.url}${SANDBOX_NAMESPACE}`, {
+    ...socketTransport(agent.route),
     // The handshake waits for the token; requests emitted meanwhile are buffered.
     auth: (callback) => void token.then((value) => callback({ sandboxId, token: value })),
     transports: ["websocket"],

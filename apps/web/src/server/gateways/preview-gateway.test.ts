@@ -94,6 +94,7 @@ beforeAll(async () => {
     secret,
     domain,
     log: createLogger("test", () => {}),
+    route: (url) => ({ url }),
     findSession: async (id) => sessions.get(id) ?? null,
   });
   await new Promise<void>((resolve) => web.listen(0, "127.0.0.1", resolve));

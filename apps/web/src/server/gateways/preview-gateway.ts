@@ -12,6 +12,7 @@ import {
   routeFirst,
   writeRawResponse,
 } from "@drydock/server-kit";
+import type { AgentRoute } from "../agents/agent-route";
 import {
   GRANT_PATH,
   GrantLedger,
@@ -37,11 +38,13 @@ export interface PreviewGatewayDeps {
   /** Where traded grants are remembered: shared by every web node when there are several. */
   spentGrants?: SpentGrants;
   log: Logger;
+  /** How this node connects to the agent a session names (agent-directory.ts). */
+  route(agentUrl: string): AgentRoute;
   findSession(sessionId: string): Promise<PreviewSession | null | undefined>;
 }
 
 type Decision =
-  | { kind: "relay"; target: RelayTarget; port: number }
+  | { kind: "relay"; target: RelayTarget; port: number; agent: Agent }
   | { kind: "page"; page: PreviewPage }
   | { kind: "redirect"; location: string; cookie: string };
 
@@ -55,7 +58,7 @@ const AGENT_TOKEN_TTL_SECONDS = 60;
  */
 export function createPreviewGateway(deps: PreviewGatewayDeps): RouteHandlers & { matches(req: IncomingMessage): boolean } {
   const ledger = new GrantLedger(deps.secret, deps.spentGrants);
-  const agent = new Agent({ keepAlive: true });
+  const keepAlive = new Agent({ keepAlive: true });
 
   async function decide(req: IncomingMessage, isUpgrade: boolean): Promise<Decision> {
     const address = parsePreviewHost(req.headers.host, deps.domain);
@@ -80,10 +83,12 @@ export function createPreviewGateway(deps: PreviewGatewayDeps): RouteHandlers & 
     headers["x-forwarded-host"] ??= req.headers.host;
     headers["x-forwarded-proto"] ??= "http";
     headers["x-forwarded-for"] = [req.headers["x-forwarded-for"], req.socket.remoteAddress].filter(Boolean).join(", ");
-    const agentUrl = new URL(session.agentUrl);
+    const route = deps.route(session.agentUrl);
+    const agentUrl = new URL(route.url);
     return {
       kind: "relay",
       port: address.port,
+      agent: route.agent ?? keepAlive,
       target: {
         host: agentUrl.hostname.replace(/^\[(.*)\]$/, "$1"),
         port: Number(agentUrl.port || 80),
@@ -109,7 +114,7 @@ export function createPreviewGateway(deps: PreviewGatewayDeps): RouteHandlers & 
         .catch(failed)
         .then((decision) => {
           if (decision.kind === "relay") {
-            return relayHttp(req, res, decision.target, ({ error }) => sendPage(res, unreachable(req, error)), { agent });
+            return relayHttp(req, res, decision.target, ({ error }) => sendPage(res, unreachable(req, error)), { agent: decision.agent });
           }
           if (decision.kind === "page") return sendPage(res, decision.page);
           res
@@ -128,7 +133,9 @@ export function createPreviewGateway(deps: PreviewGatewayDeps): RouteHandlers & 
         .catch(failed)
         .then((decision) => {
           if (decision.kind === "relay") {
-            return relayUpgrade(req, socket, head, decision.target, ({ error }) => writePage(socket, unreachable(req, error)));
+            // A tunnel's transport makes the upgrade's connection too; a direct one gets a fresh connection.
+            const agent = decision.agent === keepAlive ? undefined : decision.agent;
+            return relayUpgrade(req, socket, head, decision.target, ({ error }) => writePage(socket, unreachable(req, error)), { agent });
           }
           writePage(socket, decision.kind === "page" ? decision.page : noAccess());
         });

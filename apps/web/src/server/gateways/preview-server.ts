@@ -9,6 +9,7 @@ export function servePreviews(http: Server, ctx: WebContext): void {
     domain: ctx.config.PREVIEW_DOMAIN,
     spentGrants: ctx.node.spentGrants,
     log: ctx.log,
+    route: ctx.agents.route,
     findSession: (id) => ctx.db.session.findUnique({ where: { id }, select: { state: true, sandboxId: true, agentUrl: true } }),
   });
 }

@@ -73,8 +73,7 @@ export function serveSandboxGateway(io: Server, ctx: WebContext): void {
 
   namespace.on("connection", (browser: BrowserSocket) => {
     const owned = browser.data;
-    const agent = ctx.agents.at(owned.agentUrl);
-    const upstream = openSandboxChannel(owned.agentUrl, owned.sandboxId, agent.terminalToken(owned.sandboxId, "write"));
+    const upstream = openSandboxChannel(ctx.agents.at(owned.agentUrl), owned.sandboxId, "write");
     const seat = owned.workshopId ? seatOfVisitor(ctx, owned.visitorId) : Promise.resolve(undefined);
     const remember = recorder(owned, seat, ctx);
     const active = activityRecorder(ctx.db, owned.sessionId, log);

@@ -8,6 +8,7 @@ import {
 } from "@drydock/protocol";
 import type { Socket } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
+import { socketTransport } from "../agents/agent-route";
 import type { WebContext } from "../context";
 
 export interface RelayTarget {
@@ -36,12 +37,10 @@ type BrowserTerminal = Socket<TerminalClientEvents, TerminalServerEvents>;
  */
 export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx: WebContext, taps: RelayTaps = {}): void {
   const { agentUrl, sandboxId, rights, size, terminal } = target;
-  const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agentUrl}${TERMINAL_NAMESPACE}`, {
-    auth: (callback) =>
-      void ctx.agents
-        .at(agentUrl)
-        .terminalToken(sandboxId, rights)
-        .then((token) => callback({ token, sandboxId, size, terminal })),
+  const agent = ctx.agents.at(agentUrl);
+  const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agent.route.url}${TERMINAL_NAMESPACE}`, {
+    ...socketTransport(agent.route),
+    auth: (callback) => void agent.terminalToken(sandboxId, rights).then((token) => callback({ token, sandboxId, size, terminal })),
     transports: ["websocket"],
     reconnection: false,
     // A connection of its own: socket.io-client would otherwise share one with the sandbox channel,

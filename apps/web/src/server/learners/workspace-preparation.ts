@@ -57,7 +57,7 @@ export function batchFiles(files: readonly FileToWrite[]): FileToWrite[][] {
  */
 export async function prepareWorkspace(client: AgentClient, sandboxId: string, plan: WorkspacePlan): Promise<void> {
   if (plan.files.length === 0 && plan.placements.length === 0 && plan.setups.length === 0) return;
-  const channel = openSandboxChannel(client.url, sandboxId, client.terminalToken(sandboxId, "write"));
+  const channel = openSandboxChannel(client, sandboxId, "write");
   try {
     for (const files of batchFiles(plan.files)) await requestOnChannel(channel, "files:write-many", { files });
     for (const files of batchFiles(plan.placements)) {

@@ -20,11 +20,7 @@ async function readFromSeat<T>(
   const session = await liveSession(ctx, visitorId);
   if (!session?.sandboxId)
     throw new HttpError("The seat has no running sandbox; its saved files are in the report once it has one again.", 409);
-  const channel = openSandboxChannel(
-    session.agentUrl,
-    session.sandboxId,
-    ctx.agents.at(session.agentUrl).terminalToken(session.sandboxId, "read"),
-  );
+  const channel = openSandboxChannel(ctx.agents.at(session.agentUrl), session.sandboxId, "read");
   try {
     return await ask(channel);
   } finally {

@@ -13,8 +13,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   try {
     const session = await ownedSession(ctx, (await params).id, await visitorId());
     if (session.state !== "ready" || !session.sandboxId) throw new HttpError(`The session is ${session.state}.`, 409);
-    const token = ctx.agents.at(session.agentUrl).terminalToken(session.sandboxId, "read");
-    const ports = await listSandboxPorts(session.agentUrl, session.sandboxId, token);
+    const ports = await listSandboxPorts(ctx.agents.at(session.agentUrl), session.sandboxId);
     const open = (port: number) => `/api/sessions/${encodeURIComponent(session.id)}/ports/${port}/open`;
     return NextResponse.json(
       { ports: ports.map((info) => ({ ...info, url: open(info.port) })) },
