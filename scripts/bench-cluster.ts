@@ -12,7 +12,9 @@
  *    each through its own web node to the agent holding its sandbox, each
  *    keystroke as soon as the last one's echo is back: echoMs. Before that,
  *    one learner on each node types 100 alone: echoMs.alone, the path's own
- *    cost without the room's load.
+ *    cost without the room's load. After it, the whole room types at a
+ *    person's pace (a keystroke every BENCH_CLUSTER_PACE_MS, 150: 80 words a
+ *    minute, each learner's keystrokes phased at random): echoAtTypingPaceMs.
  * 3. broadcast: a workshop of N attendees (no sandboxes: they join by code and
  *    sit in the room's socket, alternately on web1 and web2); the instructor's
  *    room message (on web1) until each attendee's socket has it.
@@ -49,7 +51,11 @@ const LEARNERS = Number(process.env.BENCH_CLUSTER_LEARNERS ?? 100);
 const FIRST_WAVE = Math.min(10, LEARNERS);
 const ARRIVAL_MS = Number(process.env.BENCH_CLUSTER_ARRIVAL_MS ?? LEARNERS * 300);
 const KEYSTROKES = Number(process.env.BENCH_CLUSTER_KEYSTROKES ?? 20);
+/** "direct" measures web nodes dialing agents at their own URLs instead of through the agents' tunnels (the default). */
+const AGENT_REACH = process.env.BENCH_CLUSTER_AGENT_REACH === "direct" ? "direct" : "tunnel";
 const SOLO_KEYSTROKES = 100;
+/** 150 ms between keystrokes: a fast typist's 80 words a minute. */
+const PACE_MS = Number(process.env.BENCH_CLUSTER_PACE_MS ?? 150);
 const basePort = Number(process.env.BENCH_CLUSTER_BASE_PORT ?? 5900);
 const fleetPrefix = process.env.BENCH_CLUSTER_FLEET_PREFIX ?? "bc";
 const LESSON = "commit-a-container";
@@ -74,6 +80,7 @@ const log = (event: string, fields: Record<string, unknown> = {}) => console.err
 const cluster = await startCluster({
   basePort,
   fleetPrefix,
+  agentReach: AGENT_REACH,
   webEnv: LIMITS,
   agentEnv: { POOL_SIZE: "0", MAX_SANDBOXES: String(AGENT_CAPACITY) },
   log: (event, fields) => log(event, fields),
@@ -265,6 +272,23 @@ async function echoes(learners: Learner[]): Promise<{ all: number[]; byNode: Rec
   return { all: Object.values(byNode).flat(), byNode };
 }
 
+/** Every learner types KEYSTROKES keystrokes at a person's pace, one every PACE_MS, starting at a random point of the first interval. */
+async function pacedEchoes(learners: Learner[]): Promise<number[]> {
+  const samples: number[] = [];
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  await Promise.all(
+    learners.map(async (learner) => {
+      await pause(Math.random() * PACE_MS);
+      for (let i = 0; i < KEYSTROKES; i += 1) {
+        const ms = await learner.terminal.echo();
+        samples.push(ms);
+        await pause(PACE_MS - ms);
+      }
+    }),
+  );
+  return samples;
+}
+
 /** One learner on each web node types alone (the others idle), in turn: the path's own cost, without the room's load. */
 async function soloEchoes(learners: Learner[]): Promise<Record<string, Record<`p${number}`, number>>> {
   const solo: Record<string, Record<`p${number}`, number>> = {};
@@ -429,6 +453,8 @@ try {
   const solo = await soloEchoes(learners);
   const echo = await echoes(learners);
   log("bench.echoed", { keystrokes: echo.all.length });
+  const paced = await pacedEchoes(learners);
+  log("bench.echoed_at_pace", { keystrokes: paced.length });
   const broadcast = await broadcastFanout();
   log("bench.broadcast", broadcast);
   const failed = await failover(learners);
@@ -437,6 +463,7 @@ try {
   console.log(
     JSON.stringify({
       learners: LEARNERS,
+      agentReach: AGENT_REACH,
       startMs: summarize(
         learners.map((learner) => learner.startMs),
         50,
@@ -448,6 +475,7 @@ try {
         keystrokes: echo.all.length,
         alone: solo,
       },
+      echoAtTypingPaceMs: { ...summarize(paced, 50, 99), keystrokes: paced.length, paceMs: PACE_MS },
       broadcastFanoutMs: broadcast,
       agentFailoverMs: failed.agentFailoverMs,
       failover: failed,

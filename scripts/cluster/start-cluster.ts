@@ -48,6 +48,11 @@ export interface ClusterOptions {
   webEnv?: Record<string, string>;
   /** More environment for the agents (POOL_SIZE, limits): the same for all, or each its own by name (a1…). */
   agentEnv?: Record<string, string> | ((agent: string) => Record<string, string>);
+  /**
+   * How web nodes reach agents: "tunnel" (default), through the tunnels each agent dials to every web
+   * node, as on hosts without an inbound port; "direct", at each agent's own URL (AGENT_PUBLIC_URL).
+   */
+  agentReach?: "tunnel" | "direct";
   /** DRYDOCK_AGENT_SECRET shared by every web node and agent; default the environment's, else .drydock/agent-secret. */
   agentSecret?: string;
   /** One structured line per event (default: none). */
@@ -216,8 +221,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
             port: agent.port,
             fleet: agent.fleet,
             logFile: logFile(agent.name),
-            // No agent is dialed: each dials a tunnel to every web node, as on hosts without an inbound port.
-            tunnelTo: layout.webNodes.map((node) => `http://127.0.0.1:${node.port}`),
+            ...(options.agentReach === "direct" ? {} : { tunnelTo: layout.webNodes.map((node) => `http://127.0.0.1:${node.port}`) }),
             env: {
               DRYDOCK_AGENT_SECRET: secret,
               AGENT_LABELS: `zone=local,agent=${agent.name}`,
