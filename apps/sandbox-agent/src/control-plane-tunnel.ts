@@ -33,7 +33,11 @@ const DIAL_TIMEOUT_MS = 10_000;
 const RESOLVE_EVERY_MS = 10_000;
 /** Both ends ping: a web node that vanished without closing the connection is redialed within seconds. */
 const LIVENESS = { intervalMs: 3_000, timeoutMs: 6_000 };
-const WINDOW_BYTES = 1 << 20;
+/**
+ * Every connection a web node has to this agent is a stream (a learner's terminal, channel, preview),
+ * so streams are not capped near HTTP/2's customary 100; memory per tunnel is bounded instead.
+ */
+export const TUNNEL_SESSION = { maxConcurrentStreams: 10_000, windowBytes: 1 << 20, maxSessionMemoryMiB: 64 };
 
 /** Where the agent's own server is reached from this host: a wildcard listen address is reached on loopback. */
 export function localAddress(host: string): string {
@@ -86,7 +90,10 @@ function refusalOf(response: IncomingMessage): Promise<string> {
  */
 export function startTunnels(options: TunnelOptions): { stop(): void } {
   const { log, credential, local } = options;
-  const server = createHttp2Server({ settings: { initialWindowSize: WINDOW_BYTES } });
+  const server = createHttp2Server({
+    maxSessionMemory: TUNNEL_SESSION.maxSessionMemoryMiB,
+    settings: { initialWindowSize: TUNNEL_SESSION.windowBytes, maxConcurrentStreams: TUNNEL_SESSION.maxConcurrentStreams },
+  });
   server.on("stream", (stream, headers) => serveStream(stream, headers[":method"], local));
   server.on("session", (session) => keepSessionAlive(session, LIVENESS));
 

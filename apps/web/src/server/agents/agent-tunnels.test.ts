@@ -112,6 +112,23 @@ describe("agent tunnels: an agent with no inbound port, reached through the tunn
     expect(lines.some((line) => line.event === "tunnel.connected")).toBe(true);
   });
 
+  it("carries 150 connections at once over one tunnel (a busy agent's learners), none waiting for another to end", async () => {
+    const { credential } = await issueAgent(db.db, "host-d");
+    const agentRow = await db.db.agent.findUniqueOrThrow({ where: { name: "host-d" } });
+    // This agent answers no request until 150 are open at once: a tunnel capped at HTTP/2's usual 100 streams never gets there.
+    const held: (() => void)[] = [];
+    agentApi.removeAllListeners("request");
+    agentApi.on("request", (_req, res) => {
+      held.push(() => res.writeHead(200).end("held"));
+      if (held.length === 150) for (const answer of held) answer();
+    });
+    await dialingAgent(credential);
+    await until(() => tunnels.connected().includes(agentRow.id), "the agent's tunnel");
+    const route = agentDirectory({ DRYDOCK_AGENT_SECRET: "s".repeat(32) }, tunnels).route(agentTunnelUrl(agentRow.id));
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => get(route, `/held/${i}`)));
+    expect(answers.filter((answer) => answer === "held")).toHaveLength(150);
+  });
+
   it("is dialed again when the web node drops it, and connections meanwhile wait for it", async () => {
     const { credential } = await issueAgent(db.db, "host-b");
     const agentRow = await db.db.agent.findUniqueOrThrow({ where: { name: "host-b" } });

@@ -32,6 +32,8 @@ const TUNNEL_WAIT_MS = 10_000;
 const LIVENESS = { intervalMs: 3_000, timeoutMs: 6_000 };
 /** Terminal output and file transfers share a tunnel: a window of 1 MiB per stream keeps one from waiting on the others' acknowledgements. */
 const WINDOW_BYTES = 1 << 20;
+/** Up to this much buffered per tunnel before new streams are refused (Node's default, 10 MiB, is one busy preview). */
+const SESSION_MEMORY_MIB = 64;
 const AGENT_ID_MAX = 64;
 
 export function isAgentTunnelRequest(req: IncomingMessage): boolean {
@@ -108,6 +110,7 @@ export async function openAgentTunnels(db: Database, log: Logger, { waitMs = TUN
       if (head.length > 0) socket.unshift(head);
       const session = connectHttp2(`http://${agent.name}.tunnel`, {
         createConnection: () => socket,
+        maxSessionMemory: SESSION_MEMORY_MIB,
         settings: { initialWindowSize: WINDOW_BYTES },
       });
       hold(agent.id, agent.name, session);
