@@ -18,10 +18,11 @@ afterEach(async () => {
 
 /** The parts of a web node the sweep uses; the rooms and budget only count what they are told. */
 function node(db: Database) {
-  const told = { released: 0, seatsChanged: [] as string[] };
+  const told = { released: 0, seatsChanged: [] as string[], tunnelsDropped: [] as string[] };
   const ctx = {
     db,
     log: createLogger("test", () => {}),
+    agents: { tunnels: { drop: (agentId: string) => told.tunnelsDropped.push(agentId) } },
     budget: { released: () => (told.released += 1) },
     rooms: { seatsChanged: (id: string) => told.seatsChanged.push(id), meterChanged: () => {} },
   } as unknown as WebContext;
@@ -114,14 +115,15 @@ describe("the agents' sweep (real SQLite)", () => {
     }
   });
 
-  it("ends the sessions of a revoked agent, and leaves a silent agent's sessions alone until four heartbeats have passed", async () => {
+  it("ends the sessions of a revoked agent and closes its tunnels, and leaves a silent agent's sessions alone until four heartbeats have passed", async () => {
     await agent("quiet", AGENT_DOWN_AFTER_MS - 3_000);
     await agent("revoked", 0);
     await test.db.agent.update({ where: { name: "revoked" }, data: { revokedAt: new Date(), state: "down" } });
     const quiet = await session("quiet", "vis_a");
     const revoked = await session("revoked", "vis_b");
-    const { ctx, starter } = node(test.db);
+    const { ctx, starter, told } = node(test.db);
     await sweepAgents(ctx, starter);
+    expect(told.tunnelsDropped).toEqual(["agt_revoked"]);
     expect((await test.db.session.findUniqueOrThrow({ where: { id: quiet } })).state).toBe("ready");
     expect(await test.db.session.findUniqueOrThrow({ where: { id: revoked } })).toMatchObject({
       state: "gone",

@@ -55,8 +55,10 @@ export async function sweepAgents(ctx: WebContext, starter: SessionStarter, now 
       state: "down",
       OR: [{ revokedAt: { not: null } }, { lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: new Date(now - BACKSTOP_AFTER_MS) } }],
     },
-    select: { id: true },
+    select: { id: true, revokedAt: true },
   });
+  // A revoked credential keeps no connection: the tunnels it opened to this node close (its redials are refused).
+  for (const agent of stale) if (agent.revokedAt) ctx.agents.tunnels.drop(agent.id);
   if (stale.length > 0)
     await endSessionsOf(
       ctx,

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTunnels } from "../../../../sandbox-agent/src/control-plane-tunnel";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { agentDirectory } from "./agent-directory";
-import { issueAgent } from "./agent-registry";
+import { issueAgent, revokeAgent } from "./agent-registry";
 import { socketTransport } from "./agent-route";
 import { type AgentTunnels, isAgentTunnelRequest, openAgentTunnels } from "./agent-tunnels";
 
@@ -147,6 +147,17 @@ describe("agent tunnels: an agent with no inbound port, reached through the tunn
     const reroute = agentDirectory({ DRYDOCK_AGENT_SECRET: "s".repeat(32) }, tunnels).route(agentTunnelUrl(agentRow.id));
     expect(await get(reroute, "/after")).toBe("GET /after 0");
     expect(lines.filter((line) => line.event === "tunnel.attached").length).toBeGreaterThan(attachedBefore);
+  });
+
+  it("closes a revoked agent's tunnels when told to, and refuses its redials", async () => {
+    const { credential } = await issueAgent(db.db, "host-e");
+    const agentRow = await db.db.agent.findUniqueOrThrow({ where: { name: "host-e" } });
+    await dialingAgent(credential);
+    await until(() => tunnels.connected().includes(agentRow.id), "the agent's tunnel");
+    await revokeAgent(db.db, "host-e");
+    tunnels.drop(agentRow.id);
+    await until(() => lines.some((line) => line.event === "tunnel.failed" && /revoked/.test(String(line.error))), "the refused redial");
+    expect(tunnels.connected()).not.toContain(agentRow.id);
   });
 
   it("refuses a wrong or revoked credential with a 401 the agent logs, and never tunnels it", async () => {

@@ -23,6 +23,8 @@ export interface AgentTunnels {
   transport(agentId: string): Agent;
   /** The agents with a tunnel to this node. */
   connected(): string[];
+  /** Closes the agent's tunnels to this node (its credential was revoked); its redials are then refused. */
+  drop(agentId: string): void;
   close(): Promise<void>;
 }
 
@@ -174,6 +176,12 @@ export async function openAgentTunnels(db: Database, log: Logger, { waitMs = TUN
       return transport;
     },
     connected: () => [...sessions.keys()],
+    drop(agentId) {
+      const held = sessions.get(agentId);
+      if (!held) return;
+      log.warn("tunnel.dropped", { agentId, tunnels: held.size, reason: "the agent's credential is revoked" });
+      for (const session of held) session.destroy();
+    },
     async close() {
       for (const transport of transports.values()) transport.destroy();
       for (const held of sessions.values()) for (const session of held) session.destroy();
