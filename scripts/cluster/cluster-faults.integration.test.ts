@@ -13,7 +13,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { LABEL } from "@drydock/engine";
 import { agentTunnelUrl, type Reply, SANDBOX_NAMESPACE, type SandboxStatus, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
@@ -151,7 +151,7 @@ async function openTerminal(base: string, learner: Learner, options: { reconnect
   });
   const terminal: OpenTerminal = {
     socket,
-    screen: () => text,
+    screen: () => stripVTControlCharacters(text),
     clear: () => {
       text = "";
     },
@@ -161,7 +161,7 @@ async function openTerminal(base: string, learner: Learner, options: { reconnect
       await waitUntil(
         `the terminal shows ${what}`,
         async () => {
-          found = text.match(pattern);
+          found = stripVTControlCharacters(text).match(pattern);
           return found !== null;
         },
         90_000,

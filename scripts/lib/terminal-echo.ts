@@ -3,6 +3,7 @@
  * to /terminal with the visitor cookie), and the echo of keystrokes measured
  * on it: one byte typed, one byte back.
  */
+import { stripVTControlCharacters } from "node:util";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 
@@ -33,9 +34,14 @@ export async function openEchoProbe(base: string, sessionId: string, cookie: str
   let pending: ((text: string) => void) | undefined;
   terminal.on("terminal:output", (data) => pending?.(Buffer.from(data).toString("utf8")));
   // The prompt (root@sandbox:…#) shows the shell is ready for keystrokes.
+  let shown = "";
   await withTimeout(
     new Promise<void>((resolve, reject) => {
-      pending = (text) => text.includes("@sandbox") && resolve();
+      // Gathered across chunks and matched without control sequences: tmux may split the prompt with cursor moves.
+      pending = (text) => {
+        shown += text;
+        if (stripVTControlCharacters(shown).includes("@sandbox")) resolve();
+      };
       terminal.once("connect_error", reject);
     }),
     "the shell prompt",

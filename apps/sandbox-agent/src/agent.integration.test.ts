@@ -2,26 +2,12 @@ import { AGENT_API, SANDBOX_NAMESPACE, TERMINAL_NAMESPACE, type TerminalClientEv
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentHarness, forgeSignature, refusal, request, startAgentHarness } from "./testing/agent-harness";
+import { outputUntil } from "./testing/terminal-output";
 
 type TerminalClient = Socket<TerminalServerEvents, TerminalClientEvents>;
 
 let harness: AgentHarness;
 let sandboxId: string;
-
-/** Output until `marker`; commands print their markers with quotes inside, so the echo of the typed line never matches. */
-function outputUntil(socket: TerminalClient, marker: string, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const timer = setTimeout(() => reject(new Error(`"${marker}" not seen; got:\n${text}`)), timeoutMs);
-    socket.on("terminal:output", (data) => {
-      text += Buffer.from(data).toString("utf8");
-      if (text.includes(marker)) {
-        clearTimeout(timer);
-        resolve(text);
-      }
-    });
-  });
-}
 
 const terminal = (auth: Record<string, unknown>, headers?: Record<string, string>) =>
   harness.connect<TerminalClient>(TERMINAL_NAMESPACE, auth, headers);

@@ -111,8 +111,8 @@ describe("terminals shared and under load", () => {
     await until(() => watched.length > 0, "the watcher to attach");
     watcher.emit("terminal:input", "echo FROM-WATCHER\n");
     writer.emit("terminal:input", 'echo FROM"-"WRITER\n');
-    await until(() => watched.includes("FROM-WRITER"), "the writer's output on the watcher's screen");
-    expect(watched).not.toContain("FROM-WATCHER");
+    await until(() => stripVTControlCharacters(watched).includes("FROM-WRITER"), "the writer's output on the watcher's screen");
+    expect(stripVTControlCharacters(watched)).not.toContain("FROM-WATCHER");
   });
 
   it("delivers a flood to a slow client without losing bytes, while the agent's backlog stays bounded", async () => {

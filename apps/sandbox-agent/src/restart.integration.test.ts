@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import { stripVTControlCharacters } from "node:util";
 import { removeFleet } from "@drydock/engine";
 import { AGENT_API, type SandboxInfo, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { mintToken } from "@drydock/server-kit";
@@ -27,7 +28,7 @@ function terminalOutput(url: string, sandboxId: string): { socket: Socket; text:
     text += Buffer.from(data).toString("utf8");
     ack();
   });
-  return { socket, text: () => text };
+  return { socket, text: () => stripVTControlCharacters(text) };
 }
 
 /**

@@ -2,26 +2,11 @@ import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvent
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
+import { outputUntil } from "./testing/terminal-output";
 
 type TerminalClient = Socket<TerminalServerEvents, TerminalClientEvents>;
 
 let harness: AgentHarness;
-
-/** Output until `marker`; commands print their markers with quotes inside, so the echo of the typed line never matches. */
-function outputUntil(socket: TerminalClient, marker: string, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = "";
-    const timer = setTimeout(() => reject(new Error(`"${marker}" not seen; got:\n${text}`)), timeoutMs);
-    socket.on("terminal:output", (data, ack) => {
-      ack?.();
-      text += Buffer.from(data).toString("utf8");
-      if (text.includes(marker)) {
-        clearTimeout(timer);
-        resolve(text);
-      }
-    });
-  });
-}
 
 const writer = (sandboxId: string, size = { cols: 100, rows: 30 }) =>
   harness.connect<TerminalClient>(TERMINAL_NAMESPACE, { sandboxId, token: harness.token(sandboxId, "write"), size });

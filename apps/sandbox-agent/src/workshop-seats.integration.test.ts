@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { DATA_DISK_PARTS, dataDiskPaths } from "@drydock/engine";
 import {
   AGENT_API,
@@ -54,7 +55,12 @@ function output(socket: TerminalClient) {
     text += Buffer.from(data).toString("utf8");
   });
   return {
-    seen: (marker: string) => until(() => text.includes(marker), `"${marker}" in the terminal; got:\n${text.slice(-2000)}`, 60_000),
+    seen: (marker: string) =>
+      until(
+        () => stripVTControlCharacters(text).includes(marker),
+        `"${marker}" in the terminal; got:\n${stripVTControlCharacters(text).slice(-2000)}`,
+        60_000,
+      ),
   };
 }
 

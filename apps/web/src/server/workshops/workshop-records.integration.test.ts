@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { stripVTControlCharacters } from "node:util";
 import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,7 +53,8 @@ async function openTerminal(
     seen += Buffer.from(data).toString("utf8");
     ack();
   });
-  const waitFor = (text: string) => waitUntil(`the terminal shows ${JSON.stringify(text)}`, async () => seen.includes(text), 60_000);
+  const waitFor = (text: string) =>
+    waitUntil(`the terminal shows ${JSON.stringify(text)}`, async () => stripVTControlCharacters(seen).includes(text), 60_000);
   await waitFor("@sandbox");
   return { terminal, waitFor };
 }

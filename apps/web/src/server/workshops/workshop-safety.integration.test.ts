@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { stripVTControlCharacters } from "node:util";
 import { BUILT_IN_LESSONS_DIR, loadLessons } from "@drydock/lessons";
 import {
   type AttendeeState,
@@ -184,8 +185,8 @@ async function terminal(sessionId: string, cookie: string): Promise<{ socket: So
     ack();
   });
   await connected(socket);
-  await waitUntil("the terminal prompts", async () => seen.includes("@sandbox"), 60_000);
-  return { socket, seen: () => seen };
+  await waitUntil("the terminal prompts", async () => stripVTControlCharacters(seen).includes("@sandbox"), 60_000);
+  return { socket, seen: () => stripVTControlCharacters(seen) };
 }
 
 /** What the server keeps of the room: to compare before and after each attempt that must change nothing. */
