@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { FormMessages } from "../FormMessages";
+import { UntilHydrated } from "../UntilHydrated";
 import { sendJson } from "./send-json";
 
 interface AccountFormProps {
@@ -43,33 +44,35 @@ export function AccountForm({ mode, next }: AccountFormProps) {
       noValidate
       aria-label={mode === "setup" ? "First instructor account" : "Instructor sign-in"}
     >
-      {mode === "setup" && (
+      <UntilHydrated>
+        {mode === "setup" && (
+          <label className="field">
+            <span>Your name</span>
+            <input type="text" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+          </label>
+        )}
         <label className="field">
-          <span>Your name</span>
-          <input type="text" name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+          <span>E-mail</span>
+          <input type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
         </label>
-      )}
-      <label className="field">
-        <span>E-mail</span>
-        <input type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>Password</span>
-        <input
-          type="password"
-          name="password"
-          autoComplete={mode === "setup" ? "new-password" : "current-password"}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        {mode === "setup" && <small>At least 10 characters; a few unrelated words make a good one.</small>}
-      </label>
-      <FormMessages error={error} />
-      <div>
-        <button type="submit" disabled={busy}>
-          {mode === "setup" ? "Create the account and sign in" : "Sign in"}
-        </button>
-      </div>
+        <label className="field">
+          <span>Password</span>
+          <input
+            type="password"
+            name="password"
+            autoComplete={mode === "setup" ? "new-password" : "current-password"}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          {mode === "setup" && <small>At least 10 characters; a few unrelated words make a good one.</small>}
+        </label>
+        <FormMessages error={error} />
+        <div>
+          <button type="submit" disabled={busy}>
+            {mode === "setup" ? "Create the account and sign in" : "Sign in"}
+          </button>
+        </div>
+      </UntilHydrated>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useId, useState } from "react";
 import type { WorkshopView } from "@/server/workshops/workshop-admin";
 import type { WorkshopLimits } from "@/server/workshops/workshop-input";
 import { FormMessages } from "../FormMessages";
+import { UntilHydrated } from "../UntilHydrated";
 import { sendJson } from "./send-json";
 
 interface WorkshopFormProps {
@@ -138,145 +139,147 @@ export function WorkshopForm({ workshop, lessons, limits }: WorkshopFormProps) {
 
   return (
     <form className="form-grid panel" onSubmit={submit} noValidate aria-label={workshop ? "Workshop settings" : "New workshop"}>
-      <label className="field">
-        <span>Title</span>
-        <input type="text" value={fields.title} onChange={(e) => set("title", e.target.value)} maxLength={120} />
-      </label>
+      <UntilHydrated>
+        <label className="field">
+          <span>Title</span>
+          <input type="text" value={fields.title} onChange={(e) => set("title", e.target.value)} maxLength={120} />
+        </label>
 
-      <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-        <legend className="field-label">Lessons, in order</legend>
-        {fields.lessonIds.length === 0 ? (
-          <p className="muted">No lessons yet: add at least one.</p>
-        ) : (
-          <ol className="lesson-order" aria-label="Chosen lessons">
-            {fields.lessonIds.map((lessonId, index) => (
-              <li key={lessonId}>
-                <span>
-                  {index + 1}. {titleOf(lessonId)}
-                </span>
-                <button
-                  type="button"
-                  className="secondary small"
-                  onClick={() => moveLesson(index, -1)}
-                  disabled={index === 0}
-                  aria-label={`Move ${titleOf(lessonId)} up`}
-                >
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  className="secondary small"
-                  onClick={() => moveLesson(index, 1)}
-                  disabled={index === fields.lessonIds.length - 1}
-                  aria-label={`Move ${titleOf(lessonId)} down`}
-                >
-                  ↓
-                </button>
-                <button
-                  type="button"
-                  className="secondary small"
-                  onClick={() =>
-                    set(
-                      "lessonIds",
-                      fields.lessonIds.filter((other) => other !== lessonId),
-                    )
-                  }
-                  aria-label={`Remove ${titleOf(lessonId)}`}
-                >
-                  Remove
-                </button>
-              </li>
-            ))}
-          </ol>
-        )}
-        {addable.length > 0 && (
-          <div className="inline-controls">
-            <label htmlFor={`${id}-add`} className="muted">
-              Add a lesson
-            </label>
-            <select id={`${id}-add`} value={toAdd || addable[0]?.id} onChange={(e) => setToAdd(e.target.value)}>
-              {addable.map((lesson) => (
-                <option key={lesson.id} value={lesson.id}>
-                  {lesson.title}
-                </option>
+        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend className="field-label">Lessons, in order</legend>
+          {fields.lessonIds.length === 0 ? (
+            <p className="muted">No lessons yet: add at least one.</p>
+          ) : (
+            <ol className="lesson-order" aria-label="Chosen lessons">
+              {fields.lessonIds.map((lessonId, index) => (
+                <li key={lessonId}>
+                  <span>
+                    {index + 1}. {titleOf(lessonId)}
+                  </span>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => moveLesson(index, -1)}
+                    disabled={index === 0}
+                    aria-label={`Move ${titleOf(lessonId)} up`}
+                  >
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() => moveLesson(index, 1)}
+                    disabled={index === fields.lessonIds.length - 1}
+                    aria-label={`Move ${titleOf(lessonId)} down`}
+                  >
+                    ↓
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary small"
+                    onClick={() =>
+                      set(
+                        "lessonIds",
+                        fields.lessonIds.filter((other) => other !== lessonId),
+                      )
+                    }
+                    aria-label={`Remove ${titleOf(lessonId)}`}
+                  >
+                    Remove
+                  </button>
+                </li>
               ))}
-            </select>
-            <button type="button" className="secondary" onClick={addLesson}>
-              Add lesson
-            </button>
-          </div>
-        )}
-      </fieldset>
+            </ol>
+          )}
+          {addable.length > 0 && (
+            <div className="inline-controls">
+              <label htmlFor={`${id}-add`} className="muted">
+                Add a lesson
+              </label>
+              <select id={`${id}-add`} value={toAdd || addable[0]?.id} onChange={(e) => setToAdd(e.target.value)}>
+                {addable.map((lesson) => (
+                  <option key={lesson.id} value={lesson.id}>
+                    {lesson.title}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="secondary" onClick={addLesson}>
+                Add lesson
+              </button>
+            </div>
+          )}
+        </fieldset>
 
-      <div className="form-row">
-        <label className="field">
-          <span>Starts</span>
-          <input type="datetime-local" value={fields.startsAt} onChange={(e) => set("startsAt", e.target.value)} />
-        </label>
-        <label className="field">
-          <span>Ends</span>
-          <input type="datetime-local" value={fields.endsAt} onChange={(e) => set("endsAt", e.target.value)} />
-        </label>
-      </div>
+        <div className="form-row">
+          <label className="field">
+            <span>Starts</span>
+            <input type="datetime-local" value={fields.startsAt} onChange={(e) => set("startsAt", e.target.value)} />
+          </label>
+          <label className="field">
+            <span>Ends</span>
+            <input type="datetime-local" value={fields.endsAt} onChange={(e) => set("endsAt", e.target.value)} />
+          </label>
+        </div>
 
-      <div className="form-row">
-        <label className="field">
-          <span>Capacity</span>
-          <input type="number" min={1} value={fields.capacity} onChange={(e) => set("capacity", e.target.value)} />
-          <small>Attendees who can join.</small>
-        </label>
-        <label className="field">
-          <span>Seats to prepare</span>
-          <input
-            type="number"
-            min={0}
-            max={limits.maxLiveSandboxes}
-            value={fields.preparedSeats}
-            onChange={(e) => set("preparedSeats", e.target.value)}
-          />
-          <small>Started before anyone arrives; at most {limits.maxLiveSandboxes} here.</small>
-        </label>
-      </div>
+        <div className="form-row">
+          <label className="field">
+            <span>Capacity</span>
+            <input type="number" min={1} value={fields.capacity} onChange={(e) => set("capacity", e.target.value)} />
+            <small>Attendees who can join.</small>
+          </label>
+          <label className="field">
+            <span>Seats to prepare</span>
+            <input
+              type="number"
+              min={0}
+              max={limits.maxLiveSandboxes}
+              value={fields.preparedSeats}
+              onChange={(e) => set("preparedSeats", e.target.value)}
+            />
+            <small>Started before anyone arrives; at most {limits.maxLiveSandboxes} here.</small>
+          </label>
+        </div>
 
-      <div className="form-row">
-        <label className="field">
-          <span>Memory per seat (MiB)</span>
-          <input
-            type="number"
-            min={128}
-            max={limits.maxSeatMemoryMib}
-            placeholder={String(limits.maxSeatMemoryMib)}
-            value={fields.seatMemoryMib}
-            onChange={(e) => set("seatMemoryMib", e.target.value)}
-          />
-          <small>At most {limits.maxSeatMemoryMib} MiB, this deployment's limit; empty for that.</small>
-        </label>
-        <label className="field">
-          <span>CPUs per seat</span>
-          <input
-            type="number"
-            min={0.1}
-            step={0.1}
-            max={limits.maxSeatCpus}
-            placeholder={String(limits.maxSeatCpus)}
-            value={fields.seatCpus}
-            onChange={(e) => set("seatCpus", e.target.value)}
-          />
-          <small>At most {limits.maxSeatCpus}, this deployment's limit; empty for that.</small>
-        </label>
-      </div>
+        <div className="form-row">
+          <label className="field">
+            <span>Memory per seat (MiB)</span>
+            <input
+              type="number"
+              min={128}
+              max={limits.maxSeatMemoryMib}
+              placeholder={String(limits.maxSeatMemoryMib)}
+              value={fields.seatMemoryMib}
+              onChange={(e) => set("seatMemoryMib", e.target.value)}
+            />
+            <small>At most {limits.maxSeatMemoryMib} MiB, this deployment's limit; empty for that.</small>
+          </label>
+          <label className="field">
+            <span>CPUs per seat</span>
+            <input
+              type="number"
+              min={0.1}
+              step={0.1}
+              max={limits.maxSeatCpus}
+              placeholder={String(limits.maxSeatCpus)}
+              value={fields.seatCpus}
+              onChange={(e) => set("seatCpus", e.target.value)}
+            />
+            <small>At most {limits.maxSeatCpus}, this deployment's limit; empty for that.</small>
+          </label>
+        </div>
 
-      <label className="checkbox">
-        <input type="checkbox" checked={fields.recordTerminals} onChange={(e) => set("recordTerminals", e.target.checked)} />
-        <span>Record terminals (attendees are told when they join)</span>
-      </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={fields.recordTerminals} onChange={(e) => set("recordTerminals", e.target.checked)} />
+          <span>Record terminals (attendees are told when they join)</span>
+        </label>
 
-      <FormMessages error={error} note={note} />
-      <div>
-        <button type="submit" disabled={busy}>
-          {workshop ? "Save changes" : "Create workshop"}
-        </button>
-      </div>
+        <FormMessages error={error} note={note} />
+        <div>
+          <button type="submit" disabled={busy}>
+            {workshop ? "Save changes" : "Create workshop"}
+          </button>
+        </div>
+      </UntilHydrated>
     </form>
   );
 }

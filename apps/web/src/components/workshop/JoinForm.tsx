@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { FormMessages } from "../FormMessages";
+import { UntilHydrated } from "../UntilHydrated";
 
 async function post(path: string, body: unknown): Promise<{ next: string; workshop: { firstLessonId: string | null } }> {
   let response: Response;
@@ -43,57 +44,59 @@ export function JoinForm({ code: initialCode }: { code: string }) {
 
   return (
     <div className="join-forms">
-      <form
-        className="panel-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit("/api/workshops/join", { code, name });
-        }}
-      >
-        <h2>Join a workshop</h2>
-        <label>
-          Workshop code
-          <input name="code" value={code} onChange={(event) => setCode(event.target.value)} autoComplete="off" required maxLength={20} />
-        </label>
-        <label>
-          Your name, as the room will see it
-          <input
-            name="name"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            autoComplete="nickname"
-            required
-            maxLength={80}
-          />
-        </label>
-        <p className="aside-note">No account, no e-mail. Your instructors see your progress in the workshop's lessons.</p>
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Joining…" : "Join"}
-        </button>
-        <FormMessages error={error} />
-      </form>
-      <form
-        className="panel-form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit("/api/workshops/rejoin", { rejoinCode });
-        }}
-      >
-        <h2>Continue on this device</h2>
-        <label>
-          Your rejoin code
-          <input
-            name="rejoinCode"
-            value={rejoinCode}
-            onChange={(event) => setRejoinCode(event.target.value)}
-            autoComplete="off"
-            maxLength={20}
-          />
-        </label>
-        <button type="submit" disabled={busy || rejoinCode.trim().length === 0}>
-          Rejoin
-        </button>
-      </form>
+      <UntilHydrated>
+        <form
+          className="panel-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void submit("/api/workshops/join", { code, name });
+          }}
+        >
+          <h2>Join a workshop</h2>
+          <label>
+            Workshop code
+            <input name="code" value={code} onChange={(event) => setCode(event.target.value)} autoComplete="off" required maxLength={20} />
+          </label>
+          <label>
+            Your name, as the room will see it
+            <input
+              name="name"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              autoComplete="nickname"
+              required
+              maxLength={80}
+            />
+          </label>
+          <p className="aside-note">No account, no e-mail. Your instructors see your progress in the workshop's lessons.</p>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Joining…" : "Join"}
+          </button>
+          <FormMessages error={error} />
+        </form>
+        <form
+          className="panel-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void submit("/api/workshops/rejoin", { rejoinCode });
+          }}
+        >
+          <h2>Continue on this device</h2>
+          <label>
+            Your rejoin code
+            <input
+              name="rejoinCode"
+              value={rejoinCode}
+              onChange={(event) => setRejoinCode(event.target.value)}
+              autoComplete="off"
+              maxLength={20}
+            />
+          </label>
+          <button type="submit" disabled={busy || rejoinCode.trim().length === 0}>
+            Rejoin
+          </button>
+        </form>
+      </UntilHydrated>
     </div>
   );
 }
