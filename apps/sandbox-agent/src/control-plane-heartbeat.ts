@@ -3,6 +3,7 @@ import { availableParallelism, freemem, loadavg } from "node:os";
 import { AGENT_HEARTBEAT_INTERVAL_MS, AGENT_HEARTBEAT_PATH, type AgentCapacity, type AgentHeartbeat } from "@drydock/protocol";
 import type { Logger } from "@drydock/server-kit";
 import { backoffMs } from "./backoff";
+import { controlPlaneRefusal } from "./control-plane-refusal";
 
 export interface HeartbeatOptions {
   controlPlaneUrl: string;
@@ -75,14 +76,7 @@ export function startHeartbeat(options: HeartbeatOptions): { stop(): void } {
     });
     const text = await response.text();
     if (!response.ok) {
-      const reason = (() => {
-        try {
-          return (JSON.parse(text) as { error?: string }).error ?? text;
-        } catch {
-          return text;
-        }
-      })();
-      throw new Error(`The control plane refused the heartbeat (${response.status}): ${reason}`);
+      throw new Error(`The control plane refused the heartbeat (${response.status}): ${controlPlaneRefusal(text)}`);
     }
   }
 

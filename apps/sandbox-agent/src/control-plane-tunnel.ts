@@ -6,6 +6,7 @@ import { connect, type Socket } from "node:net";
 import { AGENT_TUNNEL_PATH, AGENT_TUNNEL_UPGRADE } from "@drydock/protocol";
 import { keepSessionAlive, type Logger } from "@drydock/server-kit";
 import { backoffMs } from "./backoff";
+import { controlPlaneRefusal } from "./control-plane-refusal";
 
 export interface TunnelOptions {
   /**
@@ -70,14 +71,7 @@ function refusalOf(response: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     response.on("data", (chunk: Buffer) => chunks.push(chunk));
-    response.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      try {
-        resolve(`${response.statusCode}: ${(JSON.parse(text) as { error?: string }).error ?? text}`);
-      } catch {
-        resolve(`${response.statusCode}: ${text}`);
-      }
-    });
+    response.on("end", () => resolve(`${response.statusCode}: ${controlPlaneRefusal(Buffer.concat(chunks).toString("utf8"))}`));
     response.on("error", () => resolve(String(response.statusCode)));
   });
 }
