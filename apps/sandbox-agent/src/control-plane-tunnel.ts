@@ -3,7 +3,7 @@ import { type ClientRequest, request as httpRequest, type IncomingMessage } from
 import { createServer as createHttp2Server, constants as http2, type ServerHttp2Stream } from "node:http2";
 import { request as httpsRequest } from "node:https";
 import { connect, type Socket } from "node:net";
-import { AGENT_TUNNEL_PATH, AGENT_TUNNEL_UPGRADE } from "@drydock/protocol";
+import { AGENT_TUNNEL_LIVENESS, AGENT_TUNNEL_PATH, AGENT_TUNNEL_SESSION, AGENT_TUNNEL_UPGRADE } from "@drydock/protocol";
 import { keepSessionAlive, type Logger } from "@drydock/server-kit";
 import { backoffMs } from "./backoff";
 import { controlPlaneRefusal } from "./control-plane-refusal";
@@ -32,13 +32,6 @@ interface Target {
 const RETRY = { firstMs: 500, maxMs: 5_000 };
 const DIAL_TIMEOUT_MS = 10_000;
 const RESOLVE_EVERY_MS = 10_000;
-/** Both ends ping: a web node that vanished without closing the connection is redialed within seconds. */
-const LIVENESS = { intervalMs: 3_000, timeoutMs: 6_000 };
-/**
- * Every connection a web node has to this agent is a stream (a learner's terminal, channel, preview),
- * so streams are not capped near HTTP/2's customary 100; memory per tunnel is bounded instead.
- */
-export const TUNNEL_SESSION = { maxConcurrentStreams: 10_000, windowBytes: 1 << 20, maxSessionMemoryMiB: 64 };
 
 /** Where the agent's own server is reached from this host: a wildcard listen address is reached on loopback. */
 export function localAddress(host: string): string {
@@ -85,11 +78,11 @@ function refusalOf(response: IncomingMessage): Promise<string> {
 export function startTunnels(options: TunnelOptions): { stop(): void } {
   const { log, credential, local } = options;
   const server = createHttp2Server({
-    maxSessionMemory: TUNNEL_SESSION.maxSessionMemoryMiB,
-    settings: { initialWindowSize: TUNNEL_SESSION.windowBytes, maxConcurrentStreams: TUNNEL_SESSION.maxConcurrentStreams },
+    maxSessionMemory: AGENT_TUNNEL_SESSION.maxSessionMemoryMiB,
+    settings: { initialWindowSize: AGENT_TUNNEL_SESSION.windowBytes, maxConcurrentStreams: AGENT_TUNNEL_SESSION.maxConcurrentStreams },
   });
   server.on("stream", (stream, headers) => serveStream(stream, headers[":method"], local));
-  server.on("session", (session) => keepSessionAlive(session, LIVENESS));
+  server.on("session", (session) => keepSessionAlive(session, AGENT_TUNNEL_LIVENESS));
 
   const links = new Map<string, { entry: string; close(): void }>();
   let stopped = false;

@@ -7,6 +7,17 @@
 export const AGENT_TUNNEL_PATH = "/api/agents/tunnel";
 export const AGENT_TUNNEL_UPGRADE = "drydock-agent-tunnel";
 
+/** Both ends ping every 3 s and drop a tunnel silent for 6 s: well before the agent is marked down (12 s). */
+export const AGENT_TUNNEL_LIVENESS = { intervalMs: 3_000, timeoutMs: 6_000 };
+
+/**
+ * Both ends' HTTP/2 session: each connection a web node has to the agent is a
+ * stream (a learner's terminal, channel, preview), so streams are not capped
+ * near HTTP/2's customary 100 and memory per tunnel is bounded instead; a
+ * window of 1 MiB per stream keeps terminal output from waiting on a file transfer.
+ */
+export const AGENT_TUNNEL_SESSION = { maxConcurrentStreams: 10_000, windowBytes: 1 << 20, maxSessionMemoryMiB: 64 };
+
 const TUNNEL_SCHEME = "tunnel:";
 
 /** The address a tunneled agent is known by (its sessions' agentUrl): each web node reaches it through the tunnel it dialed. */

@@ -3,7 +3,7 @@ import { Agent, type IncomingMessage } from "node:http";
 import { type ClientHttp2Session, connect as connectHttp2, constants as http2 } from "node:http2";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { AGENT_TUNNEL_PATH, AGENT_TUNNEL_UPGRADE } from "@drydock/protocol";
+import { AGENT_TUNNEL_LIVENESS, AGENT_TUNNEL_PATH, AGENT_TUNNEL_SESSION, AGENT_TUNNEL_UPGRADE } from "@drydock/protocol";
 import { keepSessionAlive, type Logger, writeRawResponse } from "@drydock/server-kit";
 import type { Database } from "../db";
 import { HttpError } from "../http/http-error";
@@ -30,12 +30,6 @@ export interface AgentTunnels {
 
 /** How long a connection waits for its agent's tunnel: an agent (re)dials within its backoff's first steps. */
 const TUNNEL_WAIT_MS = 10_000;
-/** A tunnel whose agent stops answering pings is dropped, and its connections with it, well before the agent is marked down. */
-const LIVENESS = { intervalMs: 3_000, timeoutMs: 6_000 };
-/** Terminal output and file transfers share a tunnel: a window of 1 MiB per stream keeps one from waiting on the others' acknowledgements. */
-const WINDOW_BYTES = 1 << 20;
-/** Up to this much buffered per tunnel before new streams are refused (Node's default, 10 MiB, is one busy preview). */
-const SESSION_MEMORY_MIB = 64;
 const AGENT_ID_MAX = 64;
 
 export function isAgentTunnelRequest(req: IncomingMessage): boolean {
@@ -87,7 +81,7 @@ export async function openAgentTunnels(db: Database, log: Logger, { waitMs = TUN
   function hold(agentId: string, name: string, session: ClientHttp2Session): void {
     const held = sessions.get(agentId) ?? new Set();
     sessions.set(agentId, held.add(session));
-    keepSessionAlive(session, LIVENESS);
+    keepSessionAlive(session, AGENT_TUNNEL_LIVENESS);
     session.on("error", (error) => log.warn("tunnel.failed", { agent: name, error }));
     session.once("close", () => {
       held.delete(session);
@@ -112,8 +106,8 @@ export async function openAgentTunnels(db: Database, log: Logger, { waitMs = TUN
       if (head.length > 0) socket.unshift(head);
       const session = connectHttp2(`http://${agent.name}.tunnel`, {
         createConnection: () => socket,
-        maxSessionMemory: SESSION_MEMORY_MIB,
-        settings: { initialWindowSize: WINDOW_BYTES },
+        maxSessionMemory: AGENT_TUNNEL_SESSION.maxSessionMemoryMiB,
+        settings: { initialWindowSize: AGENT_TUNNEL_SESSION.windowBytes },
       });
       hold(agent.id, agent.name, session);
     } catch (error) {
