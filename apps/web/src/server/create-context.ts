@@ -5,6 +5,7 @@ import { startAgentSweeper } from "./agents/agent-sweeper";
 import { openAgentTunnels } from "./agents/agent-tunnels";
 import { goneSandboxes } from "./budget/gone-sandboxes";
 import { createStartBudget } from "./budget/start-budget";
+import { startLock } from "./budget/start-lock";
 import type { WebConfig } from "./config";
 import type { WebContext } from "./context";
 import { openDatabase } from "./db";
@@ -33,10 +34,11 @@ export async function createWebContext(config: WebConfig, log: Logger): Promise<
     agents,
     budget: createStartBudget(
       db,
+      startLock(db, config.DATABASE_URL),
       limits,
       rate,
       (sessions) => goneSandboxes(agents, sessions, log),
-      (session) => placeSession(db, session, config.AGENT_URL),
+      (session, records) => placeSession(records, session, config.AGENT_URL),
     ),
     joinRate: node.rateLimiter("joins", config.JOINS_PER_ADDRESS_PER_MINUTE, 60_000),
     rooms: createRoomHub(log, { acrossNodes: node.redis !== undefined }),

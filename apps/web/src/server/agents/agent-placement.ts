@@ -1,4 +1,5 @@
 import { AGENT_DOWN_AFTER_MS } from "@drydock/protocol";
+import type { StartRecords } from "../budget/start-lock";
 import type { Database } from "../db";
 import { HttpError } from "../http/http-error";
 
@@ -28,7 +29,7 @@ const FULL_RETRY_SECONDS = 15;
  * heard from within AGENT_DOWN_AFTER_MS, with room by the control plane's count.
  * Null when no agent is registered at all (the one-machine default).
  */
-async function candidates(db: Database, now: number) {
+async function candidates(db: StartRecords, now: number) {
   const registered = await db.agent.findMany({
     where: { revokedAt: null },
     select: { id: true, publicUrl: true, state: true, lastHeartbeatAt: true, placed: true, maxSandboxes: true, readySeats: true },
@@ -51,7 +52,7 @@ async function candidates(db: Database, now: number) {
  * UPDATE (`placed < maxSandboxes`), atomic on SQLite and PostgreSQL alike,
  * so web nodes placing at once never book an agent beyond its capacity.
  */
-async function takePlace(db: Database, agentId: string): Promise<boolean> {
+async function takePlace(db: StartRecords, agentId: string): Promise<boolean> {
   const taken = await db.agent.updateMany({
     where: { id: agentId, state: "up", revokedAt: null, placed: { lt: db.agent.fields.maxSandboxes } },
     data: { placed: { increment: 1 } },
@@ -68,7 +69,12 @@ async function takePlace(db: Database, agentId: string): Promise<boolean> {
  * next agent if that one filled meanwhile): the count that resets `placed`
  * (recountPlaced) then never misses a session whose place is taken.
  */
-export async function placeSession(db: Database, session: UnplacedSession, fallbackAgentUrl: string, now = Date.now()): Promise<Placement> {
+export async function placeSession(
+  db: StartRecords,
+  session: UnplacedSession,
+  fallbackAgentUrl: string,
+  now = Date.now(),
+): Promise<Placement> {
   const agents = await candidates(db, now);
   if (agents === null) {
     await db.session.create({ data: { ...session, agentUrl: fallbackAgentUrl } });

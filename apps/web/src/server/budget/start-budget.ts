@@ -5,6 +5,7 @@ import { HttpError } from "../http/http-error";
 import { type BudgetSession, isLive, isSurelyOver } from "./live-sessions";
 import { type RateLimiter, rateRefusal } from "./rate-limiter";
 import { type BudgetLimits, type BudgetRefusal, decideStart, fullRefusal } from "./start-decision";
+import type { StartLock, StartRecords } from "./start-lock";
 
 export interface StartRequest {
   visitorId: string;
@@ -34,8 +35,8 @@ export interface ReservedStart {
  */
 export type GoneSandboxes = (sessions: ReplacedSession[]) => Promise<string[]>;
 
-/** Records a new session on the agent that will host it (see agents/agent-placement.ts); a 503 when none has room. */
-export type PlaceSession = (session: UnplacedSession) => Promise<Placement>;
+/** Records a new session on the agent that will host it (see agents/agent-placement.ts), with the start lock's records; a 503 when none has room. */
+export type PlaceSession = (session: UnplacedSession, records: StartRecords) => Promise<Placement>;
 
 /** Every start spends from a budget: per address and minute, per visitor, and the deployment's capacity. */
 export interface StartBudget {
@@ -62,14 +63,28 @@ const FULL_REMEMBERED_MS = 2_000;
 
 const LIVE_STATES = ["starting", "ready"];
 
+type LockedAttempt =
+  | { allowed: true; reserved: ReservedStart }
+  | { allowed: false; refusal: BudgetRefusal; unconfirmed: ReplacedSession[] };
+
+/** Sessions well past their time or idle limit (or whose sandbox is gone) are gone on their agent already; the record catches up. */
+async function markGone(records: StartRecords, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await records.session.updateMany({
+    where: { id: { in: ids }, state: { in: LIVE_STATES } },
+    data: { state: "gone", endedAt: new Date() },
+  });
+}
+
 export function createStartBudget(
   db: Database,
+  lock: StartLock,
   limits: BudgetLimits,
   rate: RateLimiter,
   goneSandboxes: GoneSandboxes,
   place: PlaceSession,
 ): StartBudget {
-  // One reservation at a time on this node: reading the live sessions and recording the new one must not interleave.
+  // One reservation at a time on this node: a node's starts queue here rather than each holding a database connection while it waits for the lock.
   let queue: Promise<unknown> = Promise.resolve();
   let fullUntil = 0;
   let fullFreesAt = 0;
@@ -78,8 +93,27 @@ export function createStartBudget(
     new HttpError(refusal.message, refusal.status, { "retry-after": String(refusal.retryAfterSeconds) });
 
   async function reserveNow(request: StartRequest): Promise<ReservedStart> {
+    let attempt = await lock((records) => reserveLocked(records, request));
+    if (!attempt.allowed) {
+      // The records may count sandboxes that are gone: the engine is the truth. Asked only before a refusal, and outside the lock.
+      const gone = await goneSandboxes(attempt.unconfirmed);
+      if (gone.length > 0) {
+        await markGone(db, gone);
+        attempt = await lock((records) => reserveLocked(records, request));
+      }
+    }
+    if (attempt.allowed) return attempt.reserved;
+    if (attempt.refusal.status === 503) {
+      fullUntil = Math.min(Date.now() + FULL_REMEMBERED_MS, attempt.refusal.freesAt);
+      fullFreesAt = attempt.refusal.freesAt;
+    }
+    throw refused(attempt.refusal);
+  }
+
+  /** Under the start lock: the live sessions read and the new one recorded, or the refusal with the sessions it counted. */
+  async function reserveLocked(records: StartRecords, request: StartRequest): Promise<LockedAttempt> {
     const now = Date.now();
-    const recorded = await db.session.findMany({
+    const recorded = await records.session.findMany({
       where: { state: { in: LIVE_STATES } },
       select: {
         id: true,
@@ -94,42 +128,20 @@ export function createStartBudget(
         agentUrl: true,
       },
     });
-    let live = recorded.filter((session) => isLive(session, now, limits.idleMs));
+    const live = recorded.filter((session) => isLive(session, now, limits.idleMs));
     const over = recorded.filter((session) => isSurelyOver(session, now, limits.idleMs)).map((session) => session.id);
-    let decision = decideStart(request, live, limits, now);
+    const decision = decideStart(request, live, limits, now);
     if (!decision.allowed) {
-      // The records may count sandboxes that are gone: the engine is the truth. Asked only before a refusal.
-      const gone = new Set(await goneSandboxes(live.filter((session) => session.state === "ready" && session.sandboxId)));
-      if (gone.size > 0) {
-        await markGone([...gone]);
-        live = live.filter((session) => !gone.has(session.id));
-        decision = decideStart(request, live, limits, now);
-      }
+      await markGone(records, over);
+      return { allowed: false, refusal: decision, unconfirmed: live.filter((session) => session.state === "ready" && session.sandboxId) };
     }
-    if (!decision.allowed) {
-      if (decision.status === 503) {
-        fullUntil = Math.min(now + FULL_REMEMBERED_MS, decision.freesAt);
-        fullFreesAt = decision.freesAt;
-      }
-      await markGone(over);
-      throw refused(decision);
-    }
-    await markGone([...over, ...decision.replaces.map((session) => session.id)]);
+    await markGone(records, [...over, ...decision.replaces.map((session) => session.id)]);
     const sessionId = `ses_${randomBytes(12).toString("hex")}`;
-    const placement = await place({
-      id: sessionId,
-      visitorId: request.visitorId,
-      lessonId: request.lessonId,
-      workshopId: request.workshopId,
-      state: "starting",
-    });
-    return { sessionId, placement, replaced: decision.replaces };
-  }
-
-  /** Sessions well past their time or idle limit are gone on their agent already; the record catches up. */
-  async function markGone(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await db.session.updateMany({ where: { id: { in: ids }, state: { in: LIVE_STATES } }, data: { state: "gone", endedAt: new Date() } });
+    const placement = await place(
+      { id: sessionId, visitorId: request.visitorId, lessonId: request.lessonId, workshopId: request.workshopId, state: "starting" },
+      records,
+    );
+    return { allowed: true, reserved: { sessionId, placement, replaced: decision.replaces } };
   }
 
   return {
