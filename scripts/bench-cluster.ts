@@ -14,7 +14,11 @@
  *    one learner on each node types 100 alone: echoMs.alone, the path's own
  *    cost without the room's load. After it, the whole room types at a
  *    person's pace (a keystroke every BENCH_CLUSTER_PACE_MS, 150: 80 words a
- *    minute, each learner's keystrokes phased at random): echoAtTypingPaceMs.
+ *    minute, each learner's keystrokes phased at random): echoAtTypingPaceMs,
+ *    with its `cpu`: how busy the machine was, and the CPU time each part a
+ *    keystroke crosses spent per keystroke in µs (web nodes, balancer,
+ *    agents, the host's Docker engine, the sandboxes with their tmux and
+ *    shell, and this bench's own clients).
  * 3. broadcast: a workshop of N attendees (no sandboxes: they join by code and
  *    sit in the room's socket, alternately on web1 and web2); the instructor's
  *    room message (on web1) until each attendee's socket has it.
@@ -72,6 +76,7 @@ const LIMITS = {
 const AGENT_CAPACITY = LEARNERS + 5;
 const CLOCK_TICKS = 100;
 const PAGE_BYTES = 4096;
+const HOST_ENGINE = /^(dockerd|containerd|containerd-shim.*|docker-proxy)$/;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MiB = (bytes: number) => round(bytes / 1024 / 1024);
@@ -184,6 +189,62 @@ async function serviceUsage(): Promise<Map<string, { kind: string; rssBytes: num
     usage.set(service.name, sum);
   }
   return usage;
+}
+
+/** The host's Docker engine (dockerd, containerd and the shims outside any container): CPU time so far (ms). */
+async function engineCpuMs(): Promise<number> {
+  let cpuMs = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const [stat, cgroup] = await Promise.all([
+      readFile(`/proc/${entry}/stat`, "utf8").catch(() => ""),
+      readFile(`/proc/${entry}/cgroup`, "utf8").catch(() => ""),
+    ]);
+    const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    // A sandbox's own dockerd runs in the sandbox's container: counted with the sandboxes.
+    if (!HOST_ENGINE.test(command) || cgroup.includes("/docker/")) continue;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    cpuMs += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  }
+  return cpuMs;
+}
+
+/** The whole machine's CPU time so far, busy and in all (ms across every core), from /proc/stat. */
+async function machineCpuMs(): Promise<{ busy: number; total: number }> {
+  const [, ...jiffies] = ((await readFile("/proc/stat", "utf8")).split("\n")[0] ?? "").trim().split(/\s+/).map(Number);
+  const total = jiffies.reduce((sum, n) => sum + n, 0);
+  // idle and iowait
+  const idle = (jiffies[3] ?? 0) + (jiffies[4] ?? 0);
+  return { busy: ((total - idle) * 1000) / CLOCK_TICKS, total: (total * 1000) / CLOCK_TICKS };
+}
+
+/** CPU time so far (ms) of every part a keystroke crosses, and of the machine. */
+async function cpuByPart(): Promise<{ parts: Record<string, number>; machine: { busy: number; total: number } }> {
+  const [services, engine, sandboxes, machine] = await Promise.all([
+    serviceUsage(),
+    engineCpuMs(),
+    sandboxContainers().then(async (ids) =>
+      (await Promise.all(ids.map(containerUsage))).reduce((sum, usage) => sum + usage.cpuNs / 1e6, 0),
+    ),
+    machineCpuMs(),
+  ]);
+  const own = process.cpuUsage();
+  const parts: Record<string, number> = { dockerEngine: engine, sandboxes, benchClients: (own.user + own.system) / 1000 };
+  for (const [name, usage] of services) parts[name] = usage.cpuMs;
+  return { parts, machine };
+}
+
+/** Runs `work` and says what CPU it cost each part, per keystroke, and how busy the machine was meanwhile. */
+async function cpuDuring<T>(keystrokesOf: (result: T) => number, work: () => Promise<T>) {
+  const before = await cpuByPart();
+  const result = await work();
+  const after = await cpuByPart();
+  const keystrokes = keystrokesOf(result);
+  const perKeystrokeUs = Object.fromEntries(
+    Object.entries(after.parts).map(([part, ms]) => [part, Math.round(((ms - (before.parts[part] ?? ms)) * 1000) / keystrokes)]),
+  );
+  const machineBusyPercent = round(((after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)) * 100);
+  return { result, cpu: { machineBusyPercent, perKeystrokeUs } };
 }
 
 async function tableRows(): Promise<Record<string, number>> {
@@ -453,8 +514,11 @@ try {
   const solo = await soloEchoes(learners);
   const echo = await echoes(learners);
   log("bench.echoed", { keystrokes: echo.all.length });
-  const paced = await pacedEchoes(learners);
-  log("bench.echoed_at_pace", { keystrokes: paced.length });
+  const { result: paced, cpu: pacedCpu } = await cpuDuring(
+    (samples) => samples.length,
+    () => pacedEchoes(learners),
+  );
+  log("bench.echoed_at_pace", { keystrokes: paced.length, ...pacedCpu });
   const broadcast = await broadcastFanout();
   log("bench.broadcast", broadcast);
   const failed = await failover(learners);
@@ -475,7 +539,7 @@ try {
         keystrokes: echo.all.length,
         alone: solo,
       },
-      echoAtTypingPaceMs: { ...summarize(paced, 50, 99), keystrokes: paced.length, paceMs: PACE_MS },
+      echoAtTypingPaceMs: { ...summarize(paced, 50, 99), keystrokes: paced.length, paceMs: PACE_MS, cpu: pacedCpu },
       broadcastFanoutMs: broadcast,
       agentFailoverMs: failed.agentFailoverMs,
       failover: failed,
