@@ -222,7 +222,8 @@ describe("the one-machine cluster under faults", () => {
     expect(traded.status).toBe(303);
     const cookie = String(traded.headers["set-cookie"]).split(";")[0] as string;
     const page = await getThrough(web2, grant.host, "/", cookie);
-    expect({ status: page.status, body: page.body.trim() }).toEqual({ status: 200, body: "tunneled-42" });
+    const why = page.status === 200 ? "" : `\n${await logs()}`;
+    expect({ status: page.status, body: page.body.trim() }, why).toEqual({ status: 200, body: "tunneled-42" });
     terminal.socket.close();
   });
 
