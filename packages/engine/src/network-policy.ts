@@ -50,7 +50,7 @@ export const BLOCKED_RANGES = [
 
 /**
  * The host firewall for one sandbox network, installed idempotently (each
- * call rebuilds the network's two chains and makes sure they are jumped to):
+ * call replaces the network's two chains and makes sure they are jumped to):
  *
  * - forwarded traffic from the bridge (DOCKER-USER, which Docker evaluates
  *   before its own rules and never flushes): nothing to another sandbox on the
@@ -60,35 +60,51 @@ export const BLOCKED_RANGES = [
  *   API, the web app and every other host service are refused.
  *
  * Rejected rather than dropped, so a learner's command fails at once instead
- * of hanging. Needs root and the iptables command (the agent runs as root).
+ * of hanging. Needs root and iptables-restore (the agent runs as root).
+ *
+ * Both chains are replaced in one iptables-restore commit: several agents on
+ * one host share the network and apply it as each starts, and a flush followed
+ * by rules appended one command at a time interleaved between them, leaving
+ * "reject all TCP" ahead of "replies pass" (every connection from the host to a
+ * sandbox, a port preview's among them, then hung) and, between the flush and
+ * the last rule, a moment with no policy at all.
  */
 export async function applyNetworkPolicy(policy: NetworkPolicy, docker: Docker = new Docker()): Promise<void> {
-  const { bridge, forward, input } = await chainsOf(policy.network, docker);
+  const chains = await chainsOf(policy.network, docker);
+  const dnsServers = policy.dnsServers ?? (await hostNameServers());
+  await iptablesRestore(policyRules(policy, chains, dnsServers));
   const tag = ["-m", "comment", "--comment", COMMENT];
-  const reject = ["-j", "REJECT", "--reject-with", "icmp-port-unreachable"];
-  for (const chain of [forward, input]) {
-    await ensureChain(chain);
-    await iptables("-F", chain);
-  }
-  await iptables("-A", forward, "-o", bridge, ...tag, ...reject);
-  for (const server of policy.dnsServers ?? (await hostNameServers())) {
-    for (const protocol of ["udp", "tcp"]) {
-      await iptables("-A", forward, "-d", server, "-p", protocol, "--dport", "53", ...tag, "-j", "RETURN");
-    }
-  }
-  for (const range of BLOCKED_RANGES) await iptables("-A", forward, "-d", range, ...tag, ...reject);
-  if (policy.egress === "none") await iptables("-A", forward, ...tag, ...reject);
-  await iptables("-A", forward, ...tag, "-j", "RETURN");
+  await ensureJump("DOCKER-USER", ["-i", chains.bridge, ...tag, "-j", chains.forward]);
+  await ensureJump("INPUT", ["-i", chains.bridge, ...tag, "-j", chains.input]);
+}
 
-  await iptables("-A", input, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", ...tag, "-j", "RETURN");
+/**
+ * The network's two chains as iptables-restore input for `--noflush`: each
+ * chain declared is created or emptied, and its rules are written in the same
+ * commit. Pure: the rules of one network, in the order they are evaluated.
+ */
+export function policyRules(
+  policy: Pick<NetworkPolicy, "gateway" | "registryPort" | "packageCachePort" | "egress">,
+  { bridge, forward, input }: { bridge: string; forward: string; input: string },
+  dnsServers: string[],
+): string {
+  const tag = `-m comment --comment ${COMMENT}`;
+  const reject = "-j REJECT --reject-with icmp-port-unreachable";
+  const rules = [`-A ${forward} -o ${bridge} ${tag} ${reject}`];
+  for (const server of dnsServers) {
+    for (const protocol of ["udp", "tcp"]) rules.push(`-A ${forward} -d ${server} -p ${protocol} --dport 53 ${tag} -j RETURN`);
+  }
+  for (const range of BLOCKED_RANGES) rules.push(`-A ${forward} -d ${range} ${tag} ${reject}`);
+  if (policy.egress === "none") rules.push(`-A ${forward} ${tag} ${reject}`);
+  rules.push(`-A ${forward} ${tag} -j RETURN`);
+
+  rules.push(`-A ${input} -m conntrack --ctstate ESTABLISHED,RELATED ${tag} -j RETURN`);
   for (const port of [policy.registryPort, policy.packageCachePort]) {
-    if (port !== undefined) await iptables("-A", input, "-d", policy.gateway, "-p", "tcp", "--dport", String(port), ...tag, "-j", "RETURN");
+    if (port !== undefined) rules.push(`-A ${input} -d ${policy.gateway} -p tcp --dport ${port} ${tag} -j RETURN`);
   }
-  await iptables("-A", input, "-p", "tcp", ...tag, "-j", "REJECT", "--reject-with", "tcp-reset");
-  await iptables("-A", input, ...tag, ...reject);
-
-  await ensureJump("DOCKER-USER", ["-i", bridge, ...tag, "-j", forward]);
-  await ensureJump("INPUT", ["-i", bridge, ...tag, "-j", input]);
+  rules.push(`-A ${input} -p tcp ${tag} -j REJECT --reject-with tcp-reset`);
+  rules.push(`-A ${input} ${tag} ${reject}`);
+  return ["*filter", `:${forward} - [0:0]`, `:${input} - [0:0]`, ...rules, "COMMIT", ""].join("\n");
 }
 
 /** Removes a network's policy (a test network's, before the network goes). Safe to call twice. */
@@ -133,13 +149,30 @@ async function chainsOf(network: string, docker: Docker): Promise<{ bridge: stri
   return { bridge, forward: `DRYDOCK-FWD-${id}`, input: `DRYDOCK-IN-${id}` };
 }
 
-async function ensureChain(chain: string): Promise<void> {
-  if (!(await succeeds("-n", "-L", chain))) await iptables("-N", chain);
-}
-
 /** First in its parent chain, once. */
 async function ensureJump(parent: string, rule: string[]): Promise<void> {
   if (!(await succeeds("-C", parent, ...rule))) await iptables("-I", parent, "1", ...rule);
+}
+
+/** Applies iptables-restore input to the filter table in one commit, keeping every chain it does not declare. */
+async function iptablesRestore(input: string): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      // -w: wait for the xtables lock that Docker holds while it edits its own rules.
+      const child = execFile("iptables-restore", ["--noflush", "-w", "5"], (error, _stdout, stderr) =>
+        error ? reject(Object.assign(error, { stderr })) : resolve(),
+      );
+      child.stdin?.end(input);
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new EngineError(
+      `iptables-restore of the sandbox network's firewall failed${stderr ? `: ${stderr}` : ""}.`,
+      "The sandbox agent installs the sandboxes' firewall and must run as root on a host with iptables (npm run provision installs it).",
+      "network-missing",
+      { cause: error },
+    );
+  }
 }
 
 async function iptables(...args: string[]): Promise<void> {
