@@ -35,6 +35,9 @@ describe("the agent's configuration for many machines", () => {
     ]);
     expect(loadConfig(plane).AGENT_TUNNEL_URLS).toEqual([]);
     expect(() => loadConfig({ ...plane, AGENT_TUNNEL_URLS: "web-1:3000" })).toThrow(/AGENT_TUNNEL_URLS/);
+    expect(() => loadConfig({ ...plane, AGENT_TUNNEL_URLS: "https://web-1:3000" })).toThrow(
+      /AGENT_TUNNEL_URLS\.0: must be http:\/\/ URLs .* tunnels do not run over https:\/\/ yet/,
+    );
     expect(() => loadConfig({ ...SECRET, AGENT_TUNNEL_URLS: "http://web-1:3000" })).toThrow(/AGENT_TUNNEL_URLS: needs CONTROL_PLANE_URL/);
   });
 });

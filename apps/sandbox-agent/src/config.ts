@@ -2,6 +2,9 @@ import { availableParallelism } from "node:os";
 import { DEFAULT_ENGINE_READY_TIMEOUT_MS, DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, SANDBOX_PACKAGE_CACHE_PORT } from "@drydock/engine";
 import { z } from "zod";
 
+const TUNNEL_URL_PROBLEM =
+  "must be http:// URLs of the web nodes (http://web-1:3000,http://web-2:3000); tunnels do not run over https:// yet, so keep them on a private network or encrypt underneath (WireGuard, a service mesh's mTLS)";
+
 const schema = z
   .object({
     AGENT_HOST: z.string().default("127.0.0.1"),
@@ -87,7 +90,8 @@ const schema = z
           .map((entry) => entry.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.url({ protocol: /^https?$/ }))),
+      // Not https: Node's HTTP/2 server refuses a TLS connection that negotiated no ALPN, as the upgraded tunnel has, so every request through it would hang up.
+      .pipe(z.array(z.url({ protocol: /^http$/, error: TUNNEL_URL_PROBLEM }))),
     /** Where web nodes reach this agent; default http://127.0.0.1:<AGENT_PORT>. */
     AGENT_PUBLIC_URL: z.union([z.literal(""), z.url({ protocol: /^https?$/ })]).default(""),
     /** The machine's labels for placement and operators, as name=value pairs: zone=a,size=m. */

@@ -1,7 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
 import { createServer as createHttp2Server, constants as http2, type ServerHttp2Stream } from "node:http2";
-import { request as httpsRequest } from "node:https";
 import { connect, type Socket } from "node:net";
 import { AGENT_TUNNEL_LIVENESS, AGENT_TUNNEL_PATH, AGENT_TUNNEL_SESSION, AGENT_TUNNEL_UPGRADE } from "@drydock/protocol";
 import { keepSessionAlive, type Logger } from "@drydock/server-kit";
@@ -88,7 +87,7 @@ export function startTunnels(options: TunnelOptions): { stop(): void } {
   let stopped = false;
 
   function link(target: Target): { close(): void } {
-    const webNode = `${target.url.protocol}//${target.address}:${target.url.port || (target.url.protocol === "https:" ? 443 : 80)}`;
+    const webNode = `http://${target.address}:${target.url.port || 80}`;
     let failures = 0;
     let lastProblem: string | undefined;
     let closed = false;
@@ -114,11 +113,9 @@ export function startTunnels(options: TunnelOptions): { stop(): void } {
     };
 
     function dial(): void {
-      const request = target.url.protocol === "https:" ? httpsRequest : httpRequest;
-      dialing = request({
+      dialing = httpRequest({
         host: target.address,
         port: target.url.port || undefined,
-        servername: target.url.hostname,
         path: AGENT_TUNNEL_PATH,
         headers: {
           host: target.url.host,
