@@ -272,12 +272,14 @@ async function idleCost(learners: number) {
   const containers = await sandboxContainers();
   const before = await Promise.all(containers.map(containerUsage));
   const servicesBefore = await serviceUsage();
+  const engineBefore = await engineCpuMs();
   const redisBefore = await redisCommands();
   const startedAt = performance.now();
   await sleep(CPU_WINDOW_MS);
   const cpuSeconds = (performance.now() - startedAt) / 1000;
   const after = await Promise.all(containers.map(containerUsage));
   const servicesAfter = await serviceUsage();
+  const engineCpuPercent = ((await engineCpuMs()) - engineBefore) / 10 / cpuSeconds;
   const sandboxMemory = after.reduce((sum, usage) => sum + usage.memoryBytes, 0);
   const sandboxCpuNs = after.reduce((sum, usage, i) => sum + usage.cpuNs - (before[i]?.cpuNs ?? usage.cpuNs), 0);
   const services: Record<string, { rssMiB: number; cpuPercent: number }> = {};
@@ -305,6 +307,8 @@ async function idleCost(learners: number) {
     sandboxes: containers.length,
     sandboxMemoryMiB: MiB(sandboxMemory),
     sandboxCpuPercent,
+    /** The host's Docker engine at rest, beside the sandboxes: what the paced phase's per-keystroke figure for it includes. */
+    dockerEngineCpuPercent: round(engineCpuPercent),
     services,
     webAndAgentRssMiB: MiB(webAgentRss),
     databaseRows: { total: totalRows, byTable: rows },
