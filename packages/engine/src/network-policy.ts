@@ -155,34 +155,25 @@ async function ensureJump(parent: string, rule: string[]): Promise<void> {
 }
 
 /** Applies iptables-restore input to the filter table in one commit, keeping every chain it does not declare. */
-async function iptablesRestore(input: string): Promise<void> {
-  try {
-    await new Promise<void>((resolve, reject) => {
-      // -w: wait for the xtables lock that Docker holds while it edits its own rules.
-      const child = execFile("iptables-restore", ["--noflush", "-w", "5"], (error, _stdout, stderr) =>
-        error ? reject(Object.assign(error, { stderr })) : resolve(),
-      );
-      child.stdin?.end(input);
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    throw new EngineError(
-      `iptables-restore of the sandbox network's firewall failed${stderr ? `: ${stderr}` : ""}.`,
-      "The sandbox agent installs the sandboxes' firewall and must run as root on a host with iptables (npm run provision installs it).",
-      "network-missing",
-      { cause: error },
-    );
-  }
+function iptablesRestore(input: string): Promise<void> {
+  return xtables("iptables-restore", ["--noflush"], input);
 }
 
-async function iptables(...args: string[]): Promise<void> {
+function iptables(...args: string[]): Promise<void> {
+  return xtables("iptables", args);
+}
+
+/** Runs an iptables command (with `input` on its stdin); a failure is an EngineError with its stderr and the fix. */
+async function xtables(command: string, args: string[], input?: string): Promise<void> {
   try {
     // -w: wait for the xtables lock that Docker holds while it edits its own rules.
-    await run("iptables", ["-w", "5", ...args]);
+    const running = run(command, ["-w", "5", ...args]);
+    if (input !== undefined) running.child.stdin?.end(input);
+    await running;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     throw new EngineError(
-      `iptables ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}.`,
+      `${command} ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}.`,
       "The sandbox agent installs the sandboxes' firewall and must run as root on a host with iptables (npm run provision installs it).",
       "network-missing",
       { cause: error },
