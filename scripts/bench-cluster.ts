@@ -172,41 +172,60 @@ async function containerUsage(id: string): Promise<{ memoryBytes: number; cpuNs:
   return { memoryBytes: Number(usage) - inactive, cpuNs: Number(cpu) };
 }
 
-/** Every process of each service's process group: RSS and CPU time so far (ms), by service name. */
-async function serviceUsage(): Promise<Map<string, { kind: string; rssBytes: number; cpuMs: number }>> {
-  const groups = new Map(cluster.services().map((service) => [service.pid, service]));
-  const usage = new Map<string, { kind: string; rssBytes: number; cpuMs: number }>();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    // Fields after the command's closing parenthesis: state is field 3, so field n is at n - 3.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const service = groups.get(Number(fields[2]));
-    if (!service) continue;
-    const sum = usage.get(service.name) ?? { kind: service.kind, rssBytes: 0, cpuMs: 0 };
-    sum.rssBytes += Number(fields[21]) * PAGE_BYTES;
-    sum.cpuMs += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-    usage.set(service.name, sum);
-  }
-  return usage;
+interface ProcessUsage {
+  command: string;
+  processGroup: number;
+  /** In a container's cgroup (a sandbox's own processes, its inner engine among them). */
+  inContainer: boolean;
+  rssBytes: number;
+  /** CPU time so far (user and system). */
+  cpuMs: number;
 }
 
-/** The host's Docker engine (dockerd, containerd and the shims outside any container): CPU time so far (ms). */
-async function engineCpuMs(): Promise<number> {
-  let cpuMs = 0;
+/** Every process on the host, from /proc/<pid>/stat and its cgroup. */
+async function hostProcesses(): Promise<ProcessUsage[]> {
+  const processes: ProcessUsage[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const [stat, cgroup] = await Promise.all([
       readFile(`/proc/${entry}/stat`, "utf8").catch(() => ""),
       readFile(`/proc/${entry}/cgroup`, "utf8").catch(() => ""),
     ]);
-    const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    // A sandbox's own dockerd runs in the sandbox's container: counted with the sandboxes.
-    if (!HOST_ENGINE.test(command) || cgroup.includes("/docker/")) continue;
+    if (!stat) continue;
+    // Fields after the command's closing parenthesis: state is field 3, so field n is at n - 3.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    cpuMs += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    processes.push({
+      command: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")),
+      processGroup: Number(fields[2]),
+      inContainer: cgroup.includes("/docker/"),
+      rssBytes: Number(fields[21]) * PAGE_BYTES,
+      cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS,
+    });
   }
-  return cpuMs;
+  return processes;
+}
+
+/** Every process of each service's process group: RSS and CPU time so far (ms), by service name. */
+function serviceUsage(processes: ProcessUsage[]): Map<string, { kind: string; rssBytes: number; cpuMs: number }> {
+  const groups = new Map(cluster.services().map((service) => [service.pid, service]));
+  const usage = new Map<string, { kind: string; rssBytes: number; cpuMs: number }>();
+  for (const running of processes) {
+    const service = groups.get(running.processGroup);
+    if (!service) continue;
+    const sum = usage.get(service.name) ?? { kind: service.kind, rssBytes: 0, cpuMs: 0 };
+    sum.rssBytes += running.rssBytes;
+    sum.cpuMs += running.cpuMs;
+    usage.set(service.name, sum);
+  }
+  return usage;
+}
+
+/** The host's Docker engine (dockerd, containerd and the shims outside any container): CPU time so far (ms). */
+function engineCpuMs(processes: ProcessUsage[]): number {
+  // A sandbox's own dockerd runs in the sandbox's container: counted with the sandboxes.
+  return processes
+    .filter((running) => HOST_ENGINE.test(running.command) && !running.inContainer)
+    .reduce((sum, running) => sum + running.cpuMs, 0);
 }
 
 /** The whole machine's CPU time so far, busy and in all (ms across every core), from /proc/stat. */
@@ -220,17 +239,20 @@ async function machineCpuMs(): Promise<{ busy: number; total: number }> {
 
 /** CPU time so far (ms) of every part a keystroke crosses, and of the machine. */
 async function cpuByPart(): Promise<{ parts: Record<string, number>; machine: { busy: number; total: number } }> {
-  const [services, engine, sandboxes, machine] = await Promise.all([
-    serviceUsage(),
-    engineCpuMs(),
+  const [processes, sandboxes, machine] = await Promise.all([
+    hostProcesses(),
     sandboxContainers().then(async (ids) =>
       (await Promise.all(ids.map(containerUsage))).reduce((sum, usage) => sum + usage.cpuNs / 1e6, 0),
     ),
     machineCpuMs(),
   ]);
   const own = process.cpuUsage();
-  const parts: Record<string, number> = { dockerEngine: engine, sandboxes, benchClients: (own.user + own.system) / 1000 };
-  for (const [name, usage] of services) parts[name] = usage.cpuMs;
+  const parts: Record<string, number> = {
+    dockerEngine: engineCpuMs(processes),
+    sandboxes,
+    benchClients: (own.user + own.system) / 1000,
+  };
+  for (const [name, usage] of serviceUsage(processes)) parts[name] = usage.cpuMs;
   return { parts, machine };
 }
 
@@ -271,15 +293,17 @@ async function redisCommands(): Promise<{ total: number; byCommand: Record<strin
 async function idleCost(learners: number) {
   const containers = await sandboxContainers();
   const before = await Promise.all(containers.map(containerUsage));
-  const servicesBefore = await serviceUsage();
-  const engineBefore = await engineCpuMs();
+  const processesBefore = await hostProcesses();
+  const servicesBefore = serviceUsage(processesBefore);
+  const engineBefore = engineCpuMs(processesBefore);
   const redisBefore = await redisCommands();
   const startedAt = performance.now();
   await sleep(CPU_WINDOW_MS);
   const cpuSeconds = (performance.now() - startedAt) / 1000;
   const after = await Promise.all(containers.map(containerUsage));
-  const servicesAfter = await serviceUsage();
-  const engineCpuPercent = ((await engineCpuMs()) - engineBefore) / 10 / cpuSeconds;
+  const processesAfter = await hostProcesses();
+  const servicesAfter = serviceUsage(processesAfter);
+  const engineCpuPercent = (engineCpuMs(processesAfter) - engineBefore) / 10 / cpuSeconds;
   const sandboxMemory = after.reduce((sum, usage) => sum + usage.memoryBytes, 0);
   const sandboxCpuNs = after.reduce((sum, usage, i) => sum + usage.cpuNs - (before[i]?.cpuNs ?? usage.cpuNs), 0);
   const services: Record<string, { rssMiB: number; cpuPercent: number }> = {};
