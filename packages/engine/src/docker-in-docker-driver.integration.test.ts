@@ -3,9 +3,9 @@ import Docker from "dockerode";
 import { afterAll, describe, expect, it } from "vitest";
 import { isCpuIdle } from "./cpu-idle";
 import { DockerInDockerDriver, newSandboxId, SANDBOX_CPU_SHARES } from "./docker-in-docker-driver";
-import type { Progress, TtySession } from "./driver";
+import type { Progress } from "./driver";
 import { sandboxFilter } from "./labels";
-import { createTestNetwork, startRegistryRelay } from "./testing";
+import { createTestNetwork, startRegistryRelay, typedCommand } from "./testing";
 
 const docker = new Docker();
 const fleet = `engine-test-${randomBytes(4).toString("hex")}`;
@@ -23,34 +23,6 @@ const driver = new DockerInDockerDriver({
   nanoCpus: 1e9,
   pidsLimit: 1024,
 });
-
-/**
- * Types a command into the shell and resolves with everything printed until it
- * has finished. The end marker is quoted so that the shell's echo of the typed
- * line does not contain it, only the command's output does.
- */
-let commandCount = 0;
-function run(session: TtySession, command: string, timeoutMs = 90_000): Promise<string> {
-  const tag = `done-${++commandCount}`;
-  const marker = `@@${tag}`;
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => {
-      session.stream.off("data", onData);
-      reject(new Error(`"${marker}" did not appear within ${timeoutMs} ms; output was:\n${output}`));
-    }, timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (output.includes(marker)) {
-        clearTimeout(timer);
-        session.stream.off("data", onData);
-        resolve(output);
-      }
-    };
-    session.stream.on("data", onData);
-    session.stream.write(`${command}; echo "@@"'${tag}'\n`);
-  });
-}
 
 /** Containers and volumes (data and assignment) the engine holds for these sandboxes. */
 async function leftovers(sandboxIds: string[]) {
@@ -83,13 +55,13 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
 
     const shell = await driver.openShell(sandbox.id, { cols: 120, rows: 40 });
     try {
-      const version = await run(shell, "docker version --format 'server={{.Server.Version}}'");
+      const version = await typedCommand(shell, "docker version --format 'server={{.Server.Version}}'");
       expect(version).toMatch(/server=\d+\.\d+/);
-      const size = await run(shell, "stty size");
+      const size = await typedCommand(shell, "stty size");
       expect(size).toContain("40 120");
       await shell.resize({ cols: 100, rows: 30 });
-      expect(await run(shell, "stty size")).toContain("30 100");
-      const release = await run(shell, "docker run --rm debian:bookworm cat /etc/os-release");
+      expect(await typedCommand(shell, "stty size")).toContain("30 100");
+      const release = await typedCommand(shell, "docker run --rm debian:bookworm cat /etc/os-release");
       expect(release).toContain('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"');
     } finally {
       shell.dispose();
@@ -101,35 +73,35 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
     created.push(sandbox.id);
     const shell = await driver.openShell(sandbox.id, { cols: 200, rows: 40 });
     try {
-      const versions = await run(
+      const versions = await typedCommand(
         shell,
         "docker version --format 'server={{.Server.Version}}'; docker compose version --short | sed 's/^/compose=/'",
       );
       expect(Number(/server=(\d+)\./.exec(versions)?.[1])).toBeGreaterThanOrEqual(26);
       expect(Number(/compose=v?(\d+)\./.exec(versions)?.[1])).toBeGreaterThanOrEqual(2);
 
-      await run(
+      await typedCommand(
         shell,
         'mkdir -p /tmp/bk && cd /tmp/bk && printf \'FROM debian:bookworm-slim\\nRUN echo built > /built\\nCMD ["cat", "/built"]\\n\' > Dockerfile',
       );
-      const first = await run(shell, "docker build --progress=plain -t bk:1 . 2>&1");
+      const first = await typedCommand(shell, "docker build --progress=plain -t bk:1 . 2>&1");
       expect(first).toContain("naming to docker.io/library/bk:1");
-      const again = await run(shell, "docker build --progress=plain -t bk:2 . 2>&1");
+      const again = await typedCommand(shell, "docker build --progress=plain -t bk:2 . 2>&1");
       // The step that ran the first time is taken from the cache: BuildKit prints "#N CACHED" for its number N.
       // (Matched by its number, not line by line: tmux draws the output with its own escapes between the lines.)
       const step = /#(\d+) \[2\/2\] RUN echo built > \/built/.exec(again)?.[1];
       expect(step).toBeDefined();
       expect(again).toContain(`#${step} CACHED`);
 
-      await run(
+      await typedCommand(
         shell,
         'printf \'services:\\n  web:\\n    image: bk:1\\n    command: ["sleep", "infinity"]\\n    ports: ["8088:80"]\\n\' > compose.yaml',
       );
-      await run(shell, "docker compose up -d 2>&1");
-      expect(await run(shell, "docker compose ps --format '{{.Service}} {{.State}}'")).toContain("web running");
-      expect(await run(shell, "docker port bk-web-1 80")).toMatch(/0\.0\.0\.0:8088/);
-      await run(shell, "docker compose down 2>&1");
-      expect(await run(shell, 'echo "running=$(docker ps --quiet | wc -l)"')).toContain("running=0");
+      await typedCommand(shell, "docker compose up -d 2>&1");
+      expect(await typedCommand(shell, "docker compose ps --format '{{.Service}} {{.State}}'")).toContain("web running");
+      expect(await typedCommand(shell, "docker port bk-web-1 80")).toMatch(/0\.0\.0\.0:8088/);
+      await typedCommand(shell, "docker compose down 2>&1");
+      expect(await typedCommand(shell, 'echo "running=$(docker ps --quiet | wc -l)"')).toContain("running=0");
     } finally {
       shell.dispose();
     }
@@ -144,9 +116,9 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
     const a = await driver.openShell(first.id, { cols: 120, rows: 40 });
     const b = await driver.openShell(second.id, { cols: 120, rows: 40 });
     try {
-      await run(a, "docker create --name only-in-a debian:bookworm true >/dev/null");
-      expect(await run(a, "docker ps -a --format '{{.Names}}'")).toContain("only-in-a");
-      expect(await run(b, "docker ps -a --format 'name={{.Names}}'")).not.toContain("name=only-in-a");
+      await typedCommand(a, "docker create --name only-in-a debian:bookworm true >/dev/null");
+      expect(await typedCommand(a, "docker ps -a --format '{{.Names}}'")).toContain("only-in-a");
+      expect(await typedCommand(b, "docker ps -a --format 'name={{.Names}}'")).not.toContain("name=only-in-a");
     } finally {
       a.dispose();
       b.dispose();
@@ -204,7 +176,7 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
     const sandbox = await driver.create({ owner: "integration-tmux", lifetimeSeconds: 600 });
     created.push(sandbox.id);
     const first = await driver.openShell(sandbox.id, { cols: 100, rows: 30 });
-    await run(first, "export REMEMBERED=yes-$((40+2)); echo history-line-$((1+1))");
+    await typedCommand(first, "export REMEMBERED=yes-$((40+2)); echo history-line-$((1+1))");
     first.dispose();
 
     const again = await driver.openShell(sandbox.id, { cols: 100, rows: 30 });
@@ -217,14 +189,14 @@ describe("Docker-in-Docker sandboxes on the real engine", () => {
         });
       });
       expect(replay).toContain("history-line-2");
-      expect(await run(again, "echo $REMEMBERED")).toContain("yes-42");
+      expect(await typedCommand(again, "echo $REMEMBERED")).toContain("yes-42");
     } finally {
       again.dispose();
     }
 
     const other = await driver.openShell(sandbox.id, { cols: 100, rows: 30 }, { terminal: "second" });
     try {
-      expect(await run(other, "echo value=[$REMEMBERED]")).toContain("value=[]");
+      expect(await typedCommand(other, "echo value=[$REMEMBERED]")).toContain("value=[]");
     } finally {
       other.dispose();
     }

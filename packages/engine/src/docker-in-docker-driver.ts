@@ -20,7 +20,7 @@ import type {
 import { waitForInnerEngine } from "./engine-ready";
 import { EngineError, explainDockerError } from "./errors";
 import { type SandboxEventsWatcher, watchSandboxEvents } from "./events";
-import { type ExecOptions, type ExecResult, execCollect, execStream, startExec } from "./exec";
+import { type ExecOptions, type ExecResult, execCollect, execStream } from "./exec";
 import { ExecSandboxFiles, type FilesLimits, type SandboxFiles } from "./files";
 import { FreezeGate } from "./freeze-gate";
 import { freezeFreezer, freezerOf } from "./freezer";
@@ -55,6 +55,7 @@ import { configurePackageCache } from "./package-cache";
 import { PLACE_FILES_SCRIPT, type PlacedFile, placementStdin } from "./placement";
 import { type ListeningPort, PORT_SCAN_SCRIPT, type PortEndpoint, PortPolling, type PortsWatcher, parsePortScan } from "./ports";
 import { containerName, dataVolumeName, type RemovedOrphans, removeOrphans, removeSandbox } from "./removal";
+import { TerminalRelays } from "./terminal/relays";
 import { attachCommand } from "./terminal/shell-command";
 import { SHELL_INTEGRATION_ENV } from "./terminal/shell-integration";
 import { reserveUidRange } from "./uid-ranges";
@@ -141,6 +142,7 @@ export class DockerInDockerDriver implements SandboxDriver {
   /** Assignments by sandbox id, kept in step with the engine's state (see assignments.ts). */
   private readonly assignments = new Map<string, Assignment>();
   private readonly learner: LearnerExec;
+  private readonly relays: TerminalRelays;
   /** Sandboxes this driver is pausing or resuming right now: their freezer is in motion, not lost. */
   private readonly freezing = new Set<string>();
   /** Per sandbox: its exec starts and its pauses never overlap (freeze-gate.ts). */
@@ -151,6 +153,16 @@ export class DockerInDockerDriver implements SandboxDriver {
     this.docker = options.docker ?? new Docker();
     this.isolation = options.isolation ?? DEFAULT_ISOLATION;
     this.learner = learnerExec(this.isolation);
+    this.relays = new TerminalRelays({
+      address: async (sandboxId) => (await this.addressedContainer(sandboxId)).address,
+      start: async (sandboxId, env) =>
+        execCollect(await this.runningContainer(sandboxId), ["drydock-terminal-relay"], {
+          user: this.learner.user,
+          env,
+          gate: this.gateOf(sandboxId),
+        }),
+      gate: (sandboxId) => this.gateOf(sandboxId),
+    });
   }
 
   /**
@@ -334,38 +346,14 @@ export class DockerInDockerDriver implements SandboxDriver {
     });
   }
 
+  /** Terminals go through the sandbox's relay (terminal/relays.ts), not through Docker: see images/sandbox/terminal-relay.py. */
   async openShell(sandboxId: string, size: TtySize, options: ShellOptions = {}): Promise<TtySession> {
-    const command = attachCommand(options, size);
-    const container = await this.runningContainer(sandboxId);
-    const { exec, stream } = await startExec(
-      container,
-      {
-        Cmd: this.learner.command(command),
-        User: this.learner.user,
-        AttachStdin: true,
-        AttachStdout: true,
-        AttachStderr: true,
-        Tty: true,
-        WorkingDir: this.workspaceOf(sandboxId),
-        Env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
-      },
-      { hijack: true, stdin: true, Tty: true },
-      this.gateOf(sandboxId),
-    );
-    // Docker applies a resize only once the exec has started.
-    await exec.resize({ h: size.rows, w: size.cols }).catch(() => {});
-    let disposed = false;
-    return {
-      stream,
-      resize: async ({ cols, rows }) => {
-        if (!disposed) await exec.resize({ h: rows, w: cols });
-      },
-      dispose: () => {
-        if (disposed) return;
-        disposed = true;
-        stream.destroy();
-      },
-    };
+    return this.relays.open(sandboxId, {
+      argv: this.learner.command(attachCommand(options, size)),
+      env: [...this.envOf(sandboxId), "TERM=xterm-256color", "LANG=C.UTF-8", ...SHELL_INTEGRATION_ENV],
+      cwd: this.workspaceOf(sandboxId),
+      ...size,
+    });
   }
 
   async exec(sandboxId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -535,19 +523,9 @@ export class DockerInDockerDriver implements SandboxDriver {
     );
   }
 
-  /** The sandbox container's address on the sandbox network, which the host (and so the agent) can reach. */
+  /** Where this host reaches a port of the sandbox: its container's address on the sandbox network. */
   async portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint> {
-    const container = await this.runningContainer(sandboxId);
-    const info = await this.call({ containerId: container.id, sandboxId }, "inspect", (abortSignal) => container.inspect({ abortSignal }));
-    const host = info.NetworkSettings.Networks[this.options.network]?.IPAddress;
-    if (!host) {
-      throw new EngineError(
-        `Sandbox ${sandboxId} has no address on the network ${this.options.network}.`,
-        "Start a new session; if it happens again, check the network with `npm run provision`.",
-        "sandbox-failed",
-      );
-    }
-    return { host, port };
+    return { host: (await this.addressedContainer(sandboxId)).address, port };
   }
 
   files(sandboxId: string): SandboxFiles {
@@ -569,14 +547,22 @@ export class DockerInDockerDriver implements SandboxDriver {
   /** The sandbox's container when it runs and is not paused: nothing can be started in a frozen one. */
   private async runningContainer(sandboxId: string): Promise<Docker.Container> {
     const { container, paused } = await this.liveContainer(sandboxId);
-    if (paused) {
+    if (paused) throw pausedError(sandboxId);
+    return container;
+  }
+
+  /** The running sandbox's container and its address on the sandbox network, which the host (and so the agent) can reach. */
+  private async addressedContainer(sandboxId: string): Promise<{ container: Docker.Container; address: string }> {
+    const { container, paused, address } = await this.liveContainer(sandboxId);
+    if (paused) throw pausedError(sandboxId);
+    if (!address) {
       throw new EngineError(
-        `Sandbox ${sandboxId} is paused: everything in it is kept, frozen where it stood.`,
-        "It carries on once it is resumed (by the workshop's instructor).",
-        "sandbox-paused",
+        `Sandbox ${sandboxId} has no address on the network ${this.options.network}.`,
+        "Start a new session; if it happens again, check the network with `npm run provision`.",
+        "sandbox-failed",
       );
     }
-    return container;
+    return { container, address };
   }
 
   /**
@@ -584,14 +570,17 @@ export class DockerInDockerDriver implements SandboxDriver {
    * containers among the running). Docker's list never waits on a frozen
    * container; one Docker says runs but whose cgroup is frozen is thawed.
    */
-  private async liveContainer(sandboxId: string): Promise<{ container: Docker.Container; paused: boolean; target: SandboxContainer }> {
+  private async liveContainer(
+    sandboxId: string,
+  ): Promise<{ container: Docker.Container; paused: boolean; target: SandboxContainer; address?: string }> {
     const [info] = await this.docker.listContainers({ filters: sandboxFilter({ sandboxId }) });
     if (!info) {
       throw new EngineError(`Sandbox ${sandboxId} is not running.`, "Start a new session.", "sandbox-not-found");
     }
     const paused = info.State === "paused";
     if (!paused) await this.thawIfLost(info);
-    return { container: this.docker.getContainer(info.Id), paused, target: { containerId: info.Id, sandboxId } };
+    const address = info.NetworkSettings?.Networks?.[this.options.network]?.IPAddress || undefined;
+    return { container: this.docker.getContainer(info.Id), paused, target: { containerId: info.Id, sandboxId }, address };
   }
 
   /**
@@ -605,6 +594,14 @@ export class DockerInDockerDriver implements SandboxDriver {
     if (sandboxId && this.freezing.has(sandboxId)) return;
     await thawIfFrozen({ containerId: info.Id, sandboxId }, "Docker says it runs", this.options.onWarning);
   }
+}
+
+function pausedError(sandboxId: string): EngineError {
+  return new EngineError(
+    `Sandbox ${sandboxId} is paused: everything in it is kept, frozen where it stood.`,
+    "It carries on once it is resumed (by the workshop's instructor).",
+    "sandbox-paused",
+  );
 }
 
 export function newSandboxId(): string {

@@ -2,10 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerInDockerDriver } from "./docker-in-docker-driver";
-import type { TtySession } from "./driver";
 import { EngineError } from "./errors";
 import { removeFleet } from "./removal";
-import { createTestNetwork, smallSandboxOptions, type TestNetwork } from "./testing";
+import { createTestNetwork, smallSandboxOptions, type TestNetwork, typedCommand } from "./testing";
 
 /**
  * A lesson's workspace and files on a real sandbox: a sandbox assigned with a
@@ -31,30 +30,11 @@ afterAll(async () => {
   await network?.remove();
 });
 
-/** Types a command and resolves with what it printed up to a marker the typed line does not contain. */
-function typed(shell: TtySession, command: string, timeoutMs = 60_000): Promise<string> {
-  const tag = `end-${randomBytes(3).toString("hex")}`;
-  return new Promise((resolve, reject) => {
-    let output = "";
-    const timer = setTimeout(() => reject(new Error(`no ${tag} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString("utf8");
-      if (output.includes(`@@${tag}`)) {
-        clearTimeout(timer);
-        shell.stream.off("data", onData);
-        resolve(output);
-      }
-    };
-    shell.stream.on("data", onData);
-    shell.stream.write(`${command}; echo "@@"'${tag}'\r`);
-  });
-}
-
 describe("a sandbox with its lesson's workspace", () => {
   it("starts the terminal, execs and checks there, and roots the files API there", async () => {
     const shell = await driver.openShell(sandboxId, { cols: 120, rows: 30 });
     try {
-      expect(await typed(shell, "echo cwd=$(pwd)")).toContain(`cwd=${WORKSPACE}`);
+      expect(await typedCommand(shell, "echo cwd=$(pwd)")).toContain(`cwd=${WORKSPACE}`);
     } finally {
       shell.dispose();
     }

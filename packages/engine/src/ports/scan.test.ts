@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TERMINAL_RELAY_PORT } from "../terminal/relay-protocol";
 import { parsePortScan } from "./scan";
 
 const HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode";
@@ -31,8 +32,15 @@ const flask = {
 };
 
 describe("parsePortScan", () => {
-  it("finds nothing in a fresh sandbox: the embedded DNS resolver is infrastructure", () => {
-    expect(parsePortScan(scanOutput({ tcp: [listen(0, "0B00007F", 46095, 1)], containers: [] }))).toEqual([]);
+  it("finds nothing in a fresh sandbox: the embedded DNS resolver and the terminal relay are infrastructure", () => {
+    const tcp = [listen(0, "0B00007F", 46095, 1), listen(1, "00000000", TERMINAL_RELAY_PORT, 2)];
+    expect(parsePortScan(scanOutput({ tcp, containers: [] }))).toEqual([]);
+  });
+
+  it("lists the learner's own listener on the relay's port number when it is bound to loopback", () => {
+    expect(parsePortScan(scanOutput({ tcp: [listen(0, "0100007F", TERMINAL_RELAY_PORT, 1)], containers: [] }))).toEqual([
+      { port: TERMINAL_RELAY_PORT, protocol: "tcp", localOnly: true },
+    ]);
   });
 
   it("names the process holding a listening socket", () => {

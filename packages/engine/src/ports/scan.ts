@@ -1,3 +1,4 @@
+import { TERMINAL_RELAY_PORT } from "../terminal/relay-protocol";
 import { isLoopback, parseProcNetTcp, TCP_LISTEN } from "./proc-net-tcp";
 import type { ListeningPort, PublishingContainer } from "./types";
 
@@ -22,9 +23,12 @@ export const PORT_SCAN_SCRIPT = [
 /**
  * Listeners that belong to the sandbox's own plumbing, not the learner:
  * Docker's embedded DNS resolver answers on 127.0.0.11 in every container on
- * a user-defined network, on a random port.
+ * a user-defined network, on a random port; the terminal relay listens on
+ * every address on its port.
  */
 const INFRASTRUCTURE_ADDRESSES = new Set(["127.0.0.11"]);
+const isInfrastructure = (socket: { address: string; port: number }) =>
+  INFRASTRUCTURE_ADDRESSES.has(socket.address) || (socket.port === TERMINAL_RELAY_PORT && socket.address === "0.0.0.0");
 
 interface Listener {
   localOnly: boolean;
@@ -39,7 +43,7 @@ export function parsePortScan(output: string): ListeningPort[] {
   const byPort = new Map<number, Listener>();
 
   for (const socket of parseProcNetTcp(sections.get("") ?? "")) {
-    if (socket.state !== TCP_LISTEN || INFRASTRUCTURE_ADDRESSES.has(socket.address)) continue;
+    if (socket.state !== TCP_LISTEN || isInfrastructure(socket)) continue;
     const known = byPort.get(socket.port);
     const localOnly = isLoopback(socket.address) && (known?.localOnly ?? true);
     byPort.set(socket.port, { localOnly, process: known?.process ?? processOfInode.get(socket.inode) });
