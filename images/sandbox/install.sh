@@ -8,7 +8,6 @@ src=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 install -D -m 0644 "$src/daemon.json" "$root/etc/docker/daemon.json"
 install -D -m 0755 "$src/entrypoint.sh" "$root/usr/local/bin/drydock-sandbox-init"
 install -D -m 0755 "$src/enter.sh" "$root/usr/local/bin/drydock-enter"
-install -D -m 0755 "$src/terminal-relay.py" "$root/usr/local/bin/drydock-terminal-relay"
 install -D -m 0644 "$src/bashrc" "$root/root/.bashrc"
 install -D -m 0644 "$src/tmux.conf" "$root/etc/tmux.conf"
 install -d -m 0755 "$root/root/lab" "$root/var/lib/docker"

@@ -155,8 +155,8 @@ export class DockerInDockerDriver implements SandboxDriver {
     this.learner = learnerExec(this.isolation);
     this.relays = new TerminalRelays({
       address: async (sandboxId) => (await this.addressedContainer(sandboxId)).address,
-      start: async (sandboxId, env) =>
-        execCollect(await this.runningContainer(sandboxId), ["drydock-terminal-relay"], {
+      start: async (sandboxId, command, env) =>
+        execCollect(await this.runningContainer(sandboxId), command, {
           user: this.learner.user,
           env,
           gate: this.gateOf(sandboxId),
@@ -346,7 +346,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     });
   }
 
-  /** Terminals go through the sandbox's relay (terminal/relays.ts), not through Docker: see images/sandbox/terminal-relay.py. */
+  /** Terminals go through the sandbox's relay (terminal/relays.ts), not through Docker: see terminal/terminal-relay.py. */
   async openShell(sandboxId: string, size: TtySize, options: ShellOptions = {}): Promise<TtySession> {
     return this.relays.open(sandboxId, {
       argv: this.learner.command(attachCommand(options, size)),

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import type { TtySize } from "../driver";
 
 /**
- * The wire of drydock-terminal-relay (images/sandbox/terminal-relay.py),
+ * The wire of drydock-terminal-relay (terminal-relay.py),
  * which carries a sandbox's terminals from the host without Docker in
  * between: one JSON request line, one answer line, then the pty's output raw
  * one way and frames the other.

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { TtySession } from "../driver";
 import { EngineError } from "../errors";
 import type { ExecResult } from "../exec";
@@ -6,18 +7,35 @@ import type { FreezeGate } from "../freeze-gate";
 import { type RelayRequest, relayToken, TERMINAL_RELAY_PORT } from "./relay-protocol";
 import { openRelayedTty, RelayNotServing } from "./relayed-tty";
 
+/**
+ * The relay's start: shipped with the engine and handed to the sandbox's
+ * python3, as the shell integration is, so it never depends on the image
+ * (sandboxes made before an upgrade get it too); isolated from the learner's
+ * Python settings (-I) and without the site modules it does not use (-S:
+ * less of the sandbox's memory). The last argument names it in the process
+ * list, where a new relay looks for the one it replaces.
+ */
+const RELAY_COMMAND = [
+  "python3",
+  "-I",
+  "-S",
+  "-c",
+  readFileSync(new URL("./terminal-relay.py", import.meta.url), "utf8"),
+  "drydock-terminal-relay",
+];
+
 /** What the relays need of the driver. */
 export interface RelayHost {
   /** The running sandbox's address on the sandbox network, which this host reaches. */
   address(sandboxId: string): Promise<string>;
-  /** Runs the relay's start (drydock-terminal-relay) in the sandbox, as its learner's user, with this environment. */
-  start(sandboxId: string, env: string[]): Promise<ExecResult>;
+  /** Runs a command in the sandbox as its learner's user (outside the inner engine's namespaces), with this environment. */
+  start(sandboxId: string, command: string[], env: string[]): Promise<ExecResult>;
   /** The sandbox's freeze gate: a pause waits for a terminal being opened, as for an exec being started. */
   gate(sandboxId: string): FreezeGate;
 }
 
 /**
- * Opens sandboxes' terminals through their relays (images/sandbox/terminal-relay.py),
+ * Opens sandboxes' terminals through their relays (terminal-relay.py),
  * starting a sandbox's relay the first time it is needed: at its first
  * terminal, after an engine restart (a new key, so the old relay refuses the
  * tokens), or after the learner stopped it.
@@ -56,12 +74,12 @@ export class TerminalRelays {
     const under = this.starting.get(sandboxId);
     if (under) return under;
     const started = this.host
-      .start(sandboxId, [`DRYDOCK_TERMINAL_TOKEN=${token}`, `DRYDOCK_TERMINAL_PORT=${TERMINAL_RELAY_PORT}`])
+      .start(sandboxId, RELAY_COMMAND, [`DRYDOCK_TERMINAL_TOKEN=${token}`, `DRYDOCK_TERMINAL_PORT=${TERMINAL_RELAY_PORT}`])
       .then((result) => {
         if (result.exitCode === 0 && result.stdout.includes("listening")) return;
         throw new EngineError(
           `The terminal relay of sandbox ${sandboxId} did not start: ${result.stderr.trim() || `exit code ${result.exitCode}`}.`,
-          "Start a new session; if every sandbox fails so, rebuild the sandbox image with `npm run provision`.",
+          "Start a new session; if every sandbox fails so, check that the sandbox image has python3 (`npm run provision` builds one that does).",
           "sandbox-failed",
         );
       })

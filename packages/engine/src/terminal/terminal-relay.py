@@ -1,12 +1,13 @@
-#!/usr/bin/python3 -I
 """drydock-terminal-relay: the sandbox's terminals, without Docker in between.
 
 A `docker exec` terminal carries every keystroke and every byte of its echo
 through the host's dockerd and the container's shim: on a busy host, dockerd
 is the largest cost of a keystroke and, while it creates other containers,
 the slowest hop of the echo. The engine starts this relay once per sandbox
-(as the learner's user, like its execs) and then opens each terminal with one
-TCP connection to it from the host, on the sandbox network.
+(as the learner's user, like its execs; `python3 -I -S -c <this file>
+drydock-terminal-relay`: shipped with the engine, so it reaches sandboxes of
+any image with python3) and then opens each terminal with one TCP connection
+to it from the host, on the sandbox network.
 
 Started, it takes the place of an earlier relay (its pid file), listens on
 DRYDOCK_TERMINAL_PORT, prints "listening" and goes to the background. Each
@@ -25,7 +26,6 @@ hangs the pty up.
 
 import errno
 import fcntl
-import hmac
 import json
 import os
 import select
@@ -35,7 +35,6 @@ import struct
 import sys
 import termios
 import time
-import traceback
 
 HEADER_LIMIT = 64 * 1024
 HEADER_SECONDS = 10
@@ -83,6 +82,8 @@ def main():
             try:
                 serve(connection, token)
             except Exception:
+                import traceback  # Only when there is something to tell: a module the relay otherwise does without.
+
                 traceback.print_exc()
             finally:
                 os._exit(0)
@@ -120,7 +121,7 @@ def listen(port):
 def serve(connection, token):
     try:
         request, early_input = read_request(connection)
-        if not hmac.compare_digest(str(request.get("token", "")).encode(), token):
+        if not same_token(str(request.get("token", "")).encode(), token):
             connection.sendall(b"unauthorized\n")
             return
         master = spawn(request)
@@ -137,6 +138,14 @@ def serve(connection, token):
         # The program is hung up; PID 1 of the container (tini) reaps it once this process is gone.
         os.close(master)
         connection.close()
+
+
+def same_token(given, expected):
+    """Compares in a time that does not depend on where they differ (hmac's compare_digest would load OpenSSL: 4 MB of the sandbox's memory)."""
+    difference = len(given) ^ len(expected)
+    for a, b in zip(given.ljust(len(expected), b"\0"), expected):
+        difference |= a ^ b
+    return difference == 0
 
 
 def read_request(connection):
