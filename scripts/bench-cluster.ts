@@ -14,11 +14,15 @@
  *    one learner on each node types 100 alone: echoMs.alone, the path's own
  *    cost without the room's load. After it, the whole room types at a
  *    person's pace (a keystroke every BENCH_CLUSTER_PACE_MS, 150: 80 words a
- *    minute, each learner's keystrokes phased at random): echoAtTypingPaceMs,
- *    with its `cpu`: how busy the machine was, and the CPU time each part a
- *    keystroke crosses spent per keystroke in µs (web nodes, balancer,
- *    agents, the host's Docker engine, the sandboxes with their tmux and
- *    shell, and this bench's own clients).
+ *    minute, each learner's keystrokes phased at random), for
+ *    BENCH_CLUSTER_PACED_KEYSTROKES each (100: 15 s, so the p99 is not just
+ *    the one worst moment of a short window): echoAtTypingPaceMs, with its
+ *    `cpu`: how busy the machine was, and the CPU time each part a keystroke
+ *    crosses spent per keystroke in µs (web nodes, balancer, agents, the
+ *    host's Docker engine, the sandboxes with their tmux and shell, and this
+ *    bench's own clients); and the stalls of the bench's own process
+ *    (`clientStalls`: its event loop's delay, its GC pauses) and of each
+ *    agent (`agentStalls`, from its /metrics), which the echo waited on too.
  * 3. broadcast: a workshop of N attendees (no sandboxes: they join by code and
  *    sit in the room's socket, alternately on web1 and web2); the instructor's
  *    room message (on web1) until each attendee's socket has it.
@@ -39,13 +43,14 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { sandboxFilter } from "@drydock/engine";
-import { type Reply, SANDBOX_NAMESPACE, type SandboxStatus } from "@drydock/protocol";
+import { AGENT_API, type Reply, SANDBOX_NAMESPACE, type SandboxStatus } from "@drydock/protocol";
 import { createClient } from "redis";
 import { io, type Socket } from "socket.io-client";
 import { openDatabase } from "../apps/web/src/server/db";
 import { newJoinCode } from "../apps/web/src/server/workshops/join-code";
 import { startCluster } from "./cluster/start-cluster";
 import { fleetSandboxes, waitUntil } from "./lib/drydock-server";
+import { ownStallsDuring } from "./lib/own-stalls";
 import { round, summarize } from "./lib/stats";
 import { type EchoProbe, openEchoProbe } from "./lib/terminal-echo";
 import { Attendee, openDashboard, withTimeout } from "./lib/workshop-clients";
@@ -60,6 +65,7 @@ const AGENT_REACH = process.env.BENCH_CLUSTER_AGENT_REACH === "direct" ? "direct
 const SOLO_KEYSTROKES = 100;
 /** 150 ms between keystrokes: a fast typist's 80 words a minute. */
 const PACE_MS = Number(process.env.BENCH_CLUSTER_PACE_MS ?? 150);
+const PACED_KEYSTROKES = Number(process.env.BENCH_CLUSTER_PACED_KEYSTROKES ?? 100);
 const basePort = Number(process.env.BENCH_CLUSTER_BASE_PORT ?? 5900);
 const fleetPrefix = process.env.BENCH_CLUSTER_FLEET_PREFIX ?? "bc";
 const LESSON = "commit-a-container";
@@ -361,14 +367,14 @@ async function echoes(learners: Learner[]): Promise<{ all: number[]; byNode: Rec
   return { all: Object.values(byNode).flat(), byNode };
 }
 
-/** Every learner types KEYSTROKES keystrokes at a person's pace, one every PACE_MS, starting at a random point of the first interval. */
+/** Every learner types PACED_KEYSTROKES keystrokes at a person's pace, one every PACE_MS, starting at a random point of the first interval. */
 async function pacedEchoes(learners: Learner[]): Promise<number[]> {
   const samples: number[] = [];
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
   await Promise.all(
     learners.map(async (learner) => {
       await pause(Math.random() * PACE_MS);
-      for (let i = 0; i < KEYSTROKES; i += 1) {
+      for (let i = 0; i < PACED_KEYSTROKES; i += 1) {
         const ms = await learner.terminal.echo();
         samples.push(ms);
         await pause(PACE_MS - ms);
@@ -376,6 +382,26 @@ async function pacedEchoes(learners: Learner[]): Promise<number[]> {
     }),
   );
   return samples;
+}
+
+/**
+ * Each agent's event-loop delay since the last scrape of its /metrics (which
+ * starts the next measurement): where the echo waited on an agent stalling.
+ */
+async function agentLoopDelays(): Promise<Record<string, { eventLoopDelayMs: { p99: number; max: number } }>> {
+  const agents = cluster.services().filter((service) => service.kind === "agent" && service.pid !== undefined);
+  const scraped = await Promise.all(agents.map(async (agent) => (await fetch(`${agent.url}${AGENT_API.metrics}`)).text()));
+  const seconds = (text: string, metric: string) => Number(new RegExp(`^${metric} ([\\d.e+-]+)`, "m").exec(text)?.[1] ?? Number.NaN);
+  return Object.fromEntries(
+    agents.map((agent, i) => {
+      const text = scraped[i] ?? "";
+      const eventLoopDelayMs = {
+        p99: round(seconds(text, "nodejs_eventloop_lag_p99_seconds") * 1000),
+        max: round(seconds(text, "nodejs_eventloop_lag_max_seconds") * 1000),
+      };
+      return [agent.name, { eventLoopDelayMs }];
+    }),
+  );
 }
 
 /** One learner on each web node types alone (the others idle), in turn: the path's own cost, without the room's load. */
@@ -542,11 +568,16 @@ try {
   const solo = await soloEchoes(learners);
   const echo = await echoes(learners);
   log("bench.echoed", { keystrokes: echo.all.length });
-  const { result: paced, cpu: pacedCpu } = await cpuDuring(
-    (samples) => samples.length,
-    () => pacedEchoes(learners),
+  await agentLoopDelays();
+  const {
+    result: { result: paced, stalls: clientStalls },
+    cpu: pacedCpu,
+  } = await cpuDuring(
+    ({ result }) => result.length,
+    () => ownStallsDuring(() => pacedEchoes(learners)),
   );
-  log("bench.echoed_at_pace", { keystrokes: paced.length, ...pacedCpu });
+  const agentStalls = await agentLoopDelays();
+  log("bench.echoed_at_pace", { keystrokes: paced.length, ...pacedCpu, clientStalls, agentStalls });
   const broadcast = await broadcastFanout();
   log("bench.broadcast", broadcast);
   const failed = await failover(learners);
@@ -567,7 +598,14 @@ try {
         keystrokes: echo.all.length,
         alone: solo,
       },
-      echoAtTypingPaceMs: { ...summarize(paced, 50, 99), keystrokes: paced.length, paceMs: PACE_MS, cpu: pacedCpu },
+      echoAtTypingPaceMs: {
+        ...summarize(paced, 50, 99),
+        keystrokes: paced.length,
+        paceMs: PACE_MS,
+        cpu: pacedCpu,
+        clientStalls,
+        agentStalls,
+      },
       broadcastFanoutMs: broadcast,
       agentFailoverMs: failed.agentFailoverMs,
       failover: failed,

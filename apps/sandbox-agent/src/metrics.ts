@@ -1,8 +1,14 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
-/** What /metrics reports, in Prometheus text format. One instance per agent. */
+/**
+ * What /metrics reports, in Prometheus text format. One instance per agent.
+ * With Node's own: the event loop's delay (`nodejs_eventloop_lag_*`, over the
+ * time since the last scrape) and garbage collection, where a keystroke's
+ * echo waits when the agent stalls.
+ */
 export function createMetrics() {
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   return {
     registry,
     sandboxes: new Gauge({
