@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import { cookies } from "next/headers";
 import type { ReactNode } from "react";
+import { ReloadOnFailedScript } from "../components/ReloadOnFailedScript";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -14,6 +15,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const theme = (await cookies()).get("drydock_theme")?.value;
   return (
     <html lang="en" data-theme={theme === "light" || theme === "dark" ? theme : undefined}>
+      <head>
+        <ReloadOnFailedScript />
+      </head>
       <body>{children}</body>
     </html>
   );
