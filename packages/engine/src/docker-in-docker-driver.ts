@@ -154,7 +154,7 @@ export class DockerInDockerDriver implements SandboxDriver {
     this.isolation = options.isolation ?? DEFAULT_ISOLATION;
     this.learner = learnerExec(this.isolation);
     this.relays = new TerminalRelays({
-      address: async (sandboxId) => (await this.addressedContainer(sandboxId)).address,
+      address: (sandboxId) => this.addressOf(sandboxId),
       start: async (sandboxId, command, env) =>
         execCollect(await this.runningContainer(sandboxId), command, {
           user: this.learner.user,
@@ -525,7 +525,7 @@ export class DockerInDockerDriver implements SandboxDriver {
 
   /** Where this host reaches a port of the sandbox: its container's address on the sandbox network. */
   async portEndpoint(sandboxId: string, port: number): Promise<PortEndpoint> {
-    return { host: (await this.addressedContainer(sandboxId)).address, port };
+    return { host: await this.addressOf(sandboxId), port };
   }
 
   files(sandboxId: string): SandboxFiles {
@@ -551,9 +551,9 @@ export class DockerInDockerDriver implements SandboxDriver {
     return container;
   }
 
-  /** The running sandbox's container and its address on the sandbox network, which the host (and so the agent) can reach. */
-  private async addressedContainer(sandboxId: string): Promise<{ container: Docker.Container; address: string }> {
-    const { container, paused, address } = await this.liveContainer(sandboxId);
+  /** The running sandbox's address on the sandbox network, which the host (and so the agent) can reach. */
+  private async addressOf(sandboxId: string): Promise<string> {
+    const { paused, address } = await this.liveContainer(sandboxId);
     if (paused) throw pausedError(sandboxId);
     if (!address) {
       throw new EngineError(
@@ -562,7 +562,7 @@ export class DockerInDockerDriver implements SandboxDriver {
         "sandbox-failed",
       );
     }
-    return { container, address };
+    return address;
   }
 
   /**
