@@ -18,7 +18,7 @@ import { servePreviews } from "./preview-proxy";
 import { type RegistrySettings, serveRegistry } from "./registry-gateway";
 import { serveSandboxChannel } from "./sandbox-channel";
 import { ShellsAhead } from "./shells-ahead";
-import { StartScheduler } from "./start-scheduler";
+import { type StartPacing, StartScheduler } from "./start-scheduler";
 import { serveTerminals } from "./terminal-server";
 
 export interface AgentOptions {
@@ -28,8 +28,8 @@ export interface AgentOptions {
   port: number;
   policy: FleetPolicy;
   sweepIntervalSeconds: number;
-  /** How many sandboxes may boot at once (learners' starts go first, pool refills wait). */
-  startConcurrency: number;
+  /** How many sandboxes may boot at once, and while learners type (learners' starts go first, pool refills wait). */
+  startPacing: StartPacing;
   /** The registry gateway sandboxes push and pull through. */
   registry: RegistrySettings;
   /** The package-cache gateway sandboxes' apt-get goes through; none without it. */
@@ -53,7 +53,8 @@ export interface RunningAgent {
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const { driver, secret, log } = options;
   const metrics = createMetrics();
-  const fleet = new SandboxFleet(driver, options.policy, log, metrics, new StartScheduler(options.startConcurrency));
+  const starts = new StartScheduler(options.startPacing);
+  const fleet = new SandboxFleet(driver, options.policy, log, metrics, starts);
   await applyNetworkPolicy(options.networkPolicy);
   log.info("agent.network_policy", { ...options.networkPolicy });
   const registry = await serveRegistry(options.registry, secret, log);
@@ -73,7 +74,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   fleet.onStatus(({ sandboxId, state }) => {
     if (state === "gone" || state === "failed") ahead.discard(sandboxId);
   });
-  serveTerminals(io, { driver, fleet, ahead, metrics, secret, log });
+  serveTerminals(io, { driver, fleet, ahead, starts, metrics, secret, log });
   serveSandboxChannel(io, { driver, fleet, secret, log }, [lifecycle(fleet), checks, ports, files(), fileBatches, images]);
 
   // Watch first, then adopt, so no sandbox dies unnoticed in between; adopt before listening:

@@ -7,7 +7,7 @@ let harness: AgentHarness;
 
 beforeAll(async () => {
   // Two boots at once, so eight starts must wait their turn.
-  harness = await startAgentHarness({ poolSize: 1, startConcurrency: 2 });
+  harness = await startAgentHarness({ poolSize: 1, startPacing: { concurrency: 2 } });
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
-import { availableParallelism } from "node:os";
 import { DEFAULT_ENGINE_READY_TIMEOUT_MS, DEFAULT_ISOLATION, SANDBOX_ISOLATIONS, SANDBOX_PACKAGE_CACHE_PORT } from "@drydock/engine";
 import { z } from "zod";
+import { machinePacing } from "./start-scheduler";
 
 const TUNNEL_URL_PROBLEM =
   "must be http:// URLs of the web nodes (http://web-1:3000,http://web-2:3000); tunnels do not run over https:// yet, so keep them on a private network or encrypt underneath (WireGuard, a service mesh's mTLS)";
@@ -47,7 +47,9 @@ const schema = z
       .default(5 * 60),
     POOL_SIZE: z.coerce.number().int().min(0).max(100).default(2),
     /** Sandboxes booting at once; more wait their turn (learners first) instead of slowing every boot until it fails. */
-    SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).default(availableParallelism()),
+    SANDBOX_START_CONCURRENCY: z.coerce.number().int().min(1).default(machinePacing().concurrency),
+    /** Sandboxes booting at once while a learner of this agent types (never above SANDBOX_START_CONCURRENCY): the other cores answer keystrokes. */
+    SANDBOX_START_CONCURRENCY_WHILE_TYPING: z.coerce.number().int().min(1).default(machinePacing().whileTyping),
     /** How long a booting sandbox's engine may take to answer when no fault shows (a real fault fails at once). */
     SANDBOX_READY_TIMEOUT_SECONDS: z.coerce
       .number()

@@ -48,7 +48,7 @@ try {
       warnSeconds: config.SANDBOX_WARN_SECONDS,
     },
     sweepIntervalSeconds: config.SWEEP_INTERVAL_SECONDS,
-    startConcurrency: config.SANDBOX_START_CONCURRENCY,
+    startPacing: { concurrency: config.SANDBOX_START_CONCURRENCY, whileTyping: config.SANDBOX_START_CONCURRENCY_WHILE_TYPING },
     registry: {
       address: registryAddress,
       port: config.REGISTRY_GATEWAY_PORT,

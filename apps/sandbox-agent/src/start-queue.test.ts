@@ -22,6 +22,13 @@ describe("a waiting start's place and estimate", () => {
     expect(estimateReadyMs({ concurrency: 1, runningForMs: [9000], typicalBootMs: 2000 }, 1)).toBe(2000);
   });
 
+  it("waits for the last of the boots over a lowered concurrency to end before a slot frees", () => {
+    // One slot now (a learner types), two boots of 4 s still running: ending in 3 s and 1 s; the slot frees in 3 s.
+    const line = { concurrency: 1, runningForMs: [1000, 3000], typicalBootMs: 4000 };
+    expect(estimateReadyMs(line, 1)).toBe(3000 + 4000);
+    expect(estimateReadyMs(line, 2)).toBe(7000 + 4000);
+  });
+
   it("grows with the place in line, so a learner further back is never told a shorter wait", () => {
     const line = { concurrency: 2, runningForMs: [100, 2500], typicalBootMs: 3000 };
     const estimates = [1, 2, 3, 4, 5, 6].map((position) => estimateReadyMs(line, position) ?? 0);

@@ -27,7 +27,11 @@ export interface LineState {
 export function estimateReadyMs(line: LineState, position: number): number | undefined {
   const bootMs = line.typicalBootMs;
   if (bootMs === undefined) return undefined;
-  const slots = line.runningForMs.map((elapsed) => Math.max(bootMs - elapsed, 0));
+  // More boots may run than the concurrency (it dropped while they ran): only the last of them to end frees a slot.
+  const slots = line.runningForMs
+    .map((elapsed) => Math.max(bootMs - elapsed, 0))
+    .sort((a, b) => a - b)
+    .slice(-line.concurrency);
   while (slots.length < line.concurrency) slots.push(0);
   let startsAt = 0;
   for (let place = 1; place <= position; place++) {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { QueuePlace } from "./start-queue";
-import { StartScheduler } from "./start-scheduler";
+import { machinePacing, StartScheduler } from "./start-scheduler";
 
 /** A boot the test finishes by hand. */
 function boot(name: string, log: string[]) {
@@ -25,7 +25,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe("the start scheduler", () => {
   it("runs at most its concurrency at once and lets the next one through as one ends", async () => {
     const started: string[] = [];
-    const scheduler = new StartScheduler(2);
+    const scheduler = new StartScheduler({ concurrency: 2 });
     const boots = ["a", "b", "c", "d"].map((name) => boot(name, started));
     const results = boots.map((b) => scheduler.run("pool", b.task));
     // Asserted below; handled now so the failure is not reported as unhandled in between.
@@ -49,7 +49,7 @@ describe("the start scheduler", () => {
 
   it("puts a learner's start ahead of waiting pool refills, behind earlier learners", async () => {
     const started: string[] = [];
-    const scheduler = new StartScheduler(1);
+    const scheduler = new StartScheduler({ concurrency: 1 });
     const first = boot("pool-1", started);
     const names = ["pool-2", "learner-1", "pool-3", "learner-2"];
     const later = names.map((name) => boot(name, started));
@@ -67,7 +67,7 @@ describe("the start scheduler", () => {
 
   it("tells a waiting start its place in line as the line moves, with an estimate once boots were measured", async () => {
     let clock = 0;
-    const scheduler = new StartScheduler(1, () => clock);
+    const scheduler = new StartScheduler({ concurrency: 1 }, () => clock);
     const places: QueuePlace[] = [];
     const measured = boot("measured", []);
     void scheduler.run("pool", measured.task);
@@ -94,7 +94,58 @@ describe("the start scheduler", () => {
     expect(places).toHaveLength(2);
   });
 
+  it("lets fewer boots through while a learner types, and the rest once typing has stopped for the quiet time", async () => {
+    vi.useFakeTimers();
+    try {
+      let clock = 0;
+      const started: string[] = [];
+      const scheduler = new StartScheduler({ concurrency: 2, whileTyping: 1, typingQuietMs: 10_000 }, () => clock);
+      scheduler.learnerTyped();
+      const boots = ["a", "b", "c"].map((name) => boot(name, started));
+      for (const b of boots) void scheduler.run("learner", b.task);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(started).toEqual(["a"]);
+      expect(scheduler.concurrency).toBe(1);
+      // Another keystroke at 6 s: quiet from 16 s on, not 10 s.
+      clock = 6000;
+      scheduler.learnerTyped();
+      clock = 10_000;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(started).toEqual(["a"]);
+      clock = 16_000;
+      await vi.advanceTimersByTimeAsync(6000);
+      expect(started).toEqual(["a", "b"]);
+      expect(scheduler.concurrency).toBe(2);
+      // Typing again holds the next boot until one of the two running ends and another: one at a time.
+      scheduler.learnerTyped();
+      boots[0]?.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(started).toEqual(["a", "b"]);
+      boots[1]?.finish();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(started).toEqual(["a", "b", "c"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("never lets more boots through while learners type than otherwise", async () => {
+    const started: string[] = [];
+    const scheduler = new StartScheduler({ concurrency: 1, whileTyping: 4 });
+    scheduler.learnerTyped();
+    for (const name of ["a", "b"]) void scheduler.run("pool", boot(name, started).task);
+    await settle();
+    expect(started).toEqual(["a"]);
+  });
+
   it("refuses a concurrency that is not a positive whole number", () => {
-    expect(() => new StartScheduler(0)).toThrow(/≥ 1/);
+    expect(() => new StartScheduler({ concurrency: 0 })).toThrow(/start concurrency must be .* ≥ 1/);
+    expect(() => new StartScheduler({ concurrency: 2, whileTyping: 0 })).toThrow(/while learners type must be .* ≥ 1/);
+  });
+
+  it("takes half the cores, at least one, for boots while learners type", () => {
+    expect(machinePacing(2)).toEqual({ concurrency: 2, whileTyping: 1 });
+    expect(machinePacing(1)).toEqual({ concurrency: 1, whileTyping: 1 });
+    expect(machinePacing(16)).toEqual({ concurrency: 16, whileTyping: 8 });
   });
 });

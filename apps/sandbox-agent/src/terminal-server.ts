@@ -17,6 +17,7 @@ import { OutputFlow } from "./output-flow";
 import { CommandEnds } from "./shell-marks";
 import type { ShellsAhead } from "./shells-ahead";
 import { requireSandboxToken, type SandboxAccess } from "./socket-auth";
+import type { StartScheduler } from "./start-scheduler";
 
 type TerminalNamespace = Namespace<TerminalClientEvents, TerminalServerEvents, Record<string, never>, SandboxAccess>;
 type TerminalSocket = Socket<TerminalClientEvents, TerminalServerEvents, Record<string, never>, SandboxAccess>;
@@ -25,6 +26,8 @@ interface TerminalDeps {
   driver: SandboxDriver;
   fleet: SandboxFleet;
   ahead: ShellsAhead;
+  /** Told of every keystroke: boots make way for learners at work. */
+  starts: Pick<StartScheduler, "learnerTyped">;
   metrics: AgentMetrics;
   secret: string;
   log: Logger;
@@ -56,7 +59,7 @@ export function serveTerminals(io: Server, deps: TerminalDeps): void {
 
 async function attach(socket: TerminalSocket, size: TerminalSize, terminal: string | undefined, deps: TerminalDeps) {
   const { sandboxId, canWrite } = socket.data;
-  const { metrics, fleet } = deps;
+  const { metrics, fleet, starts } = deps;
   let session: TtySession | undefined;
   // Keystrokes may arrive while the terminal is still being opened: keep them in order.
   const pendingInput: string[] = [];
@@ -67,6 +70,7 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
   socket.on("terminal:input", (data) => {
     if (!canWrite || !terminalInputSchema.safeParse(data).success) return;
     fleet.touch(sandboxId);
+    starts.learnerTyped();
     metrics.terminalBytes.inc({ direction: "in" }, Buffer.byteLength(data));
     if (session) session.stream.write(data);
     else pendingInput.push(data);

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { availableParallelism } from "node:os";
 import {
   DockerInDockerDriver,
   packageCacheProxyUrl,
@@ -17,6 +16,7 @@ import { createLogger, mintToken, type Right } from "@drydock/server-kit";
 import { io, type Socket } from "socket.io-client";
 import { type RunningAgent, startAgent } from "../agent";
 import { HOST_PACKAGE_CACHE } from "../package-cache-gateway";
+import { machinePacing, type StartPacing } from "../start-scheduler";
 import { createSandboxThroughApi } from "./agent-api";
 
 /**
@@ -51,8 +51,8 @@ export interface AgentHarnessOptions {
   pidsLimit?: number;
   /** Each sandbox's data disk (default 4 GiB, as deployed). */
   diskBytes?: number;
-  /** Sandboxes booting at once (default: the number of CPUs, as deployed). */
-  startConcurrency?: number;
+  /** Sandboxes booting at once, and while learners type (default: as deployed, machinePacing). */
+  startPacing?: StartPacing;
   /** Serve the host's package cache (drydock-apt-cache) to the sandboxes, as deployed; off by default. */
   packageCache?: boolean;
   /** The cache behind it (default: the host's, HOST_PACKAGE_CACHE). */
@@ -94,7 +94,7 @@ export async function startAgentHarness(options: AgentHarnessOptions = {}): Prom
     port: 0,
     policy: { poolSize: options.poolSize ?? 0, lifetimeSeconds: 3600, idleSeconds: 600, warnSeconds: 60 },
     sweepIntervalSeconds: 3600,
-    startConcurrency: options.startConcurrency ?? availableParallelism(),
+    startPacing: options.startPacing ?? machinePacing(),
     registry: {
       address: network.gateway,
       port: SANDBOX_REGISTRY.port,
