@@ -102,7 +102,7 @@ describe("the start scheduler", () => {
       const scheduler = new StartScheduler({ concurrency: 2, whileTyping: 1, typingQuietMs: 10_000 }, () => clock);
       scheduler.learnerTyped();
       const boots = ["a", "b", "c"].map((name) => boot(name, started));
-      for (const b of boots) void scheduler.run("learner", b.task);
+      for (const b of boots.slice(0, 2)) void scheduler.run("learner", b.task);
       await vi.advanceTimersByTimeAsync(0);
       expect(started).toEqual(["a"]);
       expect(scheduler.concurrency).toBe(1);
@@ -116,8 +116,9 @@ describe("the start scheduler", () => {
       await vi.advanceTimersByTimeAsync(6000);
       expect(started).toEqual(["a", "b"]);
       expect(scheduler.concurrency).toBe(2);
-      // Typing again holds the next boot until one of the two running ends and another: one at a time.
+      // Typing again: the next boot waits until one of the two running ends and another, one at a time.
       scheduler.learnerTyped();
+      void scheduler.run("pool", boots[2]?.task ?? (() => Promise.resolve("")));
       boots[0]?.finish();
       await vi.advanceTimersByTimeAsync(0);
       expect(started).toEqual(["a", "b"]);
@@ -127,6 +128,41 @@ describe("the start scheduler", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("boots at full speed while a learner types when a crowd waits, to its last, and makes way again once the line is empty", async () => {
+    const started: string[] = [];
+    const scheduler = new StartScheduler({ concurrency: 2, whileTyping: 1 });
+    scheduler.learnerTyped();
+    const boots = ["a", "b", "c", "d", "e", "f"].map((name) => boot(name, started));
+    for (const b of boots.slice(0, 5)) void scheduler.run("learner", b.task);
+    await settle();
+    // Five waiting, more than two: both places are used.
+    expect(started).toEqual(["a", "b"]);
+    for (const [index, next] of [
+      [0, "c"],
+      [1, "d"],
+      [2, "e"],
+    ] as const) {
+      boots[index]?.finish();
+      await settle();
+      // Each freed place goes to the next in line, the crowd's last ones too.
+      expect(started.at(-1)).toBe(next);
+    }
+    boots[3]?.finish();
+    boots[4]?.finish();
+    await settle();
+    void scheduler.run("learner", boots[5]?.task ?? (() => Promise.resolve("")));
+    await settle();
+    expect(started.at(-1)).toBe("f");
+    // The line emptied: a start now, with one boot running, waits for it.
+    const late = boot("late", started);
+    void scheduler.run("learner", late.task);
+    await settle();
+    expect(started.at(-1)).toBe("f");
+    boots[5]?.finish();
+    await settle();
+    expect(started.at(-1)).toBe("late");
   });
 
   it("never lets more boots through while learners type than otherwise", async () => {
