@@ -18,6 +18,7 @@ import { servePreviews } from "./preview-proxy";
 import { type RegistrySettings, serveRegistry } from "./registry-gateway";
 import { serveSandboxChannel } from "./sandbox-channel";
 import { ShellsAhead } from "./shells-ahead";
+import { spreadInterval } from "./spread-interval";
 import { type StartPacing, StartScheduler } from "./start-scheduler";
 import { serveTerminals } from "./terminal-server";
 
@@ -84,10 +85,9 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   fleet.refill();
   // What a crash or an old `npm run stop` left on the host: disks and volumes of no container.
   fleet.removeOrphans().catch((error: unknown) => log.error("fleet.orphans_failed", { error }));
-  const sweeper = setInterval(() => {
+  const sweeper = spreadInterval(options.sweepIntervalSeconds * 1000, () => {
     fleet.sweep().catch((error: unknown) => log.error("fleet.sweep_failed", { error }));
-  }, options.sweepIntervalSeconds * 1000);
-  sweeper.unref();
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -106,7 +106,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       return packageCache?.url;
     },
     close: async () => {
-      clearInterval(sweeper);
+      sweeper.dispose();
       fleet.dispose();
       ahead.dispose();
       await fleet.settled();

@@ -1,4 +1,8 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { utimes, writeFile } from "node:fs/promises";
 import { stripVTControlCharacters } from "node:util";
+import { dataDiskPaths } from "@drydock/engine";
 import { AGENT_API, SANDBOX_NAMESPACE, type SandboxStatus, TERMINAL_NAMESPACE } from "@drydock/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
@@ -138,5 +142,21 @@ describe("terminals shared and under load", () => {
     const screen = stripVTControlCharacters(received);
     expect(screen).toMatch(/299999\s+300000\s+FLOOD-END/);
     expect(maxUnacknowledged).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe("orphaned disks", () => {
+  // Last: its sweep ten minutes ahead also removes the sandboxes above as idle.
+  it("are looked for at start and every ten minutes, not at each sweep", async () => {
+    const { fleet } = harness.agent;
+    // What a crash leaves: a data disk of no container, older than the two minutes' grace.
+    const orphan = dataDiskPaths(`sbx_${randomBytes(8).toString("hex")}`).image;
+    await writeFile(orphan, "");
+    const threeMinutesAgo = new Date(Date.now() - 3 * 60_000);
+    await utimes(orphan, threeMinutesAgo, threeMinutesAgo);
+    await fleet.sweep();
+    expect(existsSync(orphan)).toBe(true);
+    await fleet.sweep(Date.now() + 10 * 60_000);
+    expect(existsSync(orphan)).toBe(false);
   });
 });
