@@ -1,10 +1,10 @@
 /**
  * Paces sandbox boots to what the machine can take: at most `concurrency`
  * boots run at once, and fewer (`whileTyping`) while a learner of the agent
- * types and no crowd is being served; the others wait in line, a learner's start ahead of every pool
- * refill, each kind first come, first served. A busy machine then makes
- * starts slower, never failed. A boot's own deadlines count from when it was
- * let through.
+ * types and no crowd is being served; the others wait in line, a learner's
+ * start ahead of every pool refill, each kind first come, first served. A
+ * busy machine then makes starts slower, never failed. A boot's own
+ * deadlines count from when it was let through.
  *
  * Why fewer while learners type: a booting sandbox runs at idle priority,
  * but the host's share of a boot (dockerd, containerd, runc, the firewall
@@ -135,9 +135,10 @@ export class StartScheduler {
   private next(): void {
     if (this.line.length > this.pacing.concurrency) this.servingCrowd = true;
     else if (this.line.length === 0) this.servingCrowd = false;
-    while (this.runningSince.size < this.concurrency && this.line.length > 0) this.line.shift()?.run();
-    this.moveOnWhenQuiet();
+    // Fixed for this pass: the crowd is settled above and typing is read once.
     const { concurrency } = this;
+    while (this.runningSince.size < concurrency && this.line.length > 0) this.line.shift()?.run();
+    this.moveOnWhenQuiet();
     if (!this.line.some((waiting) => waiting.onQueued)) return;
     const now = this.now();
     const line = {
