@@ -19,9 +19,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type DatabaseKind, databaseFilePath, databaseKind, displayDatabaseUrl, resolveDatabaseUrl } from "./database-url";
-import { migrationHistory } from "./migration-history";
+import { type MigrationHistory, migrationHistory } from "./migration-history";
 import { runAsCli } from "./run-as-cli";
-import { engineError, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
+import { engineError, type MigrationList, noFilters, openSchemaEngine, readMigrationsList } from "./schema-engine";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -52,20 +52,30 @@ export class MigrationHistoryError extends Error {
  *
  * Refuses (throws MigrationHistoryError, applies nothing) if a migration failed earlier or
  * if an applied migration's migration.sql has changed since (checksum mismatch).
+ *
+ * Migrators of one PostgreSQL database take turns (an advisory lock), from reading the
+ * history to the last migration: web nodes that start together apply each migration once.
  */
 export async function migrateDatabase(databaseUrl: string, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const kind = databaseKind(databaseUrl);
-  const where = displayDatabaseUrl(databaseUrl);
   const migrationsDir = path.resolve(options.migrationsDir ?? migrationsDirFor(kind));
   if (!fs.existsSync(migrationsDir)) {
     throw new Error(`No migrations folder at ${migrationsDir}`);
   }
   const migrationsList = readMigrationsList(migrationsDir);
 
+  const history = migrationHistory(databaseUrl);
+  return history.exclusively(async () => {
+    await history.prepare();
+    return applyPending(databaseUrl, migrationsList, history);
+  });
+}
+
+/** What migrateDatabase does holding the lock. */
+async function applyPending(databaseUrl: string, migrationsList: MigrationList, history: MigrationHistory): Promise<{ applied: string[] }> {
+  const where = displayDatabaseUrl(databaseUrl);
   // The engine's history check errors out (instead of reporting "no table") when
   // _prisma_migrations does not exist yet through the driver adapter, so look first.
-  const history = migrationHistory(databaseUrl);
-  await history.prepare();
   const hasHistory = await history.hasMigrationsTable();
 
   const { engine, close } = await openSchemaEngine(databaseUrl);

@@ -5,10 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningPostgres, startPostgres } from "../test-support/postgres";
 import { repoRoot } from "./database-url";
 import { defaultMigrationsDir, markMigrationRolledBack, migrateDatabase, postgresqlMigrationsDir } from "./migrate";
+import { MIGRATION_LOCK_KEY } from "./migration-history";
 import { createNextMigration } from "./new-migration";
 import { defaultTwinPaths, type TwinPaths, writeTwinSchema } from "./postgresql-schema";
 import { convertMissingMigrations, twinDrift } from "./postgresql-twin";
@@ -191,6 +192,33 @@ describe("migrateDatabase on PostgreSQL", () => {
     const rows = await query<MigrationRow>(url, "SELECT * FROM _prisma_migrations");
     expect(rows.map((row) => row.migration_name).sort()).toEqual(expected);
     expect(rows.every((row) => row.finished_at !== null && row.logs === null)).toBe(true);
+  });
+
+  it("reads the history only once it holds the migration lock, so a migrator waits for one in progress", async () => {
+    const url = await freshDatabase();
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+      const migrating = run(path.join(repoRoot, "node_modules/.bin/tsx"), ["prisma/migrate.ts"], {
+        cwd: repoRoot,
+        env: { ...process.env, DATABASE_URL: url },
+      });
+      const waiting = async () =>
+        (
+          await holder.query<{ waiting: string }>(
+            "SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted",
+            [MIGRATION_LOCK_KEY],
+          )
+        ).rows[0]?.waiting;
+      await vi.waitFor(async () => expect(await waiting()).toBe("1"), { timeout: 60_000, interval: 100 });
+      expect((await holder.query("SELECT to_regclass('_prisma_migrations') AS history")).rows).toEqual([{ history: null }]);
+      await holder.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
+      const { stdout } = await migrating;
+      expect(stdout.trim().split("\n")).toHaveLength(migrationNames(postgresqlMigrationsDir).length);
+    } finally {
+      await holder.end();
+    }
   });
 
   it("keeps the tables in the schema that ?schema= names", async () => {
