@@ -8,6 +8,7 @@ import { serveTerminalGateway } from "../gateways/terminal-gateway";
 import { serveWatchGateway } from "../gateways/watch-gateway";
 import { serveWorkshopGateway } from "../gateways/workshop-gateway";
 import { isSameOrigin } from "../http/origin-guard";
+import { withHandledReplies } from "./handled-replies";
 import { ADAPTER_BLOCK_MS, type RedisClient } from "./redis-connection";
 import { within } from "./within";
 
@@ -35,7 +36,14 @@ export function serveSockets(http: HttpServer, ctx: WebContext): Server {
     allowRequest: (req, callback) => callback(null, isSameOrigin(req.headers.origin, req.headers.host)),
   };
   if (redis) {
-    options.adapter = sharedAdapter(redis.adapter);
+    const adapterClient = withHandledReplies(redis.adapter, (command, error) =>
+      ctx.log.warn("redis.command_dropped", {
+        command,
+        error,
+        hint: "Redis went away under it, and what it carried is lost: a dropped socket's session (it starts afresh instead of recovering its rooms) or a message to the other web nodes.",
+      }),
+    );
+    options.adapter = sharedAdapter(adapterClient);
     // The gateways' admission runs again on a recovered socket: who it is comes from its cookies, never from Redis.
     options.connectionStateRecovery = { maxDisconnectionDuration: RECOVERY_WINDOW_MS, skipMiddlewares: false };
   }
