@@ -2,8 +2,8 @@
 // line "N passed, N failed". Above it, one line per failed test (its file,
 // name and the first line of its error), because CI shows only the log's tail
 // and a failure far above it would otherwise go unnamed. A stage that failed
-// without a report (lint, a crash) counts as one failure, so a broken run can
-// never print "0 failed".
+// without a failed test to show for it counts as one failure, so a broken run
+// can never print "0 failed".
 // Usage: node scripts/test-summary.mjs RESULTS_DIR [FAILED_STAGE...]
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -11,7 +11,8 @@ import { join, relative } from "node:path";
 const [resultsDir, ...failedStages] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
-const reported = new Set();
+/** Stages whose report names a failed test. */
+const failedInReport = new Set();
 const failures = [];
 
 function read(name) {
@@ -52,29 +53,28 @@ function playwrightFailures(suite, titles = []) {
 for (const stage of ["unit", "integration", "postgresql"]) {
   const report = read(`${stage}.json`);
   if (!report) continue;
-  reported.add(stage);
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   vitestFailures(stage, report);
+  if (report.numFailedTests > 0) failedInReport.add(stage);
 }
 
 const e2e = read("e2e.json");
 if (e2e) {
-  reported.add("e2e");
   passed += e2e.stats.expected + e2e.stats.flaky;
   failed += e2e.stats.unexpected;
+  if (e2e.stats.unexpected > 0) failedInReport.add("e2e");
   for (const suite of e2e.suites) playwrightFailures(suite);
   for (const error of e2e.errors ?? []) failures.push(`e2e: ${firstLine(error.message)}`);
 }
 
+// A stage that failed with no failed test in its report (lint, a crash, or
+// vitest's unhandled error outside any test) counts as one failure.
 for (const stage of failedStages) {
-  if (!reported.has(stage)) {
-    failures.push(`stage "${stage}" failed`);
-    failed += 1;
-  }
+  if (failedInReport.has(stage)) continue;
+  failures.push(`stage "${stage}" failed outside any test: its log above says why (an unhandled error, a crash)`);
+  failed += 1;
 }
-// vitest can fail a run (an error outside any test) while every test passed.
-if (failed === 0 && failedStages.length > 0) failed = failedStages.length;
 
 if (failures.length > 0) console.log(`failed:\n${failures.map((line) => `  ${line}`).join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -92,10 +92,18 @@ describe("the test summary", () => {
     });
   });
 
-  it("counts a stage that failed without a report, so a broken run never ends with 0 failed", () => {
+  it("counts a stage that failed with no failed test to show (no report, or an error outside any test), so a broken run never ends with 0 failed", () => {
     const dir = results({
       "unit.json": vitestReport([{ name: "a.test.ts", status: "passed", tests: [{ fullName: "a", status: "passed" }] }]),
     });
-    expect(summarise(dir, ["lint"])).toEqual({ lines: ["failed:", '  stage "lint" failed', "1 passed, 1 failed"], status: 1 });
+    expect(summarise(dir, ["lint", "unit"])).toEqual({
+      lines: [
+        "failed:",
+        '  stage "lint" failed outside any test: its log above says why (an unhandled error, a crash)',
+        '  stage "unit" failed outside any test: its log above says why (an unhandled error, a crash)',
+        "1 passed, 2 failed",
+      ],
+      status: 1,
+    });
   });
 });
