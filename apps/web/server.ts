@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import { createLogger, withFields } from "@drydock/server-kit";
+import { createLogger, logUnhandledRejections, withFields } from "@drydock/server-kit";
 import next from "next";
 import { isAgentTunnelRequest } from "./src/server/agents/agent-tunnels";
 import { parseWebConfig } from "./src/server/config";
@@ -18,6 +18,7 @@ try {
   const config = parseWebConfig();
   // Every line names this web node, so the lines of several nodes can be told apart once gathered.
   log = withFields(log, { node: webNodeId(config) });
+  logUnhandledRejections(log);
   const ctx = await createWebContext(config, log);
   // Next's routes and pages read the context from here; the gateways below are handed it.
   registerWebContext(ctx);

@@ -1,12 +1,13 @@
 import { totalmem } from "node:os";
 import { DockerInDockerDriver, EngineError, networkGateway, packageCacheProxyUrl } from "@drydock/engine";
-import { createLogger } from "@drydock/server-kit";
+import { createLogger, logUnhandledRejections } from "@drydock/server-kit";
 import { startAgent } from "./agent";
 import { loadConfig } from "./config";
 import { parseLabels, startHeartbeat } from "./control-plane-heartbeat";
 import { startTunnels } from "./control-plane-tunnel";
 
 const log = createLogger("sandbox-agent");
+logUnhandledRejections(log);
 
 try {
   const config = loadConfig();
