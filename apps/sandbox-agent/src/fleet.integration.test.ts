@@ -145,6 +145,21 @@ describe("terminals shared and under load", () => {
   });
 });
 
+describe("strays", () => {
+  // Near the end: its sweeps five minutes ahead also remove the sandboxes above as idle.
+  it("are looked for in the engine's list every five minutes, not at each sweep", async () => {
+    const { fleet } = harness.agent;
+    const engineHolds = async (sandboxId: string) => (await harness.driver.list()).some((sandbox) => sandbox.id === sandboxId);
+    await fleet.sweep(Date.now() + 5 * 60_000);
+    // What only the list shows: a sandbox of this fleet, owned by a learner the agent does not know.
+    const stray = await harness.driver.create({ owner: "learner-nobody-knows", lifetimeSeconds: 3600 });
+    await fleet.sweep();
+    expect(await engineHolds(stray.id)).toBe(true);
+    await fleet.sweep(Date.now() + 5 * 60_000);
+    expect(await engineHolds(stray.id)).toBe(false);
+  });
+});
+
 describe("orphaned disks", () => {
   // Last: its sweep ten minutes ahead also removes the sandboxes above as idle.
   it("are looked for at start and every ten minutes, not at each sweep", async () => {

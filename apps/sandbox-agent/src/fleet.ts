@@ -66,6 +66,15 @@ const ENDED_RETENTION_MS = 60_000;
  * doing it every 15 s delayed keystrokes machine-wide by up to 77 ms.
  */
 const ORPHAN_SWEEP_INTERVAL_MS = 10 * 60_000;
+/**
+ * Docker's events tell of every container that died or was removed, and a
+ * broken stream replays what it missed, so the listing that catches what they
+ * did not tell is a backstop: every five minutes, and at the next sweep after
+ * the stream broke, not at every 15-s sweep (each a Docker list of the fleet's
+ * containers and volumes and a freezer read per sandbox, on a host whose
+ * CPUs the learners' keystrokes share).
+ */
+const STRAY_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** A failed pool refill is tried again after 1 s, 2 s, 4 s … up to a minute. */
 const REFILL_RETRY = { firstMs: 1000, maxMs: 60_000 };
 
@@ -101,6 +110,8 @@ export class SandboxFleet implements Disposable {
   private refillSettled: Promise<void> = Promise.resolve();
   /** When orphans were last looked for (at start, then every ORPHAN_SWEEP_INTERVAL_MS). */
   private orphansSweptAt = Number.NEGATIVE_INFINITY;
+  /** When the engine's list was last checked against the fleet (every STRAY_SWEEP_INTERVAL_MS, and after the event stream broke). */
+  private straysSweptAt = Number.NEGATIVE_INFINITY;
   private refillFailures = 0;
   private refillRetry: NodeJS.Timeout | undefined;
   private engineEvents: Disposable | undefined;
@@ -135,7 +146,10 @@ export class SandboxFleet implements Disposable {
   watchSandboxes(): void {
     this.engineEvents ??= this.driver.watchEvents({
       onEvent: (event) => this.onSandboxEvent(event),
-      onError: (error) => this.log.warn("fleet.events_interrupted", { error }),
+      onError: (error) => {
+        this.log.warn("fleet.events_interrupted", { error });
+        this.straysSweptAt = Number.NEGATIVE_INFINITY;
+      },
     });
   }
 
@@ -334,7 +348,8 @@ export class SandboxFleet implements Disposable {
 
   /**
    * One pass of the life-cycle clock: warn, then remove, sandboxes past their
-   * time or idle limit; remove what the engine holds that nobody owns.
+   * time or idle limit; now and then, remove what the engine holds that
+   * nobody owns.
    */
   async sweep(now = Date.now()): Promise<void> {
     for (const [id, tracked] of this.sandboxes) {
@@ -365,7 +380,7 @@ export class SandboxFleet implements Disposable {
         });
       }
     }
-    await this.removeStrays();
+    if (now - this.straysSweptAt >= STRAY_SWEEP_INTERVAL_MS) await this.removeStrays();
     if (now - this.orphansSweptAt >= ORPHAN_SWEEP_INTERVAL_MS) await this.removeOrphans();
     this.refill();
   }
@@ -374,9 +389,10 @@ export class SandboxFleet implements Disposable {
    * What the engine's events may not have told (the agent was down, or the
    * stream broke): running sandboxes whose container is gone or stopped are
    * lost; sandboxes expired, or owned by nobody this agent knows, are
-   * removed; then disks and volumes left without a container (any fleet's).
+   * removed.
    */
   private async removeStrays(): Promise<void> {
+    this.straysSweptAt = Date.now();
     const listed = await this.driver.list();
     const running = new Set(listed.filter((sandbox) => sandbox.state !== "gone").map((sandbox) => sandbox.id));
     const lost = [...this.pool, ...this.sandboxes.keys()].filter((id) => !running.has(id));
