@@ -96,7 +96,9 @@ async function startCommand(flags: Record<string, string | boolean | undefined>)
     log: event,
   });
   for (const service of cluster.services())
-    process.stdout.write(`${JSON.stringify({ service: service.name, url: service.url, pid: service.pid })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ service: service.name, url: service.url, metricsUrl: service.metricsUrl, pid: service.pid })}\n`,
+    );
   process.stdout.write(`${JSON.stringify({ balancer: cluster.balancerUrl })}\n`);
   event("cluster.running", { open: cluster.balancerUrl, logs: join(STATE_DIR, "logs"), stop: "Ctrl-C or npm run cluster -- stop" });
   let stopping = false;

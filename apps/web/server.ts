@@ -8,6 +8,7 @@ import { createWebContext } from "./src/server/create-context";
 import { servePreviews } from "./src/server/gateways/preview-server";
 import { serveRequests } from "./src/server/http/serve-requests";
 import { serveSockets } from "./src/server/nodes/socket-server";
+import { createWebMetrics, serveWebMetrics } from "./src/server/nodes/web-metrics";
 import { webNodeId } from "./src/server/nodes/web-node";
 import { flushTerminalRecordings } from "./src/server/workshops/terminal-recorder";
 
@@ -25,6 +26,10 @@ try {
   const app = next({ dev, dir: import.meta.dirname, hostname: config.WEB_HOST, port: config.WEB_PORT });
   const http = createServer();
   const io = serveSockets(http, ctx);
+  const metrics =
+    config.WEB_METRICS_PORT === undefined
+      ? undefined
+      : await serveWebMetrics(createWebMetrics(io), config.WEB_METRICS_HOST, config.WEB_METRICS_PORT, log);
 
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -53,6 +58,7 @@ try {
         .then(flushTerminalRecordings)
         .then(() => ctx.agents.tunnels.close())
         .then(() => ctx.node.close())
+        .then(() => metrics?.close())
         .then(() => process.exit(0));
     });
   }

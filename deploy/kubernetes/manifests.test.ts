@@ -219,5 +219,9 @@ describe("the Kubernetes manifests", () => {
     const config = parseWebConfig({ ...data, DRYDOCK_AGENT_SECRET: "x".repeat(40), DATABASE_URL: "file:/stand-in.db" });
     expect(config.PREVIEW_DOMAIN).toBe(defaultSettings.previewDomain);
     expect(config.WEB_PORT).toBe(3000);
+    // The metrics listener faces the pod network (a port-forward or a scraper), on the port the container declares.
+    const web = find<Deployment>("Deployment", "drydock-web").spec?.template.spec?.containers[0];
+    expect(config.WEB_METRICS_HOST).toBe("0.0.0.0");
+    expect(web?.ports?.find((port) => port.name === "metrics")?.containerPort).toBe(config.WEB_METRICS_PORT);
   });
 });

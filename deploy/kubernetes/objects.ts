@@ -85,3 +85,5 @@ export function webNodesUrl(settings: ClusterSettings): string {
 }
 
 export const WEB_PORT = 3000;
+/** The web pods' Prometheus metrics (WEB_METRICS_PORT): Prometheus exporters' customary port. */
+export const WEB_METRICS_PORT = 9464;

@@ -8,6 +8,7 @@ import {
   resources,
   selectorLabels,
   unprivileged,
+  WEB_METRICS_PORT,
   WEB_PORT,
   webConfigMapName,
   webEnvironment,
@@ -27,6 +28,9 @@ export function webConfigMap(settings: ClusterSettings): ConfigMap {
       NEXT_TELEMETRY_DISABLED: "1",
       WEB_HOST: "0.0.0.0",
       WEB_PORT: String(WEB_PORT),
+      // Each pod's event-loop delay, GC and sockets for its operators; the NetworkPolicy admits only the ingress and agents to the web port, and nobody to this one from outside the pod (kubectl port-forward reaches it).
+      WEB_METRICS_HOST: "0.0.0.0",
+      WEB_METRICS_PORT: String(WEB_METRICS_PORT),
       PREVIEW_DOMAIN: settings.previewDomain,
       TRUSTED_PROXIES: settings.podNetworkCidr,
       MAX_LIVE_SANDBOXES: String(settings.maxLiveSandboxes),
@@ -68,7 +72,10 @@ export function webDeployment(settings: ClusterSettings): Deployment {
             {
               name: "web",
               image: settings.images.web,
-              ports: [{ name: "http", containerPort: WEB_PORT }],
+              ports: [
+                { name: "http", containerPort: WEB_PORT },
+                { name: "metrics", containerPort: WEB_METRICS_PORT },
+              ],
               ...webEnvironment(),
               resources: resources("250m", "512Mi", "1Gi"),
               securityContext: unprivileged,

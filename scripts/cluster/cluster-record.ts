@@ -18,6 +18,8 @@ export interface ServiceInfo {
   name: string;
   kind: ServiceKind;
   url: string;
+  /** A web node's Prometheus metrics (GET), on a port of its own. */
+  metricsUrl?: string;
   /** Its process group's leader while it runs; undefined once stopped or killed. */
   pid: number | undefined;
   /** Part of its command line (its program or script), to recognise the pid as still ours before signalling it. */

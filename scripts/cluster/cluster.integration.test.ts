@@ -63,6 +63,14 @@ describe("the one-machine cluster", () => {
     expect(cluster.balancerUrl).toBe(`http://127.0.0.1:${layout.balancer.port}`);
     expect(cluster.fleets).toEqual([`${FLEET_PREFIX}-a1`, `${FLEET_PREFIX}-a2`, `${FLEET_PREFIX}-a3`]);
     for (const agent of layout.agents) expect(await ok(`http://127.0.0.1:${agent.port}/healthz`), agent.name).toBe(true);
+    // Each web node's metrics, on a port of its own: its event loop's delay is what the benchmark reads.
+    for (const node of layout.webNodes) {
+      const service = cluster.service(node.name);
+      expect(service.metricsUrl).toBe(`http://127.0.0.1:${node.metricsPort}/metrics`);
+      const metrics = await fetch(service.metricsUrl as string);
+      expect(metrics.status, node.name).toBe(200);
+      expect(await metrics.text()).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
+    }
     // What `npm run cluster -- stop` reads to stop it from elsewhere.
     const record = JSON.parse(await readFile(join(cluster.stateDir, "cluster.json"), "utf8"));
     expect(record.fleets).toEqual(cluster.fleets);

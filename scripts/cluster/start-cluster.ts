@@ -84,6 +84,7 @@ export interface RunningCluster {
 interface Member {
   kind: ServiceKind;
   url: string;
+  metricsUrl?: string;
   command: string;
   process: SupervisedProcess;
 }
@@ -131,6 +132,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       name,
       kind: member.kind,
       url: member.url,
+      ...(member.metricsUrl ? { metricsUrl: member.metricsUrl } : {}),
       pid: member.process.pid(),
       command: member.command,
     }));
@@ -183,6 +185,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
         launch(node.name, {
           kind: "web",
           url: `http://127.0.0.1:${node.port}`,
+          metricsUrl: `http://127.0.0.1:${node.metricsPort}/metrics`,
           command: WEB_SERVER,
           process: webNodeProcess({
             name: node.name,
@@ -193,6 +196,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
               DATABASE_URL: databaseUrl as string,
               REDIS_URL: redis.url,
               DRYDOCK_AGENT_SECRET: secret,
+              WEB_METRICS_PORT: String(node.metricsPort),
               ...options.webEnv,
             },
           }),

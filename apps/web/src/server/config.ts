@@ -6,6 +6,14 @@ const count = (min: number, fallback: number) => z.coerce.number().int().min(min
 const schema = z.object({
   WEB_HOST: z.string().default("0.0.0.0"),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * Where this node serves its Prometheus metrics (GET /metrics: the event
+   * loop's delay, GC, memory, sockets), on a listener apart from the
+   * learners' port. Unset: no metrics listener.
+   */
+  WEB_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The metrics listener's address: this host only unless a scraper elsewhere needs it (0.0.0.0 in a pod). */
+  WEB_METRICS_HOST: z.string().default("127.0.0.1"),
   AGENT_URL: z.url().default("http://127.0.0.1:4100"),
   DRYDOCK_AGENT_SECRET: z.string().min(32, "must be at least 32 characters (npm start generates one in .drydock/agent-secret)"),
   /** SQLite (the embedded default) or PostgreSQL, by the URL's scheme (prisma/README.md). */
