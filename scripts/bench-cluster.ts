@@ -21,8 +21,9 @@
  *    crosses spent per keystroke in µs (web nodes, balancer, agents, the
  *    host's Docker engine, the sandboxes with their tmux and shell, and this
  *    bench's own clients); and the stalls of the bench's own process
- *    (`clientStalls`: its event loop's delay, its GC pauses) and of each
- *    agent (`agentStalls`, from its /metrics), which the echo waited on too.
+ *    (`clientStalls`: its event loop's delay, its GC pauses), of each
+ *    agent (`agentStalls`, from its /metrics) and of each web node
+ *    (`webStalls`, from its metrics listener), which the echo waited on too.
  * 3. broadcast: a workshop of N attendees (no sandboxes: they join by code and
  *    sit in the room's socket, alternately on web1 and web2); the instructor's
  *    room message (on web1) until each attendee's socket has it.
@@ -385,23 +386,33 @@ async function pacedEchoes(learners: Learner[]): Promise<number[]> {
 }
 
 /**
- * Each agent's event-loop delay since the last scrape of its /metrics (which
- * starts the next measurement): where the echo waited on an agent stalling.
+ * The event-loop delay of each agent and each web node since the last scrape
+ * of its metrics (which starts the next measurement): where the echo waited
+ * on a process of the path stalling.
  */
-async function agentLoopDelays(): Promise<Record<string, { eventLoopDelayMs: { p99: number; max: number } }>> {
-  const agents = cluster.services().filter((service) => service.kind === "agent" && service.pid !== undefined);
-  const scraped = await Promise.all(agents.map(async (agent) => (await fetch(`${agent.url}${AGENT_API.metrics}`)).text()));
-  const seconds = (text: string, metric: string) => Number(new RegExp(`^${metric} ([\\d.e+-]+)`, "m").exec(text)?.[1] ?? Number.NaN);
-  return Object.fromEntries(
-    agents.map((agent, i) => {
-      const text = scraped[i] ?? "";
-      const eventLoopDelayMs = {
-        p99: round(seconds(text, "nodejs_eventloop_lag_p99_seconds") * 1000),
-        max: round(seconds(text, "nodejs_eventloop_lag_max_seconds") * 1000),
-      };
-      return [agent.name, { eventLoopDelayMs }];
-    }),
-  );
+async function loopDelays(): Promise<Record<"agents" | "webNodes", Record<string, { eventLoopDelayMs: { p99: number; max: number } }>>> {
+  const running = cluster.services().filter((service) => service.pid !== undefined);
+  const scrape = async (targets: Array<{ name: string; url: string }>) => {
+    const scraped = await Promise.all(targets.map(async (target) => (await fetch(target.url)).text()));
+    const seconds = (text: string, metric: string) => Number(new RegExp(`^${metric} ([\\d.e+-]+)`, "m").exec(text)?.[1] ?? Number.NaN);
+    return Object.fromEntries(
+      targets.map((target, i) => {
+        const text = scraped[i] ?? "";
+        const eventLoopDelayMs = {
+          p99: round(seconds(text, "nodejs_eventloop_lag_p99_seconds") * 1000),
+          max: round(seconds(text, "nodejs_eventloop_lag_max_seconds") * 1000),
+        };
+        return [target.name, { eventLoopDelayMs }];
+      }),
+    );
+  };
+  const [agents, webNodes] = await Promise.all([
+    scrape(
+      running.filter((service) => service.kind === "agent").map((agent) => ({ name: agent.name, url: `${agent.url}${AGENT_API.metrics}` })),
+    ),
+    scrape(running.flatMap((node) => (node.kind === "web" && node.metricsUrl ? [{ name: node.name, url: node.metricsUrl }] : []))),
+  ]);
+  return { agents, webNodes };
 }
 
 /** One learner on each web node types alone (the others idle), in turn: the path's own cost, without the room's load. */
@@ -568,7 +579,7 @@ try {
   const solo = await soloEchoes(learners);
   const echo = await echoes(learners);
   log("bench.echoed", { keystrokes: echo.all.length });
-  await agentLoopDelays();
+  await loopDelays();
   const {
     result: { result: paced, stalls: clientStalls },
     cpu: pacedCpu,
@@ -576,8 +587,8 @@ try {
     ({ result }) => result.length,
     () => ownStallsDuring(() => pacedEchoes(learners)),
   );
-  const agentStalls = await agentLoopDelays();
-  log("bench.echoed_at_pace", { keystrokes: paced.length, ...pacedCpu, clientStalls, agentStalls });
+  const { agents: agentStalls, webNodes: webStalls } = await loopDelays();
+  log("bench.echoed_at_pace", { keystrokes: paced.length, ...pacedCpu, clientStalls, agentStalls, webStalls });
   const broadcast = await broadcastFanout();
   log("bench.broadcast", broadcast);
   const failed = await failover(learners);
@@ -605,6 +616,7 @@ try {
         cpu: pacedCpu,
         clientStalls,
         agentStalls,
+        webStalls,
       },
       broadcastFanoutMs: broadcast,
       agentFailoverMs: failed.agentFailoverMs,

@@ -32,7 +32,11 @@ export async function openEchoProbe(base: string, sessionId: string, cookie: str
     extraHeaders: { cookie, origin: base },
   });
   let pending: ((text: string) => void) | undefined;
-  terminal.on("terminal:output", (data) => pending?.(Buffer.from(data).toString("utf8")));
+  // Each chunk acknowledged once read, as the page's terminal does once xterm.js has parsed it: the agent counts on it.
+  terminal.on("terminal:output", (data, ack) => {
+    pending?.(Buffer.from(data).toString("utf8"));
+    ack();
+  });
   // The prompt (root@sandbox:…#) shows the shell is ready for keystrokes.
   let shown = "";
   await withTimeout(
