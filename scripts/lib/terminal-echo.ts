@@ -4,7 +4,7 @@
  * on it: one byte typed, one byte back.
  */
 import { stripVTControlCharacters } from "node:util";
-import { TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
+import { ConsumedOutput, TERMINAL_NAMESPACE, type TerminalClientEvents, type TerminalServerEvents } from "@drydock/protocol";
 import { io, type Socket } from "socket.io-client";
 
 export type Terminal = Socket<TerminalServerEvents, TerminalClientEvents>;
@@ -26,16 +26,17 @@ function withTimeout<T>(promise: Promise<T>, what: string, ms = 30_000): Promise
 /** Opens the session's terminal and waits for the shell's prompt. */
 export async function openEchoProbe(base: string, sessionId: string, cookie: string): Promise<EchoProbe> {
   const terminal: Terminal = io(`${base}${TERMINAL_NAMESPACE}`, {
-    auth: { sessionId, size: { cols: 120, rows: 40 } },
+    auth: { sessionId, size: { cols: 120, rows: 40 }, acks: "consumed" },
     transports: ["websocket"],
     reconnection: false,
     extraHeaders: { cookie, origin: base },
   });
   let pending: ((text: string) => void) | undefined;
-  // Each chunk acknowledged once read, as the page's terminal does once xterm.js has parsed it: the agent counts on it.
-  terminal.on("terminal:output", (data, ack) => {
+  // Acknowledged as the page's terminal does once xterm.js has parsed it: reports of the bytes consumed.
+  const consumed = new ConsumedOutput((bytes) => terminal.emit("terminal:consumed", bytes));
+  terminal.on("terminal:data", (data) => {
     pending?.(Buffer.from(data).toString("utf8"));
-    ack();
+    consumed.consumed(data.byteLength);
   });
   // The prompt (root@sandbox:…#) shows the shell is ready for keystrokes.
   let shown = "";

@@ -3,7 +3,14 @@ import { existsSync } from "node:fs";
 import { utimes, writeFile } from "node:fs/promises";
 import { stripVTControlCharacters } from "node:util";
 import { dataDiskPaths } from "@drydock/engine";
-import { AGENT_API, SANDBOX_NAMESPACE, type SandboxStatus, TERMINAL_NAMESPACE } from "@drydock/protocol";
+import {
+  AGENT_API,
+  OUTPUT_HIGH_WATER_BYTES,
+  OUTPUT_REPORT_BYTES,
+  SANDBOX_NAMESPACE,
+  type SandboxStatus,
+  TERMINAL_NAMESPACE,
+} from "@drydock/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentHarness, startAgentHarness } from "./testing/agent-harness";
 
@@ -142,6 +149,45 @@ describe("terminals shared and under load", () => {
     const screen = stripVTControlCharacters(received);
     expect(screen).toMatch(/299999\s+300000\s+FLOOD-END/);
     expect(maxUnacknowledged).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it("holds a flood at the high water mark for a client that reports what it consumed, and resumes on its reports", async () => {
+    const sandboxId = await harness.createSandbox("learner-flood-reports");
+    const socket = harness.connect(TERMINAL_NAMESPACE, {
+      sandboxId,
+      token: harness.token(sandboxId, "write"),
+      terminal: "flood-reports",
+      acks: "consumed",
+    });
+    let received = "";
+    let unreported = 0;
+    let maxUnreported = 0;
+    let legacyChunks = 0;
+    socket.on("terminal:output", () => {
+      legacyChunks += 1;
+    });
+    // A slow client: 16 KiB reported every 20 ms (800 KiB/s), far below what tmux can send.
+    const reporter = setInterval(() => {
+      const bytes = Math.min(unreported, OUTPUT_REPORT_BYTES);
+      if (bytes === 0) return;
+      unreported -= bytes;
+      socket.emit("terminal:consumed", bytes);
+    }, 20);
+    socket.on("terminal:data", (data: Uint8Array) => {
+      received += Buffer.from(data).toString("utf8");
+      unreported += data.byteLength;
+      maxUnreported = Math.max(maxUnreported, unreported);
+    });
+    try {
+      socket.emit("terminal:input", 'seq 1 300000; echo FLOOD"-"END\n');
+      await until(() => received.includes("FLOOD-END"), "the end of the flood", 120_000);
+    } finally {
+      clearInterval(reporter);
+    }
+    expect(stripVTControlCharacters(received)).toMatch(/299999\s+300000\s+FLOOD-END/);
+    // Paused once the unreported bytes reach the high water mark: at most the chunks already on their way beyond it.
+    expect(maxUnreported).toBeLessThan(OUTPUT_HIGH_WATER_BYTES + 256 * 1024);
+    expect(legacyChunks).toBe(0);
   });
 });
 

@@ -1,6 +1,8 @@
 import type { SandboxDriver, TtySession } from "@drydock/engine";
 import {
+  type AgentTerminalAuth,
   agentTerminalAuthSchema,
+  consumedBytesSchema,
   DEFAULT_TERMINAL,
   TERMINAL_NAMESPACE,
   type TerminalClientEvents,
@@ -38,7 +40,8 @@ const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
 /**
  * Each connection attaches to a named, persistent terminal of its sandbox
  * (the shell outlives the connection). Writers type and set the size;
- * watchers (read tokens) only see. Output is flow-controlled by acks. In the
+ * watchers (read tokens) only see. Output is flow-controlled by acks, per
+ * chunk or by consumed bytes as the receiver asked (`acks`). In the
  * main terminal, each command's end (the shell integration's OSC 133 marks,
  * read from the output as it passes) is also sent as `terminal:command`.
  */
@@ -48,7 +51,7 @@ export function serveTerminals(io: Server, deps: TerminalDeps): void {
 
   namespace.on("connection", (socket) => {
     const auth = agentTerminalAuthSchema.parse(socket.handshake.auth);
-    attach(socket, auth.size ?? DEFAULT_SIZE, auth.terminal, deps).catch((error: unknown) => {
+    attach(socket, auth.size ?? DEFAULT_SIZE, auth, deps).catch((error: unknown) => {
       deps.log.error("terminal.attach_failed", { sandboxId: socket.data.sandboxId, error });
       socket.emit("terminal:closed", { reason: error instanceof Error ? error.message : "The terminal could not be opened." });
       // This namespace only: the caller's connection also carries its other channels (socket.io multiplexes them).
@@ -57,8 +60,9 @@ export function serveTerminals(io: Server, deps: TerminalDeps): void {
   });
 }
 
-async function attach(socket: TerminalSocket, size: TerminalSize, terminal: string | undefined, deps: TerminalDeps) {
+async function attach(socket: TerminalSocket, size: TerminalSize, auth: AgentTerminalAuth, deps: TerminalDeps) {
   const { sandboxId, canWrite } = socket.data;
+  const { terminal } = auth;
   const { metrics, fleet, starts } = deps;
   let session: TtySession | undefined;
   // Keystrokes may arrive while the terminal is still being opened: keep them in order.
@@ -101,10 +105,16 @@ async function attach(socket: TerminalSocket, size: TerminalSize, terminal: stri
     () => opened.stream.pause(),
     () => opened.stream.resume(),
   );
+  // A receiver that reports what it consumed gets the output bare; one of the first protocol acks each chunk.
+  const reportsConsumed = auth.acks === "consumed";
+  socket.on("terminal:consumed", (bytes) => {
+    if (consumedBytesSchema.safeParse(bytes).success) flow.acknowledged(bytes);
+  });
   opened.stream.on("data", (chunk: Buffer) => {
     metrics.terminalBytes.inc({ direction: "out" }, chunk.length);
     flow.sent(chunk.length);
-    socket.emit("terminal:output", chunk, () => flow.acknowledged(chunk.length));
+    if (reportsConsumed) socket.emit("terminal:data", chunk);
+    else socket.emit("terminal:output", chunk, () => flow.acknowledged(chunk.length));
     for (const ended of commandEnds?.read(chunk) ?? []) {
       socket.emit("terminal:command", { ...ended, at: new Date().toISOString() });
     }

@@ -2,6 +2,7 @@ export * from "./agent-heartbeat";
 export * from "./agent-tunnel";
 export * from "./checks";
 export * from "./checks-schemas";
+export * from "./consumed-output";
 export * from "./files";
 export * from "./files-schemas";
 export * from "./images";

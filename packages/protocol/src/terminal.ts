@@ -19,12 +19,23 @@ export interface TerminalSize {
 /** A sandbox has several named terminals; "main" unless another is asked for. */
 export const DEFAULT_TERMINAL = "main";
 
+/**
+ * How the receiver acknowledges output. "consumed": output arrives as
+ * `terminal:data` and the receiver reports what it has consumed with
+ * `terminal:consumed` every OUTPUT_REPORT_BYTES (one message per 16 KiB
+ * instead of one per chunk: a keystroke's echo is one chunk). Absent: the
+ * first protocol, `terminal:output` with an ack per chunk, which pages and
+ * web nodes from before it still speak.
+ */
+export type OutputAcks = "consumed";
+
 /** What the gateway presents to the agent when it opens a terminal. */
 export interface AgentTerminalAuth {
   token: string;
   sandboxId: string;
   terminal?: string;
   size?: TerminalSize;
+  acks?: OutputAcks;
 }
 
 /** What the browser presents to the web gateway; the visitor cookie rides along. */
@@ -32,6 +43,7 @@ export interface BrowserTerminalAuth {
   sessionId: string;
   terminal?: string;
   size?: TerminalSize;
+  acks?: OutputAcks;
 }
 
 export interface TerminalClosed {
@@ -47,6 +59,8 @@ export interface TerminalClosed {
  */
 export const OUTPUT_HIGH_WATER_BYTES = 256 * 1024;
 export const OUTPUT_LOW_WATER_BYTES = 64 * 1024;
+/** A "consumed" receiver reports once it has consumed this much: at most the low water mark, or a paused sender would never hear enough to resume. */
+export const OUTPUT_REPORT_BYTES = 16 * 1024;
 
 /**
  * A command ended in the sandbox's main terminal, as its shell marked it
@@ -66,7 +80,10 @@ export interface TerminalCommand {
 }
 
 export interface TerminalServerEvents {
+  /** Output to a receiver that acks each chunk (no `acks` in its auth). */
   "terminal:output": (data: Uint8Array, ack: () => void) => void;
+  /** Output to a receiver that reports what it consumed (`acks: "consumed"`). */
+  "terminal:data": (data: Uint8Array) => void;
   "terminal:closed": (closed: TerminalClosed) => void;
   /** The main terminal only; sent to every socket attached to it (writers and watchers alike). */
   "terminal:command": (ended: TerminalCommand) => void;
@@ -75,4 +92,6 @@ export interface TerminalServerEvents {
 export interface TerminalClientEvents {
   "terminal:input": (data: string) => void;
   "terminal:resize": (size: TerminalSize) => void;
+  /** Bytes of `terminal:data` consumed since the last report (watchers send it too). */
+  "terminal:consumed": (bytes: number) => void;
 }

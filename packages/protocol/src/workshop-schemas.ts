@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { terminalSizeSchema } from "./terminal-schemas";
+import { outputAcksSchema, terminalSizeSchema } from "./terminal-schemas";
 import { MAX_BANNER_CHARS, PRESENTER_TARGET } from "./workshop";
 
 const id = z.string().min(1).max(100);
@@ -10,6 +10,7 @@ export const watchAuthSchema = z.object({
   target: z.union([z.literal(PRESENTER_TARGET), id]),
   mode: z.enum(["read", "write"]),
   size: terminalSizeSchema.optional(),
+  acks: outputAcksSchema.optional(),
 });
 export const stepViewedSchema = z.object({ lessonId: id, stepId: id });
 export const prepareSeatsSchema = z.object({ count: z.number().int().min(1).max(500) });

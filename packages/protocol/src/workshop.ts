@@ -4,7 +4,7 @@
  * (schemas in workshop-schemas.ts).
  */
 import type { Ack } from "./result";
-import type { TerminalSize } from "./terminal";
+import type { OutputAcks, TerminalSize } from "./terminal";
 
 export const WORKSHOP_NAMESPACE = "/workshop";
 /** Watching a terminal that is not one's own: an instructor watching (or typing with) a seat, attendees watching the presenter. */
@@ -175,6 +175,7 @@ export interface WatchAuth {
   target: string;
   mode: "read" | "write";
   size?: TerminalSize;
+  acks?: OutputAcks;
 }
 
 export const PRESENTER_TARGET = "presenter";

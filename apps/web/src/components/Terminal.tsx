@@ -7,6 +7,7 @@ import type { Socket } from "socket.io-client";
 import { markStartStep } from "./start-marks";
 import { takeTerminalConnection } from "./terminal-connection";
 import { terminalKeys } from "./terminal-keys";
+import { REPORTS_CONSUMED, writeOutputInto } from "./terminal-output";
 import { openXterm } from "./xterm-view";
 
 /** What the page may do with the terminal: type into it as the learner would. */
@@ -59,7 +60,7 @@ export function Terminal({ sessionId, onReady }: Props) {
     shownSession.current = sessionId;
     const socket: Socket<TerminalServerEvents, TerminalClientEvents> = takeTerminalConnection().socket(TERMINAL_NAMESPACE, {
       // A function: each reconnection presents the terminal's size at that moment.
-      auth: (send) => send({ sessionId, size: { cols: term.cols, rows: term.rows } }),
+      auth: (send) => send({ sessionId, size: { cols: term.cols, rows: term.rows }, ...REPORTS_CONSUMED }),
     });
     let attached = false;
     socket.on("connect", () => {
@@ -69,11 +70,9 @@ export function Terminal({ sessionId, onReady }: Props) {
       attached = true;
     });
     let output = false;
-    // Acknowledged once xterm.js has parsed it: the agent pauses a flood instead of queueing it here.
-    socket.on("terminal:output", (data, ack) => {
+    writeOutputInto(term, socket, () => {
       if (!output) markStartStep("terminal-first-output");
       output = true;
-      term.write(new Uint8Array(data), ack);
     });
     socket.on("terminal:closed", ({ reason }) => term.write(`\r\n\x1b[33m[${reason}]\x1b[0m\r\n`));
     socket.on("connect_error", (error) => term.write(`\r\n\x1b[31m[${error.message}]\x1b[0m\r\n`));

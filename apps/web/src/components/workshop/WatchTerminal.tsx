@@ -4,6 +4,7 @@ import type { TerminalClientEvents, TerminalServerEvents } from "@drydock/protoc
 import { WATCH_NAMESPACE } from "@drydock/protocol/workshop";
 import { useEffect, useRef } from "react";
 import { Manager, type Socket } from "socket.io-client";
+import { REPORTS_CONSUMED, writeOutputInto } from "../terminal-output";
 import { openXterm } from "../xterm-view";
 
 interface Props {
@@ -26,7 +27,7 @@ export function WatchTerminal({ workshopId, target, mode, label }: Props) {
     const { term } = view;
     const manager = new Manager({ transports: ["websocket"] });
     const socket: Socket<TerminalServerEvents, TerminalClientEvents> = manager.socket(WATCH_NAMESPACE, {
-      auth: (send) => send({ workshopId, target, mode, size: { cols: term.cols, rows: term.rows } }),
+      auth: (send) => send({ workshopId, target, mode, size: { cols: term.cols, rows: term.rows }, ...REPORTS_CONSUMED }),
     });
     let attached = false;
     socket.on("connect", () => {
@@ -34,7 +35,7 @@ export function WatchTerminal({ workshopId, target, mode, label }: Props) {
       if (attached) term.reset();
       attached = true;
     });
-    socket.on("terminal:output", (data, ack) => term.write(new Uint8Array(data), ack));
+    writeOutputInto(term, socket);
     socket.on("terminal:closed", ({ reason }) => term.write(`\r\n\x1b[33m[${reason}]\x1b[0m\r\n`));
     socket.on("connect_error", (error) => term.write(`\r\n\x1b[31m[${error.message}]\x1b[0m\r\n`));
     const typing = mode === "write" ? term.onData((data) => socket.emit("terminal:input", data)) : undefined;

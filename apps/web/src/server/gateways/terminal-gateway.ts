@@ -27,12 +27,12 @@ export function serveTerminalGateway(io: Server, ctx: WebContext): void {
     const { sandboxId, agentUrl, sessionId, visitorId, workshopId } = browser.data;
     const active = activityRecorder(ctx.db, sessionId, ctx.log);
     const auth = browserTerminalAuthSchema.safeParse(browser.handshake.auth);
-    const { size, terminal } = auth.success ? auth.data : {};
+    const { size, terminal, acks } = auth.success ? auth.data : {};
     const mainOfSeat = workshopId && (terminal ?? DEFAULT_TERMINAL) === DEFAULT_TERMINAL;
     const seat = mainOfSeat ? seatOfVisitor(ctx, visitorId) : Promise.resolve(undefined);
     // A recorded workshop's seat: its main terminal is kept in asciicast (the recorder does nothing for anyone else).
     const recording = mainOfSeat ? attachSeatRecorder(ctx, visitorId, size) : undefined;
-    relayTerminal(browser, { agentUrl, sandboxId, rights: "write", size, terminal }, ctx, {
+    relayTerminal(browser, { agentUrl, sandboxId, rights: "write", size, terminal, acks }, ctx, {
       input: active,
       output: (data) => recording?.output(data),
       resize: (next) => recording?.resize(next),

@@ -1,4 +1,6 @@
 import {
+  consumedBytesSchema,
+  type OutputAcks,
   TERMINAL_NAMESPACE,
   type TerminalClientEvents,
   type TerminalCommand,
@@ -10,6 +12,7 @@ import type { Socket } from "socket.io";
 import { type Socket as AgentSocket, io as connectToAgent } from "socket.io-client";
 import { socketTransport } from "../agents/agent-route";
 import type { WebContext } from "../context";
+import { HeldAcks } from "./held-acks";
 
 export interface RelayTarget {
   agentUrl: string;
@@ -17,6 +20,8 @@ export interface RelayTarget {
   rights: "write" | "read";
   size?: TerminalSize;
   terminal?: string;
+  /** How the browser acks output: as it asked in its own auth. */
+  acks?: OutputAcks;
 }
 
 /** What a gateway may add to the relay: the learner's activity, a recording, a workshop's signals. */
@@ -36,11 +41,13 @@ type BrowserTerminal = Socket<TerminalClientEvents, TerminalServerEvents>;
  * (flow control); the browser's socket of this namespace closes with the terminal.
  */
 export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx: WebContext, taps: RelayTaps = {}): void {
-  const { agentUrl, sandboxId, rights, size, terminal } = target;
+  const { agentUrl, sandboxId, rights, size, terminal, acks } = target;
   const agent = ctx.agents.at(agentUrl);
   const upstream: AgentSocket<TerminalServerEvents, TerminalClientEvents> = connectToAgent(`${agent.route.url}${TERMINAL_NAMESPACE}`, {
     ...socketTransport(agent.route),
-    auth: (callback) => void agent.terminalToken(sandboxId, rights).then((token) => callback({ token, sandboxId, size, terminal })),
+    // Reports of consumed output from the agent's side whatever the browser speaks: an agent from before them acks each chunk instead (below).
+    auth: (callback) =>
+      void agent.terminalToken(sandboxId, rights).then((token) => callback({ token, sandboxId, size, terminal, acks: "consumed" })),
     transports: ["websocket"],
     reconnection: false,
     // A connection of its own: socket.io-client would otherwise share one with the sandbox channel,
@@ -59,11 +66,29 @@ export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx
       if (size.success) taps.resize?.(size.data);
     });
   }
-  // Flow control end to end: the agent's chunk is acknowledged once the browser has consumed it.
-  upstream.on("terminal:output", (data, ack) => {
-    browser.emit("terminal:output", data, ack);
+  // Flow control end to end: the agent hears of a chunk consumed once the browser has consumed it.
+  const held = new HeldAcks();
+  const toBrowser = (data: Uint8Array, ack: () => void) => {
+    if (acks === "consumed") {
+      held.hold(data.byteLength, ack);
+      browser.emit("terminal:data", data);
+    } else browser.emit("terminal:output", data, ack);
     taps.output?.(data);
+  };
+  browser.on("terminal:consumed", (bytes) => {
+    if (!consumedBytesSchema.safeParse(bytes).success) return;
+    upstream.emit("terminal:consumed", bytes);
+    held.consumed(bytes);
   });
+  upstream.on("terminal:data", (data) => {
+    // Both sides report what they consumed: the reports go straight through (above).
+    if (acks === "consumed") {
+      browser.emit("terminal:data", data);
+      taps.output?.(data);
+    } else toBrowser(data, () => upstream.emit("terminal:consumed", data.byteLength));
+  });
+  // An agent from before the reports: each chunk's ack waits for the browser's.
+  upstream.on("terminal:output", (data, ack) => toBrowser(data, ack));
   upstream.on("terminal:command", (ended) => taps.command?.(ended));
   upstream.on("terminal:closed", (closed) => {
     browser.emit("terminal:closed", closed);

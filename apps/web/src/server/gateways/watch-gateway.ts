@@ -72,7 +72,7 @@ export function serveWatchGateway(io: Server, ctx: WebContext): void {
     const { member, auth, agentUrl, sandboxId, seatId } = socket.data;
     const rights = auth.mode === "write" && member.kind === "instructor" ? "write" : "read";
     const takeover = rights === "write" && seatId && member.kind === "instructor" ? startTakeover(ctx, seatId, member) : undefined;
-    relayTerminal(socket, { agentUrl, sandboxId, rights, ...(auth.size ? { size: auth.size } : {}) }, ctx, {
+    relayTerminal(socket, { agentUrl, sandboxId, rights, acks: auth.acks, ...(auth.size ? { size: auth.size } : {}) }, ctx, {
       closed: () => void takeover?.then((end) => end()),
     });
   });
