@@ -158,6 +158,8 @@ describe("terminals shared and under load", () => {
       token: harness.token(sandboxId, "write"),
       terminal: "flood-reports",
       acks: "consumed",
+      // tmux sends a client only what its screen needs: a large screen of long lines makes the flood large.
+      size: { cols: 1000, rows: 500 },
     });
     let received = "";
     let unreported = 0;
@@ -166,25 +168,25 @@ describe("terminals shared and under load", () => {
     socket.on("terminal:output", () => {
       legacyChunks += 1;
     });
-    // A slow client: 16 KiB reported every 20 ms (800 KiB/s), far below what tmux can send.
+    // A slow client: 16 KiB reported every 50 ms (320 KiB/s), far below what tmux sends a client that keeps up (2 MB here).
     const reporter = setInterval(() => {
       const bytes = Math.min(unreported, OUTPUT_REPORT_BYTES);
       if (bytes === 0) return;
       unreported -= bytes;
       socket.emit("terminal:consumed", bytes);
-    }, 20);
+    }, 50);
     socket.on("terminal:data", (data: Uint8Array) => {
       received += Buffer.from(data).toString("utf8");
       unreported += data.byteLength;
       maxUnreported = Math.max(maxUnreported, unreported);
     });
     try {
-      socket.emit("terminal:input", 'seq 1 300000; echo FLOOD"-"END\n');
+      socket.emit("terminal:input", `seq -f '%0990g' 1 2000; echo FLOOD"-"END\n`);
       await until(() => received.includes("FLOOD-END"), "the end of the flood", 120_000);
     } finally {
       clearInterval(reporter);
     }
-    expect(stripVTControlCharacters(received)).toMatch(/299999\s+300000\s+FLOOD-END/);
+    expect(stripVTControlCharacters(received)).toMatch(/0*1999\s+0*2000\s+FLOOD-END/);
     // Paused once the unreported bytes reach the high water mark: at most the chunks already on their way beyond it.
     expect(maxUnreported).toBeLessThan(OUTPUT_HIGH_WATER_BYTES + 256 * 1024);
     expect(legacyChunks).toBe(0);
