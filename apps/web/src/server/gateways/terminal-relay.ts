@@ -68,11 +68,13 @@ export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx
   }
   // Flow control end to end: the agent hears of a chunk consumed once the browser has consumed it.
   const held = new HeldAcks();
-  const toBrowser = (data: Uint8Array, ack: () => void) => {
+  // `agentAck`: the chunk came from an agent from before the reports, which waits for an ack per chunk.
+  const toBrowser = (data: Uint8Array, agentAck?: () => void) => {
     if (acks === "consumed") {
-      held.hold(data.byteLength, ack);
+      // The browser's reports reach the agent as they are (below); only a per-chunk ack must wait for them.
+      if (agentAck) held.hold(data.byteLength, agentAck);
       browser.emit("terminal:data", data);
-    } else browser.emit("terminal:output", data, ack);
+    } else browser.emit("terminal:output", data, agentAck ?? (() => upstream.emit("terminal:consumed", data.byteLength)));
     taps.output?.(data);
   };
   browser.on("terminal:consumed", (bytes) => {
@@ -80,14 +82,7 @@ export function relayTerminal(browser: BrowserTerminal, target: RelayTarget, ctx
     upstream.emit("terminal:consumed", bytes);
     held.consumed(bytes);
   });
-  upstream.on("terminal:data", (data) => {
-    // Both sides report what they consumed: the reports go straight through (above).
-    if (acks === "consumed") {
-      browser.emit("terminal:data", data);
-      taps.output?.(data);
-    } else toBrowser(data, () => upstream.emit("terminal:consumed", data.byteLength));
-  });
-  // An agent from before the reports: each chunk's ack waits for the browser's.
+  upstream.on("terminal:data", (data) => toBrowser(data));
   upstream.on("terminal:output", (data, ack) => toBrowser(data, ack));
   upstream.on("terminal:command", (ended) => taps.command?.(ended));
   upstream.on("terminal:closed", (closed) => {
